@@ -1,0 +1,160 @@
+#include "lib/util/runtime_environment.h"
+
+#include <dlfcn.h>
+#include <link.h>
+
+#include <ATen/Parallel.h>
+#include <torch/cuda.h>
+#include <torch/version.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+
+namespace kdbench {
+namespace {
+
+int CollectLoadedObject(struct dl_phdr_info* info, size_t, void* data) {
+  if (info->dlpi_name != nullptr && info->dlpi_name[0] != '\0') {
+    static_cast<std::vector<std::string>*>(data)->push_back(info->dlpi_name);
+  }
+  return 0;
+}
+
+std::string ResolvePath(const std::string& path) {
+  std::error_code error;
+  std::filesystem::path resolved = std::filesystem::canonical(path, error);
+  return error ? path : resolved.string();
+}
+
+std::string ReadCpuModel() {
+  std::ifstream in("/proc/cpuinfo");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (absl::StartsWith(line, "model name")) {
+      size_t colon = line.find(':');
+      if (colon != std::string::npos) {
+        return std::string(absl::StripAsciiWhitespace(line.substr(colon + 1)));
+      }
+    }
+  }
+  return "unknown";
+}
+
+}  // namespace
+
+const char* BlasKindName(BlasKind kind) {
+  switch (kind) {
+    case BlasKind::kOpenBlas:
+      return "OpenBLAS";
+    case BlasKind::kMkl:
+      return "MKL";
+    case BlasKind::kReference:
+      return "reference BLAS";
+    case BlasKind::kUnknown:
+      break;
+  }
+  return "unknown BLAS";
+}
+
+int HardwareThreads() {
+  unsigned int count = std::thread::hardware_concurrency();
+  return count == 0 ? 1 : static_cast<int>(count);
+}
+
+absl::Status ConfigureThreads(int threads) {
+  if (threads < 1) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--threads=", threads, ": must be at least 1"));
+  }
+  at::set_num_threads(threads);
+  return absl::OkStatus();
+}
+
+BlasInfo DetectBlas() {
+  BlasInfo info;
+  // OpenBLAS exports its configuration; present whatever name it is loaded as
+  // (Debian installs it as libblas.so.3 through alternatives).
+  using ConfigFunction = char* (*)();
+  if (auto config = reinterpret_cast<ConfigFunction>(
+          ::dlsym(RTLD_DEFAULT, "openblas_get_config"))) {
+    info.kind = BlasKind::kOpenBlas;
+    info.details = config();
+  } else if (::dlsym(RTLD_DEFAULT, "mkl_get_max_threads") != nullptr) {
+    info.kind = BlasKind::kMkl;
+  }
+  std::vector<std::string> objects;
+  ::dl_iterate_phdr(CollectLoadedObject, &objects);
+  for (const std::string& object : objects) {
+    std::string base = std::filesystem::path(object).filename().string();
+    if (absl::StartsWith(base, "libblas.so") ||
+        absl::StartsWith(base, "libopenblas") ||
+        absl::StartsWith(base, "libmkl_rt")) {
+      info.library_path = ResolvePath(object);
+      break;
+    }
+  }
+  if (info.kind == BlasKind::kUnknown && !info.library_path.empty() &&
+      absl::StartsWith(
+          std::filesystem::path(info.library_path).filename().string(),
+          "libblas.so")) {
+    // libblas.so.3 without OpenBLAS's or MKL's symbols: Debian's reference
+    // implementation (netlib), or another BLAS we cannot name.
+    info.kind = absl::StrContains(info.library_path, "/blas/")
+                    ? BlasKind::kReference
+                    : BlasKind::kUnknown;
+  }
+  return info;
+}
+
+RuntimeEnvironment DetectRuntimeEnvironment() {
+  RuntimeEnvironment environment;
+  environment.torch_version = TORCH_VERSION;
+  environment.cuda_available = torch::cuda::is_available();
+  environment.cuda_device_count =
+      environment.cuda_available ? static_cast<int>(torch::cuda::device_count())
+                                 : 0;
+  environment.threads = at::get_num_threads();
+  environment.cpu_cores = HardwareThreads();
+  environment.cpu_model = ReadCpuModel();
+  environment.blas = DetectBlas();
+  return environment;
+}
+
+std::string FormatRuntimeEnvironment(const RuntimeEnvironment& environment) {
+  std::string devices =
+      environment.cuda_available
+          ? absl::StrCat("cpu + ", environment.cuda_device_count, " CUDA GPU(s)")
+          : "cpu (CUDA unavailable)";
+  std::string blas = BlasKindName(environment.blas.kind);
+  if (!environment.blas.details.empty()) {
+    blas = environment.blas.details;
+  }
+  if (!environment.blas.library_path.empty()) {
+    absl::StrAppend(&blas, " [", environment.blas.library_path, "]");
+  }
+  return absl::StrCat("LibTorch ", environment.torch_version, " | devices ",
+                      devices, " | threads ", environment.threads, " of ",
+                      environment.cpu_cores, " cores | BLAS ", blas, " | CPU ",
+                      environment.cpu_model);
+}
+
+std::string BlasWarning(const BlasInfo& blas) {
+  if (blas.kind != BlasKind::kReference) return "";
+  return absl::StrCat(
+      "**********************************************************************\n"
+      "WARNING: LibTorch is using the REFERENCE BLAS (", blas.library_path,
+      ").\n"
+      "Matrix products run ~30x slower than with OpenBLAS. Install\n"
+      "libopenblas0-openmp (./tools/bootstrap.sh does) or select it with\n"
+      "  update-alternatives --config libblas.so.3-$(gcc -print-multiarch)\n"
+      "**********************************************************************");
+}
+
+}  // namespace kdbench

@@ -1,0 +1,56 @@
+// What the suite runs on: LibTorch version, devices, threads and the BLAS
+// library actually loaded. Logged at start and recorded in every result,
+// because a reference BLAS or one thread changes speed by 30x and more.
+#ifndef KDBENCH_LIB_UTIL_RUNTIME_ENVIRONMENT_H_
+#define KDBENCH_LIB_UTIL_RUNTIME_ENVIRONMENT_H_
+
+#include <string>
+
+#include "absl/status/status.h"
+
+namespace kdbench {
+
+enum class BlasKind { kOpenBlas, kMkl, kReference, kUnknown };
+
+struct BlasInfo {
+  BlasKind kind = BlasKind::kUnknown;
+  // Resolved path of the loaded BLAS shared object ("" if none found).
+  std::string library_path;
+  // OpenBLAS's own configuration string, e.g. "OpenBLAS 0.3.21 ... Haswell".
+  std::string details;
+};
+
+struct RuntimeEnvironment {
+  std::string torch_version;
+  bool cuda_available = false;
+  int cuda_device_count = 0;
+  int threads = 1;       // intra-op threads LibTorch uses now
+  int cpu_cores = 1;     // hardware threads of this machine
+  std::string cpu_model;
+  BlasInfo blas;
+};
+
+// Number of hardware threads (at least 1).
+int HardwareThreads();
+
+// Sets LibTorch's intra-op (and OpenMP/BLAS) thread count. `threads` must be
+// >= 1; an InvalidArgumentError names the flag value otherwise.
+absl::Status ConfigureThreads(int threads);
+
+// Inspects the loaded shared objects for the BLAS LibTorch calls.
+BlasInfo DetectBlas();
+
+RuntimeEnvironment DetectRuntimeEnvironment();
+
+// One line: "LibTorch 1.13.0 | device cpu (CUDA unavailable) | threads 2/2 |
+// BLAS OpenBLAS (...)".
+std::string FormatRuntimeEnvironment(const RuntimeEnvironment& environment);
+
+// A loud multi-line warning when the BLAS is the reference one, else "".
+std::string BlasWarning(const BlasInfo& blas);
+
+const char* BlasKindName(BlasKind kind);
+
+}  // namespace kdbench
+
+#endif  // KDBENCH_LIB_UTIL_RUNTIME_ENVIRONMENT_H_
