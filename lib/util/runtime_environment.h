@@ -51,6 +51,25 @@ std::string BlasWarning(const BlasInfo& blas);
 
 const char* BlasKindName(BlasKind kind);
 
+// OpenBLAS (DYNAMIC_ARCH) picks kernels from the CPU model. On virtual CPUs
+// it does not recognise ("Intel Xeon Processor") it falls back to its SSE3
+// "Prescott" kernels: 36 instead of 223 GFLOP/s on this project's machine.
+// The core type that the CPU's instruction set supports ("SkylakeX" with
+// AVX-512, "Haswell" with AVX2 + FMA), or "" for neither. `cpu_flags` is the
+// "flags" line of /proc/cpuinfo.
+std::string OpenBlasCoreTypeForCpuFlags(const std::string& cpu_flags);
+
+// True when OpenBLAS runs its generic fallback kernels although this CPU
+// supports faster ones.
+bool OpenBlasUsesFallbackKernels(const BlasInfo& blas);
+
+// Call first thing in main(): when OpenBlasUsesFallbackKernels() and the user
+// has not set OPENBLAS_CORETYPE, restarts the program (execv of
+// /proc/self/exe with the same argv) with OPENBLAS_CORETYPE set, because
+// OpenBLAS reads it only when it is loaded. Returns if no restart is needed
+// or the restart failed (then the start-up log warns).
+void RestartWithFastOpenBlasIfNeeded(char** argv);
+
 }  // namespace kdbench
 
 #endif  // KDBENCH_LIB_UTIL_RUNTIME_ENVIRONMENT_H_

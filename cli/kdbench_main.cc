@@ -1,0 +1,185 @@
+// kdbench: the suite's one binary. `./kdbench <subcommand>` (the root script)
+// bootstraps the machine, builds this target and runs it.
+#include <cstdio>
+#include <cstring>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/reflection.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "cli/self_check.h"
+#include "lib/util/device.h"
+#include "lib/util/runtime_environment.h"
+
+ABSL_FLAG(int, threads, 0,
+          "LibTorch/OpenMP threads; 0 = the number of cores of this machine");
+ABSL_FLAG(std::string, device, "auto",
+          "where models run: auto (CUDA if available), cpu, cuda, cuda:N");
+ABSL_FLAG(int, self_check_steps, 300,
+          "training steps of the LibTorch self-check (0 skips it)");
+ABSL_FLAG(int, matmul_size, 1024,
+          "matrix size of the float matmul speed check (0 skips it)");
+
+namespace kdbench {
+namespace {
+
+struct Subcommand {
+  const char* name;
+  const char* summary;
+  std::vector<const char*> flags;
+  std::function<int(const c10::Device& device)> run;
+};
+
+int RunSelfChecks(const c10::Device& device) {
+  if (int size = absl::GetFlag(FLAGS_matmul_size); size > 0) {
+    MatmulMeasurement matmul = MeasureMatmul(size, device);
+    std::printf("matmul %dx%d float on %s: %.1f GFLOP/s\n", size, size,
+                device.str().c_str(), matmul.gflops);
+  }
+  if (int steps = absl::GetFlag(FLAGS_self_check_steps); steps > 0) {
+    TrainingCheck check = RunTrainingCheck(steps, device);
+    std::printf(
+        "training self-check (MLP on two spirals, %lld Adam steps, %.2f s): "
+        "loss %.4f -> %.4f, train accuracy %.1f%%\n",
+        static_cast<long long>(check.steps), check.seconds, check.initial_loss,
+        check.final_loss, 100.0 * check.train_accuracy);
+    if (!(check.final_loss < check.initial_loss)) {
+      std::fprintf(stderr, "kdbench: self-check FAILED: the loss did not fall\n");
+      return 1;
+    }
+  }
+  return 0;
+}
+
+int RunInfo(const c10::Device& device) {
+  std::printf("%s\n", FormatRuntimeEnvironment(DetectRuntimeEnvironment()).c_str());
+  std::printf("selected device: %s\n", device.str().c_str());
+  return RunSelfChecks(device);
+}
+
+int RunReproduce(const c10::Device& device) {
+  int status = RunSelfChecks(device);
+  std::printf(
+      "\nNOTHING WAS REPRODUCED: the experiment grids, students, losses and "
+      "the report are not built yet\n(issues 3-6). Only the LibTorch "
+      "self-check above ran.\n");
+  return status;
+}
+
+const std::vector<Subcommand>& Subcommands() {
+  static const auto* subcommands = new std::vector<Subcommand>{
+      {"info",
+       "print LibTorch version, devices, threads and BLAS; time a matmul and "
+       "run a small real training step",
+       {"threads", "device", "matmul_size", "self_check_steps"},
+       RunInfo},
+      {"reproduce",
+       "the main job: run the experiment grids and write the report (not "
+       "built yet: runs the self-check and says so)",
+       {"threads", "device", "matmul_size", "self_check_steps"},
+       RunReproduce},
+  };
+  return *subcommands;
+}
+
+std::string SubcommandNames() {
+  std::vector<std::string> names;
+  for (const Subcommand& subcommand : Subcommands()) {
+    names.push_back(subcommand.name);
+  }
+  return absl::StrJoin(names, ", ");
+}
+
+void PrintUsage(FILE* out) {
+  std::fprintf(out,
+               "usage: kdbench <subcommand> [--flag=value ...]\n"
+               "       kdbench <subcommand> --help\n\nsubcommands:\n");
+  for (const Subcommand& subcommand : Subcommands()) {
+    std::fprintf(out, "  %-11s %s\n", subcommand.name, subcommand.summary);
+  }
+}
+
+void PrintSubcommandHelp(const Subcommand& subcommand) {
+  std::printf("usage: kdbench %s [flags]\n\n%s\n\nflags:\n", subcommand.name,
+              subcommand.summary);
+  for (const char* name : subcommand.flags) {
+    const absl::CommandLineFlag* flag = absl::FindCommandLineFlag(name);
+    if (flag == nullptr) continue;
+    std::printf("  --%s (default: %s)\n      %s\n", name,
+                flag->DefaultValue().c_str(), flag->Help().c_str());
+  }
+}
+
+bool IsHelp(const char* arg) {
+  return std::strcmp(arg, "--help") == 0 || std::strcmp(arg, "-h") == 0 ||
+         std::strcmp(arg, "--helpfull") == 0 || std::strcmp(arg, "help") == 0;
+}
+
+int Main(int argc, char** argv) {
+  absl::SetProgramUsageMessage("kdbench <subcommand> [flags]; kdbench --help");
+  if (argc < 2) {
+    PrintUsage(stderr);
+    return 2;
+  }
+  if (IsHelp(argv[1])) {
+    PrintUsage(stdout);
+    return 0;
+  }
+  const Subcommand* subcommand = nullptr;
+  for (const Subcommand& candidate : Subcommands()) {
+    if (candidate.name == std::string(argv[1])) subcommand = &candidate;
+  }
+  if (subcommand == nullptr) {
+    std::fprintf(stderr, "kdbench: unknown subcommand '%s'; known: %s\n",
+                 argv[1], SubcommandNames().c_str());
+    return 2;
+  }
+  for (int i = 2; i < argc; ++i) {
+    if (IsHelp(argv[i])) {
+      PrintSubcommandHelp(*subcommand);
+      return 0;
+    }
+  }
+
+  // Parse the flags after the subcommand; argv[1] takes the program's place.
+  std::vector<char*> rest = absl::ParseCommandLine(argc - 1, argv + 1);
+  if (rest.size() > 1) {
+    std::fprintf(stderr, "kdbench %s: unexpected argument '%s'\n",
+                 subcommand->name, rest[1]);
+    return 2;
+  }
+
+  int threads = absl::GetFlag(FLAGS_threads);
+  if (threads == 0) threads = HardwareThreads();
+  if (absl::Status status = ConfigureThreads(threads); !status.ok()) {
+    std::fprintf(stderr, "kdbench: %s\n", std::string(status.message()).c_str());
+    return 2;
+  }
+  absl::StatusOr<c10::Device> device = ResolveDevice(absl::GetFlag(FLAGS_device));
+  if (!device.ok()) {
+    std::fprintf(stderr, "kdbench: %s\n",
+                 std::string(device.status().message()).c_str());
+    return 2;
+  }
+
+  RuntimeEnvironment environment = DetectRuntimeEnvironment();
+  std::fprintf(stderr, "kdbench: %s\n",
+               FormatRuntimeEnvironment(environment).c_str());
+  if (std::string warning = BlasWarning(environment.blas); !warning.empty()) {
+    std::fprintf(stderr, "%s\n", warning.c_str());
+  }
+  return subcommand->run(*device);
+}
+
+}  // namespace
+}  // namespace kdbench
+
+int main(int argc, char** argv) {
+  kdbench::RestartWithFastOpenBlasIfNeeded(argv);
+  return kdbench::Main(argc, argv);
+}
