@@ -17,8 +17,8 @@ def kd_cc_library(name, copts = [], **kwargs):
 def kd_cc_binary(name, copts = [], **kwargs):
     native.cc_binary(name = name, copts = KDBENCH_COPTS + copts, **kwargs)
 
-def kd_cc_test(name, copts = [], deps = [], **kwargs):
+def kd_cc_test(name, copts = [], deps = [], size = "small", **kwargs):
     """A GoogleTest test; gtest_main is linked unless the test brings a main."""
     if "@com_google_googletest//:gtest" not in deps:
         deps = deps + ["@com_google_googletest//:gtest_main"]
-    native.cc_test(name = name, copts = KDBENCH_COPTS + copts, deps = deps, **kwargs)
+    native.cc_test(name = name, copts = KDBENCH_COPTS + copts, deps = deps, size = size, **kwargs)

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# The kdbench binary's command line: help per subcommand, clear errors,
+# and the start-up log line with LibTorch, threads and BLAS.
+set -uo pipefail
+KDBENCH="$1"
+failures=0
+check() { # check DESCRIPTION CONDITION...
+  local description="$1"; shift
+  if "$@"; then echo "ok: $description"; else echo "FAIL: $description"; failures=$((failures + 1)); fi
+}
+
+out="$("$KDBENCH" --help 2>&1)"; rc=$?
+check "--help exits 0" test $rc -eq 0
+check "--help lists reproduce" grep -q "reproduce" <<<"$out"
+check "--help lists info" grep -q "info" <<<"$out"
+
+out="$("$KDBENCH" 2>&1)"; rc=$?
+check "no subcommand exits 2" test $rc -eq 2
+
+out="$("$KDBENCH" frobnicate 2>&1)"; rc=$?
+check "unknown subcommand exits 2" test $rc -eq 2
+check "unknown subcommand is named and known ones listed" grep -q "unknown subcommand 'frobnicate'; known: info, reproduce" <<<"$out"
+
+out="$("$KDBENCH" reproduce --help 2>&1)"; rc=$?
+check "reproduce --help exits 0" test $rc -eq 0
+check "reproduce --help shows --threads with its default" grep -q -- "--threads (default: 0)" <<<"$out"
+
+out="$("$KDBENCH" info --threads=-3 2>&1)"; rc=$?
+check "negative --threads exits 2" test $rc -eq 2
+check "negative --threads is named" grep -q -- "--threads=-3: must be at least 1" <<<"$out"
+
+out="$("$KDBENCH" info --device=tpu 2>&1)"; rc=$?
+check "unknown --device exits 2" test $rc -eq 2
+check "unknown --device lists known devices" grep -q "known: auto, cpu, cuda, cuda:N" <<<"$out"
+
+out="$("$KDBENCH" info --threads=1 --matmul_size=64 --self_check_steps=50 2>&1)"; rc=$?
+check "info exits 0" test $rc -eq 0
+check "start-up log names LibTorch, threads and BLAS" grep -qE "^kdbench: LibTorch [0-9.]+ \| devices .* \| threads 1 of [0-9]+ cores \| BLAS " <<<"$out"
+check "self-check loss falls" grep -qE "training self-check .* loss [0-9.]+ -> [0-9.]+" <<<"$out"
+
+out="$("$KDBENCH" info --no_such_flag 2>&1)"; rc=$?
+check "unknown flag fails" test $rc -ne 0
+check "unknown flag is named" grep -q "no_such_flag" <<<"$out"
+
+echo "$failures failure(s)"
+exit $((failures > 0))
