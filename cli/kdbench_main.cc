@@ -1,5 +1,6 @@
 // kdbench: the suite's one binary. `./kdbench <subcommand>` (the root script)
 // bootstraps the machine, builds this target and runs it.
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <functional>
@@ -14,7 +15,14 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "cli/self_check.h"
+#include "lib/data/dataset_manifest.h"
+#include "lib/data/dataset_registry.h"
+#include "lib/data/dataset_stats.h"
+#include "lib/data/splits.h"
 #include "lib/text/bert_tokenizer.h"
+#include "lib/util/atomic_file.h"
+#include "lib/util/runfiles.h"
+#include "nlohmann/json.hpp"
 #include "lib/text/jsonl_tokenize.h"
 #include "lib/util/device.h"
 #include "lib/util/runtime_environment.h"
@@ -26,9 +34,25 @@ ABSL_FLAG(std::string, device, "auto",
 ABSL_FLAG(int, self_check_steps, 300,
           "training steps of the LibTorch self-check (0 skips it)");
 ABSL_FLAG(std::string, vocab, "",
-          "WordPiece vocabulary file (BERT vocab.txt format)");
+          "WordPiece vocabulary file (BERT vocab.txt format); `data` defaults "
+          "to the genuine uncased BERT vocabulary");
 ABSL_FLAG(bool, cased, false,
           "keep case and accents (cased BERT models); default: uncased");
+ABSL_FLAG(std::string, dataset, "",
+          "dataset name: imdb, elec, dbpedia, agnews, spamassassin, fortunes, "
+          "jsonl, tsv");
+ABSL_FLAG(std::string, path, "",
+          "dataset location (file or directory); the embedded datasets "
+          "default to their installed place");
+ABSL_FLAG(int, max_length, 128,
+          "maximum sequence length in WordPieces, [CLS] and [SEP] included");
+ABSL_FLAG(int64_t, labels_per_class, 0,
+          "labeled examples per class: 0 = all (the paper's full setting), "
+          "or a budget such as 100 or 500");
+ABSL_FLAG(uint64_t, seed, 1, "random seed of the split (and of training)");
+ABSL_FLAG(std::string, out, "", "output file");
+ABSL_FLAG(int64_t, limit, 5, "how many examples `data show` prints");
+ABSL_FLAG(int64_t, offset, 0, "first example (canonical index) `data show` prints");
 ABSL_FLAG(int, matmul_size, 1024,
           "matrix size of the float matmul speed check (0 skips it)");
 
@@ -39,7 +63,12 @@ struct Subcommand {
   const char* name;
   const char* summary;
   std::vector<const char*> flags;
-  std::function<int(const c10::Device& device)> run;
+  // Accepted positional actions; empty = none.
+  std::vector<std::string> actions;
+  // Positional arguments after the flags (e.g. `data ... stats`).
+  std::function<int(const std::vector<std::string>& args,
+                    const c10::Device& device)>
+      run;
 };
 
 int RunSelfChecks(const c10::Device& device) {
@@ -63,13 +92,14 @@ int RunSelfChecks(const c10::Device& device) {
   return 0;
 }
 
-int RunInfo(const c10::Device& device) {
+int RunInfo(const std::vector<std::string>&, const c10::Device& device) {
   std::printf("%s\n", FormatRuntimeEnvironment(DetectRuntimeEnvironment()).c_str());
   std::printf("selected device: %s\n", device.str().c_str());
   return RunSelfChecks(device);
 }
 
-int RunReproduce(const c10::Device& device) {
+int RunReproduce(const std::vector<std::string>&,
+                 const c10::Device& device) {
   int status = RunSelfChecks(device);
   std::printf(
       "\nNOTHING WAS REPRODUCED: the experiment grids, students, losses and "
@@ -78,7 +108,7 @@ int RunReproduce(const c10::Device& device) {
   return status;
 }
 
-int RunTokenize(const c10::Device&) {
+int RunTokenize(const std::vector<std::string>&, const c10::Device&) {
   const std::string vocab = absl::GetFlag(FLAGS_vocab);
   if (vocab.empty()) {
     std::fprintf(stderr, "kdbench tokenize: --vocab=FILE is required\n");
@@ -103,23 +133,116 @@ int RunTokenize(const c10::Device&) {
   return 0;
 }
 
+int RunData(const std::vector<std::string>& args, const c10::Device&) {
+  const std::string dataset = absl::GetFlag(FLAGS_dataset);
+  if (dataset.empty()) {
+    std::fprintf(stderr, "kdbench data: --dataset=NAME is required; known: %s\n",
+                 absl::StrJoin(DatasetNames(), ", ").c_str());
+    return 2;
+  }
+  auto fail = [](const absl::Status& status) {
+    std::fprintf(stderr, "kdbench data: %s\n",
+                 std::string(status.message()).c_str());
+    return 1;
+  };
+  std::fprintf(stderr, "kdbench data: reading %s ...\n", dataset.c_str());
+  absl::StatusOr<Corpus> corpus =
+      ReadDataset(dataset, DatasetReadOptions{.path = absl::GetFlag(FLAGS_path)});
+  if (!corpus.ok()) return fail(corpus.status());
+  for (const std::string& warning : corpus->warnings) {
+    std::fprintf(stderr, "kdbench data: warning: %s\n", warning.c_str());
+  }
+  if (corpus->skipped > 0) {
+    std::fprintf(stderr, "kdbench data: skipped %lld example(s), e.g.:\n",
+                 static_cast<long long>(corpus->skipped));
+    for (const std::string& reason : corpus->skip_reasons) {
+      std::fprintf(stderr, "  %s\n", reason.c_str());
+    }
+  }
+  if (args[0] == "show") {
+    const int64_t end = std::min(CorpusSize(*corpus),
+                                 absl::GetFlag(FLAGS_offset) + absl::GetFlag(FLAGS_limit));
+    for (int64_t i = std::max<int64_t>(0, absl::GetFlag(FLAGS_offset)); i < end; ++i) {
+      const Example& example = CorpusExample(*corpus, i);
+      nlohmann::json line = {
+          {"index", i},
+          {"label", example.label >= 0 ? corpus->label_names[example.label] : ""},
+          {"origin", example.origin},
+          {"text", example.text}};
+      std::printf("%s\n", line.dump().c_str());
+    }
+    return 0;
+  }
+  SplitOptions split_options;
+  split_options.labels_per_class = absl::GetFlag(FLAGS_labels_per_class);
+  split_options.seed = absl::GetFlag(FLAGS_seed);
+  absl::StatusOr<DataSplit> split = MakeSplit(*corpus, split_options);
+  if (!split.ok()) return fail(split.status());
+
+  if (args[0] == "split") {
+    const std::string out = absl::GetFlag(FLAGS_out);
+    if (out.empty()) {
+      std::fprintf(stderr, "kdbench data split: --out=FILE is required\n");
+      return 2;
+    }
+    if (absl::Status status = WriteFileAtomically(out, DataSplitToJson(*split));
+        !status.ok()) {
+      return fail(status);
+    }
+    std::printf("split %s (corpus %s) -> %s\n", split->split_hash.c_str(),
+                split->corpus_hash.c_str(), out.c_str());
+    return 0;
+  }
+
+  std::string vocab = absl::GetFlag(FLAGS_vocab);
+  if (vocab.empty()) vocab = FindRunfile("datasets/vocab/bert-base-uncased-vocab.txt");
+  absl::StatusOr<BertTokenizer> tokenizer = BertTokenizer::FromVocabFile(
+      vocab, BertTokenizerOptions{.lower_case = !absl::GetFlag(FLAGS_cased)});
+  if (!tokenizer.ok()) return fail(tokenizer.status());
+  DatasetStats stats = ComputeDatasetStats(*corpus, &*split, *tokenizer,
+                                           absl::GetFlag(FLAGS_max_length));
+  std::printf("%s", FormatDatasetStats(stats).c_str());
+  std::printf(
+      "\nprotocol split: %lld labels per class, seed %llu%s\n"
+      "corpus hash %s\nsplit hash  %s\n(tokenized in %.1f s)\n",
+      static_cast<long long>(split->labels_per_class),
+      static_cast<unsigned long long>(split_options.seed),
+      split->test_is_held_out ? ", test held out from the data (no given test split)" : "",
+      split->corpus_hash.c_str(), split->split_hash.c_str(),
+      stats.seconds_tokenizing);
+  return 0;
+}
+
 const std::vector<Subcommand>& Subcommands() {
   static const auto* subcommands = new std::vector<Subcommand>{
       {"info",
        "print LibTorch version, devices, threads and BLAS; time a matmul and "
        "run a small real training step",
        {"threads", "device", "matmul_size", "self_check_steps"},
+       {},
        RunInfo},
       {"reproduce",
        "the main job: run the experiment grids and write the report (not "
        "built yet: runs the self-check and says so)",
        {"threads", "device", "matmul_size", "self_check_steps"},
+       {},
        RunReproduce},
       {"tokenize",
        "BERT WordPiece tokenization: JSON lines with a \"text\" field on "
        "stdin -> JSON lines with \"tokens\" and \"ids\" on stdout",
        {"vocab", "cased", "threads"},
+       {},
        RunTokenize},
+      {"data",
+       "dataset tools: `kdbench data --dataset=NAME [--path=...] stats` "
+       "prints counts per split and class, length percentiles in words and "
+       "WordPieces, and padding waste; `split` writes the protocol split "
+       "(indices + hashes) as JSON to --out; `show` prints examples as JSON "
+       "lines (text, label, origin), what the models read",
+       {"dataset", "path", "vocab", "cased", "max_length", "labels_per_class",
+        "seed", "out", "limit", "offset"},
+       {"stats", "split", "show"},
+       RunData},
   };
   return *subcommands;
 }
@@ -185,9 +308,19 @@ int Main(int argc, char** argv) {
 
   // Parse the flags after the subcommand; argv[1] takes the program's place.
   std::vector<char*> rest = absl::ParseCommandLine(argc - 1, argv + 1);
-  if (rest.size() > 1) {
+  const std::vector<std::string> args(rest.begin() + 1, rest.end());
+  if (!args.empty() && subcommand->actions.empty()) {
     std::fprintf(stderr, "kdbench %s: unexpected argument '%s'\n",
-                 subcommand->name, rest[1]);
+                 subcommand->name, args[0].c_str());
+    return 2;
+  }
+  if (!subcommand->actions.empty() &&
+      (args.size() != 1 ||
+       std::find(subcommand->actions.begin(), subcommand->actions.end(),
+                 args[0]) == subcommand->actions.end())) {
+    std::fprintf(stderr, "kdbench %s: expected one action: %s\n",
+                 subcommand->name,
+                 absl::StrJoin(subcommand->actions, ", ").c_str());
     return 2;
   }
 
@@ -210,7 +343,7 @@ int Main(int argc, char** argv) {
   if (std::string warning = BlasWarning(environment.blas); !warning.empty()) {
     std::fprintf(stderr, "%s\n", warning.c_str());
   }
-  return subcommand->run(*device);
+  return subcommand->run(args, *device);
 }
 
 }  // namespace

@@ -59,7 +59,7 @@ void CheckSizes(const DatasetManifest& manifest, Corpus* corpus) {
   check("test", corpus->test.size());
   check("unlabeled", corpus->unlabeled.size());
   check("all", corpus->train.size() + corpus->test.size() +
-                   corpus->unlabeled.size() + corpus->skipped);
+                   corpus->unlabeled.size());
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "lib/data/html_text.h"
 #include "lib/text/utf8.h"
@@ -23,6 +24,12 @@ void InitializeGMimeOnce() {
 std::string ValidUtf8(absl::string_view text) {
   if (IsValidUtf8(text)) return std::string(text);
   return EncodeUtf8(DecodeUtf8Lenient(text));
+}
+
+// Much spam sends HTML labelled text/plain; the markup is not text.
+bool LooksLikeHtml(absl::string_view text) {
+  const std::string head = absl::AsciiStrToLower(text.substr(0, 4096));
+  return absl::StrContains(head, "<html") || absl::StrContains(head, "<body");
 }
 
 struct Collected {
@@ -46,7 +53,7 @@ void CollectTextParts(GMimeObject* /*parent*/, GMimeObject* part,
   if (text == nullptr) return;
   std::string value = ValidUtf8(text);
   g_free(text);
-  if (g_mime_content_type_is_type(type, "text", "html")) {
+  if (g_mime_content_type_is_type(type, "text", "html") || LooksLikeHtml(value)) {
     collected->html.push_back(std::move(value));
   } else if (g_mime_content_type_is_type(type, "text", "plain") ||
              g_mime_content_type_is_type(type, "text", "*")) {

@@ -1,6 +1,8 @@
 // A raw email (RFC 5322 headers + MIME body) to the text the models see:
 // the decoded subject, then the text of the body: text/plain parts, or the
-// HTML parts converted to text when a message has no plain part. Transfer
+// HTML parts converted to text when a message has no plain part. A "plain"
+// part that starts like an HTML document (<html or <body in its first 4 KB,
+// common in spam) counts as HTML. Transfer
 // encodings (quoted-printable, base64), RFC 2047 encoded words and charsets
 // are decoded by GMime; output is valid UTF-8.
 #ifndef KDBENCH_LIB_DATA_EMAIL_TEXT_H_
