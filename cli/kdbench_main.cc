@@ -20,6 +20,7 @@
 #include "lib/data/dataset_stats.h"
 #include "lib/data/splits.h"
 #include "lib/text/bert_tokenizer.h"
+#include "lib/text/wordpiece_trainer.h"
 #include "lib/util/atomic_file.h"
 #include "lib/util/runfiles.h"
 #include "nlohmann/json.hpp"
@@ -51,6 +52,7 @@ ABSL_FLAG(int64_t, labels_per_class, 0,
           "or a budget such as 100 or 500");
 ABSL_FLAG(uint64_t, seed, 1, "random seed of the split (and of training)");
 ABSL_FLAG(std::string, out, "", "output file");
+ABSL_FLAG(int, vocab_size, 8000, "entries of a learned WordPiece vocabulary");
 ABSL_FLAG(int64_t, limit, 5, "how many examples `data show` prints");
 ABSL_FLAG(int64_t, offset, 0, "first example (canonical index) `data show` prints");
 ABSL_FLAG(int, matmul_size, 1024,
@@ -194,6 +196,30 @@ int RunData(const std::vector<std::string>& args, const c10::Device&) {
     return 0;
   }
 
+  if (args[0] == "vocab") {
+    const std::string out = absl::GetFlag(FLAGS_out);
+    if (out.empty()) {
+      std::fprintf(stderr, "kdbench data vocab: --out=FILE is required\n");
+      return 2;
+    }
+    WordpieceTrainer trainer(WordpieceTrainerOptions{
+        .vocab_size = absl::GetFlag(FLAGS_vocab_size),
+        .lower_case = !absl::GetFlag(FLAGS_cased)});
+    for (const auto* part : {&split->train, &split->dev, &split->unlabeled}) {
+      for (int64_t index : *part) trainer.AddText(CorpusExample(*corpus, index).text);
+    }
+    absl::StatusOr<Vocabulary> learned = trainer.Train();
+    if (!learned.ok()) return fail(learned.status());
+    if (absl::Status status = WriteFileAtomically(out, learned->ToText()); !status.ok()) {
+      return fail(status);
+    }
+    std::printf("%d WordPiece entries learned from %zu texts (split %s) -> %s\n",
+                learned->size(),
+                split->train.size() + split->dev.size() + split->unlabeled.size(),
+                split->split_hash.substr(0, 12).c_str(), out.c_str());
+    return 0;
+  }
+
   std::string vocab = absl::GetFlag(FLAGS_vocab);
   if (vocab.empty()) vocab = FindRunfile("datasets/vocab/bert-base-uncased-vocab.txt");
   absl::StatusOr<BertTokenizer> tokenizer = BertTokenizer::FromVocabFile(
@@ -238,10 +264,12 @@ const std::vector<Subcommand>& Subcommands() {
        "prints counts per split and class, length percentiles in words and "
        "WordPieces, and padding waste; `split` writes the protocol split "
        "(indices + hashes) as JSON to --out; `show` prints examples as JSON "
-       "lines (text, label, origin), what the models read",
+       "lines (text, label, origin), what the models read; `vocab` learns a "
+       "WordPiece vocabulary (--vocab_size) from the protocol split's "
+       "train, dev and unlabeled text (never the test) and writes it to --out",
        {"dataset", "path", "vocab", "cased", "max_length", "labels_per_class",
-        "seed", "out", "limit", "offset"},
-       {"stats", "split", "show"},
+        "seed", "out", "limit", "offset", "vocab_size"},
+       {"stats", "split", "show", "vocab"},
        RunData},
   };
   return *subcommands;
