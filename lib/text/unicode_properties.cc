@@ -29,6 +29,7 @@ icu::UnicodeString FromU32(std::u32string_view text) {
 
 bool IsBertControl(char32_t c) {
   if (c == U'\t' || c == U'\n' || c == U'\r') return false;
+  if (c < 0x80) return c < 0x20 || c == 0x7F;  // ASCII has no Cf characters
   const int8_t category = u_charType(static_cast<UChar32>(c));
   return category == U_CONTROL_CHAR || category == U_FORMAT_CHAR;
 }
