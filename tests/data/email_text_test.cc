@@ -99,7 +99,9 @@ TEST(EmailTextTest, LyingCharsetStillGivesValidUtf8) {
 TEST(EmailTextTest, HeaderlessGarbageDoesNotCrash) {
   for (const char* raw : {"", "\n\n\n", "no headers at all", "\x00\x01\x02"}) {
     absl::StatusOr<EmailText> email = ParseEmailText(raw);
-    if (email.ok()) EXPECT_TRUE(email->subject.empty());
+    if (email.ok()) {
+      EXPECT_TRUE(email->subject.empty());
+    }
   }
 }
 

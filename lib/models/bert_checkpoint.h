@@ -1,0 +1,61 @@
+// BERT checkpoints in Hugging Face's directory layout: config.json,
+// vocab.txt and model.safetensors. The suite reads checkpoints users bring
+// (the paper profile) and writes its own teachers the same way.
+#ifndef KDBENCH_LIB_MODELS_BERT_CHECKPOINT_H_
+#define KDBENCH_LIB_MODELS_BERT_CHECKPOINT_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "lib/models/bert.h"
+#include "lib/models/safetensors.h"
+#include "lib/text/vocabulary.h"
+
+namespace kdbench {
+
+struct WeightLoadReport {
+  std::vector<std::string> loaded;      // module parameter names
+  std::vector<std::string> missing;     // parameters the file lacks (left as initialised)
+  std::vector<std::string> unexpected;  // file tensors nothing used
+  std::vector<std::string> ignored;     // file tensors known to be unneeded
+                                        // (position_ids, tied decoder, NSP head)
+};
+
+// Copies the file's tensors into `model` by Hugging Face name. Accepted
+// variants: with or without the "bert." prefix, and the older
+// LayerNorm.gamma / LayerNorm.beta names. A shape mismatch is an
+// InvalidArgumentError naming the tensor and both shapes.
+absl::StatusOr<WeightLoadReport> LoadBertWeights(torch::nn::Module& model,
+                                                 const SafetensorsFile& file);
+
+struct LoadedTeacher {
+  BertTeacher model{nullptr};
+  Vocabulary vocabulary;
+  WeightLoadReport report;
+  std::string checkpoint_hash;  // over config.json, vocab.txt, model.safetensors
+};
+
+struct TeacherLoadOptions {
+  // A fine-tuned teacher must have its classifier; a pre-trained encoder
+  // (to be fine-tuned) may not.
+  bool require_classifier = true;
+  // Used when the directory has no vocab.txt.
+  std::string fallback_vocab;
+};
+
+// Errors name the directory and what is missing or wrong: no config.json; a
+// pytorch_model.bin without model.safetensors (refused, with how to
+// convert); missing encoder weights (listed).
+absl::StatusOr<LoadedTeacher> LoadBertTeacher(const std::string& directory,
+                                              const TeacherLoadOptions& options);
+
+// Writes config.json, vocab.txt and model.safetensors into `directory`
+// atomically: a staging directory is filled, then renamed into place.
+absl::Status SaveBertTeacher(BertTeacher& model, const Vocabulary& vocabulary,
+                             const std::string& directory);
+
+}  // namespace kdbench
+
+#endif  // KDBENCH_LIB_MODELS_BERT_CHECKPOINT_H_
