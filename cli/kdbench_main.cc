@@ -104,9 +104,9 @@ int RunReproduce(const std::vector<std::string>&,
                  const c10::Device& device) {
   int status = RunSelfChecks(device);
   std::printf(
-      "\nNOTHING WAS REPRODUCED: the experiment grids, students, losses and "
-      "the report are not built yet\n(issues 3-6). Only the LibTorch "
-      "self-check above ran.\n");
+      "\nNOTHING WAS REPRODUCED: teacher training, the students, losses, "
+      "grids and the report\nare not built yet (issues 4-6). Only the "
+      "LibTorch self-check above ran.\n");
   return status;
 }
 
