@@ -19,6 +19,7 @@
 #include "lib/data/dataset_registry.h"
 #include "lib/data/dataset_stats.h"
 #include "lib/data/splits.h"
+#include "lib/experiment/teacher_stages.h"
 #include "lib/text/bert_tokenizer.h"
 #include "lib/text/wordpiece_trainer.h"
 #include "lib/util/atomic_file.h"
@@ -53,6 +54,15 @@ ABSL_FLAG(int64_t, labels_per_class, 0,
 ABSL_FLAG(uint64_t, seed, 1, "random seed of the split (and of training)");
 ABSL_FLAG(std::string, out, "", "output file");
 ABSL_FLAG(int, vocab_size, 8000, "entries of a learned WordPiece vocabulary");
+ABSL_FLAG(std::string, size, "base", "teacher size: tiny (smoke), base, large (mini)");
+ABSL_FLAG(std::string, checkpoint, "",
+          "teacher checkpoint directory (config.json, vocab.txt, model.safetensors)");
+ABSL_FLAG(int64_t, epochs, 3, "training epochs (teacher pretrain)");
+ABSL_FLAG(int64_t, max_epochs, 10, "epoch cap with early stopping (teacher finetune)");
+ABSL_FLAG(int64_t, patience, 2, "epochs without dev improvement before stopping");
+ABSL_FLAG(int64_t, batch_size, 32, "examples per batch");
+ABSL_FLAG(double, learning_rate, 0.0,
+          "peak learning rate; 0 = the stage's default (pretrain 5e-4, finetune 1e-4)");
 ABSL_FLAG(int64_t, limit, 5, "how many examples `data show` prints");
 ABSL_FLAG(int64_t, offset, 0, "first example (canonical index) `data show` prints");
 ABSL_FLAG(int, matmul_size, 1024,
@@ -239,6 +249,54 @@ int RunData(const std::vector<std::string>& args, const c10::Device&) {
   return 0;
 }
 
+int RunTeacher(const std::vector<std::string>& args, const c10::Device& device) {
+  auto fail = [](const absl::Status& status) {
+    std::fprintf(stderr, "kdbench teacher: %s\n", std::string(status.message()).c_str());
+    return 1;
+  };
+  TeacherDataOptions data{.dataset = absl::GetFlag(FLAGS_dataset),
+                          .path = absl::GetFlag(FLAGS_path),
+                          .labels_per_class = absl::GetFlag(FLAGS_labels_per_class),
+                          .seed = absl::GetFlag(FLAGS_seed),
+                          .max_length = absl::GetFlag(FLAGS_max_length)};
+  const double learning_rate = absl::GetFlag(FLAGS_learning_rate);
+  absl::StatusOr<std::string> summary = absl::UnknownError("unset");
+  if (args[0] == "predict") {
+    if (absl::GetFlag(FLAGS_checkpoint).empty()) {
+      return fail(absl::InvalidArgumentError("--checkpoint=DIR is required"));
+    }
+    std::ios::sync_with_stdio(false);
+    absl::Status status = RunPredictStage(absl::GetFlag(FLAGS_checkpoint), data.max_length,
+                                          device, std::cin, std::cout, "stdin");
+    std::cout.flush();
+    return status.ok() ? 0 : fail(status);
+  }
+  if (data.dataset.empty()) return fail(absl::InvalidArgumentError("--dataset=NAME is required"));
+  if (args[0] == "pretrain") {
+    PretrainStageOptions options{.data = data,
+                                 .size = absl::GetFlag(FLAGS_size),
+                                 .vocab = absl::GetFlag(FLAGS_vocab),
+                                 .vocab_size = absl::GetFlag(FLAGS_vocab_size),
+                                 .epochs = absl::GetFlag(FLAGS_epochs),
+                                 .batch_size = absl::GetFlag(FLAGS_batch_size),
+                                 .out = absl::GetFlag(FLAGS_out)};
+    if (learning_rate > 0) options.learning_rate = learning_rate;
+    summary = RunPretrainStage(options, device);
+  } else {
+    FinetuneStageOptions options{.data = data,
+                                 .checkpoint = absl::GetFlag(FLAGS_checkpoint),
+                                 .max_epochs = absl::GetFlag(FLAGS_max_epochs),
+                                 .patience = absl::GetFlag(FLAGS_patience),
+                                 .batch_size = absl::GetFlag(FLAGS_batch_size),
+                                 .out = absl::GetFlag(FLAGS_out)};
+    if (learning_rate > 0) options.learning_rate = learning_rate;
+    summary = RunFinetuneStage(options, device);
+  }
+  if (!summary.ok()) return fail(summary.status());
+  std::printf("%s\n", summary->c_str());
+  return 0;
+}
+
 const std::vector<Subcommand>& Subcommands() {
   static const auto* subcommands = new std::vector<Subcommand>{
       {"info",
@@ -271,6 +329,17 @@ const std::vector<Subcommand>& Subcommands() {
         "seed", "out", "limit", "offset", "vocab_size"},
        {"stats", "split", "show", "vocab"},
        RunData},
+      {"teacher",
+       "BERT teachers: `pretrain` (masked-LM on a dataset's unlabeled "
+       "transfer set; learns a WordPiece vocabulary unless --vocab), "
+       "`finetune` (--checkpoint on the labeled split, early stopping on "
+       "dev, test read once), `predict` (--checkpoint; JSON lines with "
+       "\"text\" on stdin -> logits, probs, cls, pooled)",
+       {"dataset", "path", "labels_per_class", "seed", "max_length", "size", "vocab",
+        "vocab_size", "epochs", "max_epochs", "patience", "batch_size", "learning_rate",
+        "checkpoint", "out", "device", "threads"},
+       {"pretrain", "finetune", "predict"},
+       RunTeacher},
   };
   return *subcommands;
 }

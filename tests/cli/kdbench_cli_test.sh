@@ -19,7 +19,7 @@ check "no subcommand exits 2" test $rc -eq 2
 
 out="$("$KDBENCH" frobnicate 2>&1)"; rc=$?
 check "unknown subcommand exits 2" test $rc -eq 2
-check "unknown subcommand is named and known ones listed" grep -q "unknown subcommand 'frobnicate'; known: info, reproduce, tokenize" <<<"$out"
+check "unknown subcommand is named and known ones listed" grep -q "unknown subcommand 'frobnicate'; known: info, reproduce, tokenize, data, teacher" <<<"$out"
 
 out="$("$KDBENCH" reproduce --help 2>&1)"; rc=$?
 check "reproduce --help exits 0" test $rc -eq 0

@@ -1,0 +1,29 @@
+#include "lib/data/encoded_examples.h"
+
+#include "lib/data/splits.h"
+#include "lib/text/sequence_encoding.h"
+
+namespace kdbench {
+
+std::vector<int64_t> EncodedExamples::Lengths() const {
+  std::vector<int64_t> lengths;
+  lengths.reserve(ids.size());
+  for (const auto& sequence : ids) lengths.push_back(static_cast<int64_t>(sequence.size()));
+  return lengths;
+}
+
+EncodedExamples EncodeExamples(const Corpus& corpus, const std::vector<int64_t>& indices,
+                               const BertTokenizer& tokenizer, int64_t max_length) {
+  EncodedExamples encoded;
+  const Vocabulary& vocabulary = tokenizer.vocabulary();
+  for (int64_t index : indices) {
+    const Example& example = CorpusExample(corpus, index);
+    encoded.ids.push_back(WithSpecialTokens(tokenizer.Encode(example.text), vocabulary.cls_id(),
+                                            vocabulary.sep_id(), max_length));
+    encoded.labels.push_back(example.label);
+    encoded.corpus_indices.push_back(index);
+  }
+  return encoded;
+}
+
+}  // namespace kdbench

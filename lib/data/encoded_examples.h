@@ -1,0 +1,29 @@
+// Examples as model inputs: WordPiece ids with [CLS] ... [SEP], truncated to
+// a maximum length, and their labels.
+#ifndef KDBENCH_LIB_DATA_ENCODED_EXAMPLES_H_
+#define KDBENCH_LIB_DATA_ENCODED_EXAMPLES_H_
+
+#include <cstdint>
+#include <vector>
+
+#include "lib/data/corpus.h"
+#include "lib/text/bert_tokenizer.h"
+
+namespace kdbench {
+
+struct EncodedExamples {
+  std::vector<std::vector<int32_t>> ids;
+  std::vector<int32_t> labels;  // kNoLabel for unlabeled examples
+  std::vector<int64_t> corpus_indices;
+
+  int64_t size() const { return static_cast<int64_t>(ids.size()); }
+  std::vector<int64_t> Lengths() const;
+};
+
+// Encodes corpus examples `indices` (canonical order, see splits.h).
+EncodedExamples EncodeExamples(const Corpus& corpus, const std::vector<int64_t>& indices,
+                               const BertTokenizer& tokenizer, int64_t max_length);
+
+}  // namespace kdbench
+
+#endif  // KDBENCH_LIB_DATA_ENCODED_EXAMPLES_H_

@@ -1,0 +1,20 @@
+// Learning-rate schedules applied per optimizer step.
+#ifndef KDBENCH_LIB_DISTILL_LEARNING_RATE_SCHEDULE_H_
+#define KDBENCH_LIB_DISTILL_LEARNING_RATE_SCHEDULE_H_
+
+#include <cstdint>
+
+#include <torch/optim/optimizer.h>
+
+namespace kdbench {
+
+// BERT's schedule: linear warm-up from 0 to `peak` over `warmup_steps`,
+// then linear decay to 0 at `total_steps`.
+double LinearWarmupDecay(int64_t step, int64_t warmup_steps, int64_t total_steps, double peak);
+
+// Sets the learning rate of every parameter group.
+void SetLearningRate(torch::optim::Optimizer& optimizer, double learning_rate);
+
+}  // namespace kdbench
+
+#endif  // KDBENCH_LIB_DISTILL_LEARNING_RATE_SCHEDULE_H_

@@ -1,0 +1,201 @@
+#include "lib/experiment/teacher_stages.h"
+
+#include <torch/torch.h>
+
+#include "absl/strings/str_cat.h"
+#include "lib/data/dataset_registry.h"
+#include "lib/data/encoded_examples.h"
+#include "lib/data/splits.h"
+#include "lib/models/bert.h"
+#include "lib/models/bert_checkpoint.h"
+#include "lib/models/teacher_outputs.h"
+#include "lib/models/teacher_training.h"
+#include "lib/text/bert_tokenizer.h"
+#include "lib/text/sequence_encoding.h"
+#include "lib/text/wordpiece_trainer.h"
+#include "lib/util/status_macros.h"
+#include "nlohmann/json.hpp"
+
+namespace kdbench {
+namespace {
+
+struct PreparedData {
+  Corpus corpus;
+  DataSplit split;
+};
+
+absl::StatusOr<PreparedData> Prepare(const TeacherDataOptions& options) {
+  ASSIGN_OR_RETURN(Corpus corpus, ReadDataset(options.dataset, {.path = options.path}));
+  ASSIGN_OR_RETURN(DataSplit split,
+                   MakeSplit(corpus, {.labels_per_class = options.labels_per_class,
+                                      .seed = options.seed}));
+  return PreparedData{std::move(corpus), std::move(split)};
+}
+
+std::vector<double> ToVector(const torch::Tensor& row) {
+  torch::Tensor values = row.to(torch::kFloat64).contiguous();
+  return std::vector<double>(values.data_ptr<double>(), values.data_ptr<double>() + values.numel());
+}
+
+}  // namespace
+
+absl::StatusOr<BertConfig> TeacherSizeConfig(const std::string& size, int64_t vocab_size,
+                                             int64_t max_length) {
+  BertConfig config;
+  config.vocab_size = vocab_size;
+  config.max_position_embeddings = max_length;
+  config.type_vocab_size = 2;
+  if (size == "tiny") {
+    config.num_hidden_layers = 1, config.hidden_size = 32, config.num_attention_heads = 2;
+  } else if (size == "base") {
+    config.num_hidden_layers = 2, config.hidden_size = 128, config.num_attention_heads = 2;
+  } else if (size == "large") {
+    config.num_hidden_layers = 4, config.hidden_size = 256, config.num_attention_heads = 4;
+  } else {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--size=", size, ": unknown teacher size; known: tiny, base, large"));
+  }
+  config.intermediate_size = 4 * config.hidden_size;
+  return config;
+}
+
+absl::StatusOr<std::string> RunPretrainStage(const PretrainStageOptions& options,
+                                             const c10::Device& device) {
+  if (options.out.empty()) return absl::InvalidArgumentError("--out=DIR is required");
+  ASSIGN_OR_RETURN(PreparedData data, Prepare(options.data));
+  // The vocabulary: given, or learned from everything but the test split.
+  absl::StatusOr<Vocabulary> vocabulary = absl::UnknownError("unset");
+  if (!options.vocab.empty()) {
+    vocabulary = Vocabulary::FromFile(options.vocab);
+  } else {
+    WordpieceTrainer trainer({.vocab_size = options.vocab_size});
+    for (const auto* part : {&data.split.train, &data.split.dev, &data.split.unlabeled}) {
+      for (int64_t index : *part) trainer.AddText(CorpusExample(data.corpus, index).text);
+    }
+    vocabulary = trainer.Train();
+  }
+  if (!vocabulary.ok()) return vocabulary.status();
+  ASSIGN_OR_RETURN(BertConfig config, TeacherSizeConfig(options.size, vocabulary->size(),
+                                                        options.data.max_length));
+  config.labels = data.corpus.label_names;
+  BertTokenizer tokenizer(*vocabulary);
+  const Vocabulary& vocab = tokenizer.vocabulary();
+  if (vocab.mask_id() < 0 || vocab.cls_id() < 0 || vocab.sep_id() < 0 || vocab.pad_id() < 0) {
+    return absl::InvalidArgumentError(
+        "the vocabulary lacks [PAD], [CLS], [SEP] or [MASK], which MLM pre-training needs");
+  }
+  EncodedExamples transfer =
+      EncodeExamples(data.corpus, data.split.unlabeled, tokenizer, options.data.max_length);
+  torch::manual_seed(options.data.seed);
+  BertTeacher teacher(config);
+  PretrainOptions pretrain{.epochs = options.epochs, .batch_size = options.batch_size,
+                           .seed = options.data.seed};
+  pretrain.optimizer.learning_rate = options.learning_rate;
+  ASSIGN_OR_RETURN(PretrainReport report,
+                   PretrainMaskedLm(teacher, transfer, vocab.mask_id(), vocab.pad_id(),
+                                    vocab.cls_id(), vocab.sep_id(), pretrain, device));
+  teacher->to(torch::kCPU);
+  RETURN_IF_ERROR(SaveBertTeacher(teacher, vocab, options.out));
+  nlohmann::json summary = {
+      {"stage", "pretrain"},
+      {"dataset", options.data.dataset},
+      {"size", options.size},
+      {"layers", config.num_hidden_layers},
+      {"hidden", config.hidden_size},
+      {"vocab_size", config.vocab_size},
+      {"transfer_examples", transfer.size()},
+      {"epochs", options.epochs},
+      {"steps", report.steps},
+      {"mlm_loss_per_epoch", report.epoch_losses},
+      {"seconds", report.seconds},
+      {"split_hash", data.split.split_hash},
+      {"checkpoint", options.out},
+  };
+  return summary.dump();
+}
+
+absl::StatusOr<std::string> RunFinetuneStage(const FinetuneStageOptions& options,
+                                             const c10::Device& device) {
+  if (options.out.empty()) return absl::InvalidArgumentError("--out=DIR is required");
+  ASSIGN_OR_RETURN(LoadedTeacher loaded,
+                   LoadBertTeacher(options.checkpoint, {.require_classifier = true}));
+  ASSIGN_OR_RETURN(PreparedData data, Prepare(options.data));
+  if (loaded.model->config().labels != data.corpus.label_names) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        options.checkpoint, ": the checkpoint's labels differ from dataset '",
+        options.data.dataset, "' (label order must match)"));
+  }
+  BertTokenizer tokenizer(loaded.vocabulary);
+  const int64_t max_length =
+      std::min(options.data.max_length, loaded.model->config().max_position_embeddings);
+  EncodedExamples train = EncodeExamples(data.corpus, data.split.train, tokenizer, max_length);
+  EncodedExamples dev = EncodeExamples(data.corpus, data.split.dev, tokenizer, max_length);
+  const int32_t pad = tokenizer.vocabulary().pad_id();
+  FinetuneOptions finetune{.max_epochs = options.max_epochs, .patience = options.patience,
+                           .batch_size = options.batch_size, .seed = options.data.seed};
+  finetune.optimizer.learning_rate = options.learning_rate;
+  ASSIGN_OR_RETURN(FinetuneReport report,
+                   FinetuneClassifier(loaded.model, train, dev, pad, finetune, device));
+  // The test split is read once, after model selection on dev.
+  EncodedExamples test = EncodeExamples(data.corpus, data.split.test, tokenizer, max_length);
+  const double test_accuracy =
+      Accuracy(PredictClasses(loaded.model, test, pad, options.batch_size, device), test.labels);
+  loaded.model->to(torch::kCPU);
+  RETURN_IF_ERROR(SaveBertTeacher(loaded.model, tokenizer.vocabulary(), options.out));
+  nlohmann::json summary = {
+      {"stage", "finetune"},
+      {"dataset", options.data.dataset},
+      {"labels_per_class", data.split.labels_per_class},
+      {"seed", options.data.seed},
+      {"train_examples", train.size()},
+      {"dev_examples", dev.size()},
+      {"test_examples", test.size()},
+      {"dev_accuracy_per_epoch", report.dev_accuracy},
+      {"best_epoch", report.best_epoch},
+      {"dev_accuracy", report.best_dev_accuracy},
+      {"test_accuracy", test_accuracy},
+      {"seconds", report.seconds},
+      {"split_hash", data.split.split_hash},
+      {"pretrained_checkpoint_hash", loaded.checkpoint_hash},
+      {"checkpoint", options.out},
+  };
+  return summary.dump();
+}
+
+absl::Status RunPredictStage(const std::string& checkpoint, int64_t max_length,
+                             const c10::Device& device, std::istream& in, std::ostream& out,
+                             const std::string& source_name) {
+  ASSIGN_OR_RETURN(LoadedTeacher loaded, LoadBertTeacher(checkpoint, {.require_classifier = true}));
+  loaded.model->to(device);
+  BertTokenizer tokenizer(loaded.vocabulary);
+  const Vocabulary& vocab = tokenizer.vocabulary();
+  max_length = std::min(max_length, loaded.model->config().max_position_embeddings);
+  std::string line;
+  int64_t line_number = 0;
+  while (std::getline(in, line)) {
+    ++line_number;
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    nlohmann::json object = nlohmann::json::parse(line, nullptr, false);
+    if (object.is_discarded() || !object.is_object() || !object.contains("text") ||
+        !object["text"].is_string()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          source_name, ":", line_number, ": expected a JSON object with a string \"text\""));
+    }
+    std::vector<int32_t> ids = WithSpecialTokens(
+        tokenizer.Encode(object["text"].get<std::string>()), vocab.cls_id(), vocab.sep_id(),
+        max_length);
+    PaddedBatch batch = PadBatch({ids}, vocab.pad_id());
+    TeacherOutputs outputs =
+        ComputeTeacherOutputs(loaded.model, batch.ids.to(device), batch.mask.to(device));
+    nlohmann::json result = {
+        {"logits", ToVector(outputs.logits[0].cpu())},
+        {"probs", ToVector(outputs.probabilities[0].cpu())},
+        {"cls", ToVector(outputs.cls[0].cpu())},
+        {"pooled", ToVector(outputs.pooled[0].cpu())},
+    };
+    out << result.dump() << '\n';
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace kdbench

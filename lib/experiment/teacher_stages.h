@@ -1,0 +1,68 @@
+// The teacher's stages as commands run them: pre-train a BERT of a named
+// size on a dataset's unlabeled transfer set, fine-tune it on the labeled
+// split (test read once, at the end), predict for JSON lines.
+#ifndef KDBENCH_LIB_EXPERIMENT_TEACHER_STAGES_H_
+#define KDBENCH_LIB_EXPERIMENT_TEACHER_STAGES_H_
+
+#include <c10/core/Device.h>
+
+#include <cstdint>
+#include <istream>
+#include <ostream>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "lib/models/bert_config.h"
+
+namespace kdbench {
+
+// Teacher sizes of the CPU profiles: "tiny" (smoke; 1 x 32), "base"
+// (mini; 2 layers x 128) and "large" (mini; 4 layers x 256). An unknown
+// name lists the known ones.
+absl::StatusOr<BertConfig> TeacherSizeConfig(const std::string& size, int64_t vocab_size,
+                                             int64_t max_length);
+
+struct TeacherDataOptions {
+  std::string dataset;
+  std::string path;
+  int64_t labels_per_class = 0;
+  uint64_t seed = 1;
+  int64_t max_length = 128;
+};
+
+struct PretrainStageOptions {
+  TeacherDataOptions data;
+  std::string size = "base";
+  std::string vocab;  // empty: learn a WordPiece vocabulary of vocab_size
+  int vocab_size = 8000;
+  int64_t epochs = 3;
+  int64_t batch_size = 32;
+  double learning_rate = 5e-4;
+  std::string out;
+};
+
+struct FinetuneStageOptions {
+  TeacherDataOptions data;
+  std::string checkpoint;
+  int64_t max_epochs = 10;
+  int64_t patience = 2;
+  int64_t batch_size = 32;
+  double learning_rate = 1e-4;
+  std::string out;
+};
+
+// Both return a JSON summary (sizes, losses/accuracies, hashes, seconds).
+absl::StatusOr<std::string> RunPretrainStage(const PretrainStageOptions& options,
+                                             const c10::Device& device);
+absl::StatusOr<std::string> RunFinetuneStage(const FinetuneStageOptions& options,
+                                             const c10::Device& device);
+
+// JSON lines {"text": ...} -> {"logits", "probs", "cls", "pooled"}; errors
+// name `source_name` and the line.
+absl::Status RunPredictStage(const std::string& checkpoint, int64_t max_length,
+                             const c10::Device& device, std::istream& in, std::ostream& out,
+                             const std::string& source_name);
+
+}  // namespace kdbench
+
+#endif  // KDBENCH_LIB_EXPERIMENT_TEACHER_STAGES_H_

@@ -1,0 +1,225 @@
+#include "lib/models/teacher_training.h"
+
+#include <torch/torch.h>
+
+#include <chrono>
+#include <cmath>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "lib/data/length_batching.h"
+#include "lib/distill/learning_rate_schedule.h"
+#include "lib/models/mlm_masking.h"
+#include "lib/text/sequence_encoding.h"
+#include "lib/util/progress.h"
+
+namespace kdbench {
+namespace {
+
+double SecondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// AdamW with BERT's exclusions from weight decay (biases, LayerNorm).
+std::unique_ptr<torch::optim::AdamW> MakeOptimizer(torch::nn::Module& model,
+                                                   const OptimizerSettings& settings) {
+  std::vector<torch::Tensor> decay, no_decay;
+  for (const auto& item : model.named_parameters()) {
+    const bool exempt = absl::EndsWith(item.key(), "bias") || absl::StrContains(item.key(), "LayerNorm");
+    (exempt ? no_decay : decay).push_back(item.value());
+  }
+  std::vector<torch::optim::OptimizerParamGroup> groups;
+  groups.emplace_back(decay, std::make_unique<torch::optim::AdamWOptions>(
+                                 torch::optim::AdamWOptions(settings.learning_rate)
+                                     .weight_decay(settings.weight_decay)));
+  groups.emplace_back(no_decay, std::make_unique<torch::optim::AdamWOptions>(
+                                    torch::optim::AdamWOptions(settings.learning_rate).weight_decay(0)));
+  return std::make_unique<torch::optim::AdamW>(groups);
+}
+
+std::vector<std::vector<int32_t>> Gather(const EncodedExamples& examples,
+                                         const std::vector<int64_t>& batch) {
+  std::vector<std::vector<int32_t>> sequences;
+  sequences.reserve(batch.size());
+  for (int64_t index : batch) sequences.push_back(examples.ids[index]);
+  return sequences;
+}
+
+torch::Tensor GatherLabels(const EncodedExamples& examples, const std::vector<int64_t>& batch) {
+  std::vector<int64_t> labels;
+  labels.reserve(batch.size());
+  for (int64_t index : batch) labels.push_back(examples.labels[index]);
+  return torch::tensor(labels, torch::kLong);
+}
+
+}  // namespace
+
+absl::StatusOr<PretrainReport> PretrainMaskedLm(BertTeacher& teacher,
+                                                const EncodedExamples& transfer,
+                                                int32_t mask_id, int32_t pad_id, int32_t cls_id,
+                                                int32_t sep_id, const PretrainOptions& options,
+                                                const c10::Device& device) {
+  if (transfer.size() == 0) return absl::InvalidArgumentError("empty transfer set");
+  torch::manual_seed(options.seed);
+  at::Generator generator = at::detail::createCPUGenerator(options.seed);
+  teacher->to(device);
+  teacher->train();
+  auto optimizer = MakeOptimizer(*teacher, options.optimizer);
+  const std::vector<int64_t> lengths = transfer.Lengths();
+  const int64_t batches_per_epoch =
+      (transfer.size() + options.batch_size - 1) / options.batch_size;
+  const int64_t total_steps = batches_per_epoch * options.epochs;
+  const auto warmup =
+      static_cast<int64_t>(std::llround(options.optimizer.warmup_fraction * total_steps));
+  MlmMaskingOptions masking;
+  masking.mask_id = mask_id;
+  masking.pad_id = pad_id;
+  masking.cls_id = cls_id;
+  masking.sep_id = sep_id;
+  masking.vocab_size = teacher->config().vocab_size;
+
+  PretrainReport report;
+  const auto start = std::chrono::steady_clock::now();
+  ProgressBar progress("MLM pre-training", total_steps,
+                       ProgressOptions{.unit = "step", .force = false});
+  for (int64_t epoch = 0; epoch < options.epochs; ++epoch) {
+    auto batches = LengthBucketedBatches(
+        lengths, {.batch_size = options.batch_size, .seed = options.seed * 1000 + epoch});
+    double loss_sum = 0;
+    for (const auto& batch : batches) {
+      PaddedBatch padded = PadBatch(Gather(transfer, batch), pad_id);
+      MaskedBatch masked = MaskTokens(padded.ids, padded.mask, masking, generator);
+      torch::Tensor labels = masked.labels.to(device);
+      torch::Tensor selected = labels.ne(-100);
+      BertEncoderOutputs encoded =
+          teacher->bert(masked.input_ids.to(device), padded.mask.to(device));
+      torch::Tensor logits = teacher->MlmLogits(encoded.last_hidden.index({selected}));
+      torch::Tensor loss =
+          torch::nn::functional::cross_entropy(logits, labels.index({selected}));
+      SetLearningRate(*optimizer, LinearWarmupDecay(report.steps, warmup, total_steps,
+                                                    options.optimizer.learning_rate));
+      optimizer->zero_grad();
+      loss.backward();
+      torch::nn::utils::clip_grad_norm_(teacher->parameters(), options.optimizer.max_grad_norm);
+      optimizer->step();
+      loss_sum += loss.item<double>();
+      ++report.steps;
+      if (options.progress) progress.Advance();
+    }
+    report.epoch_losses.push_back(loss_sum / static_cast<double>(batches.size()));
+  }
+  progress.Finish();
+  report.first_epoch_loss = report.epoch_losses.front();
+  report.last_epoch_loss = report.epoch_losses.back();
+  report.seconds = SecondsSince(start);
+  return report;
+}
+
+std::vector<int32_t> PredictClasses(BertTeacher& teacher, const EncodedExamples& examples,
+                                    int32_t pad_id, int64_t batch_size,
+                                    const c10::Device& device) {
+  const bool was_training = teacher->is_training();
+  teacher->eval();
+  std::vector<int32_t> predicted(static_cast<size_t>(examples.size()), 0);
+  auto batches = LengthBucketedBatches(examples.Lengths(),
+                                       {.batch_size = batch_size, .shuffle = false});
+  {
+    torch::InferenceMode inference;
+    for (const auto& batch : batches) {
+      PaddedBatch padded = PadBatch(Gather(examples, batch), pad_id);
+      torch::Tensor classes =
+          teacher->forward(padded.ids.to(device), padded.mask.to(device)).logits.argmax(1).cpu();
+      for (size_t i = 0; i < batch.size(); ++i) {
+        predicted[batch[i]] = static_cast<int32_t>(classes[i].item<int64_t>());
+      }
+    }
+  }
+  teacher->train(was_training);
+  return predicted;
+}
+
+double Accuracy(const std::vector<int32_t>& predicted, const std::vector<int32_t>& gold) {
+  if (gold.empty()) return 0;
+  int64_t correct = 0;
+  for (size_t i = 0; i < gold.size(); ++i) correct += predicted[i] == gold[i];
+  return static_cast<double>(correct) / static_cast<double>(gold.size());
+}
+
+absl::StatusOr<FinetuneReport> FinetuneClassifier(BertTeacher& teacher,
+                                                  const EncodedExamples& train,
+                                                  const EncodedExamples& dev, int32_t pad_id,
+                                                  const FinetuneOptions& options,
+                                                  const c10::Device& device) {
+  if (train.size() == 0 || dev.size() == 0) {
+    return absl::InvalidArgumentError("fine-tuning needs non-empty train and dev sets");
+  }
+  for (const EncodedExamples* set : {&train, &dev}) {
+    for (int32_t label : set->labels) {
+      if (label < 0 || label >= teacher->num_labels()) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "label ", label, " outside the classifier's ", teacher->num_labels(), " classes"));
+      }
+    }
+  }
+  torch::manual_seed(options.seed);
+  teacher->to(device);
+  auto optimizer = MakeOptimizer(*teacher, options.optimizer);
+  const std::vector<int64_t> lengths = train.Lengths();
+  const int64_t batches_per_epoch = (train.size() + options.batch_size - 1) / options.batch_size;
+  const int64_t total_steps = batches_per_epoch * options.max_epochs;
+  const auto warmup =
+      static_cast<int64_t>(std::llround(options.optimizer.warmup_fraction * total_steps));
+
+  FinetuneReport report;
+  std::vector<torch::Tensor> best_state;
+  int64_t step = 0, since_best = 0;
+  const auto start = std::chrono::steady_clock::now();
+  for (int64_t epoch = 0; epoch < options.max_epochs; ++epoch) {
+    teacher->train();
+    double loss_sum = 0;
+    auto batches = LengthBucketedBatches(
+        lengths, {.batch_size = options.batch_size, .seed = options.seed * 1000 + epoch});
+    for (const auto& batch : batches) {
+      PaddedBatch padded = PadBatch(Gather(train, batch), pad_id);
+      torch::Tensor logits =
+          teacher->forward(padded.ids.to(device), padded.mask.to(device)).logits;
+      torch::Tensor loss =
+          torch::nn::functional::cross_entropy(logits, GatherLabels(train, batch).to(device));
+      SetLearningRate(*optimizer, LinearWarmupDecay(step++, warmup, total_steps,
+                                                    options.optimizer.learning_rate));
+      optimizer->zero_grad();
+      loss.backward();
+      torch::nn::utils::clip_grad_norm_(teacher->parameters(), options.optimizer.max_grad_norm);
+      optimizer->step();
+      loss_sum += loss.item<double>();
+    }
+    const double dev_accuracy = Accuracy(
+        PredictClasses(teacher, dev, pad_id, options.batch_size, device), dev.labels);
+    report.dev_accuracy.push_back(dev_accuracy);
+    report.train_loss.push_back(loss_sum / static_cast<double>(batches.size()));
+    if (options.progress) {
+      std::fprintf(stderr, "fine-tuning epoch %lld: train loss %.4f, dev accuracy %.4f\n",
+                   static_cast<long long>(epoch + 1), report.train_loss.back(), dev_accuracy);
+    }
+    if (report.best_epoch == 0 || dev_accuracy > report.best_dev_accuracy) {
+      report.best_epoch = epoch + 1;
+      report.best_dev_accuracy = dev_accuracy;
+      since_best = 0;
+      best_state.clear();
+      torch::NoGradGuard no_grad;
+      for (const auto& parameter : teacher->parameters()) best_state.push_back(parameter.clone());
+    } else if (++since_best >= options.patience) {
+      break;
+    }
+  }
+  {
+    torch::NoGradGuard no_grad;
+    auto parameters = teacher->parameters();
+    for (size_t i = 0; i < parameters.size(); ++i) parameters[i].copy_(best_state[i]);
+  }
+  report.seconds = SecondsSince(start);
+  return report;
+}
+
+}  // namespace kdbench
