@@ -151,6 +151,7 @@ absl::StatusOr<std::string> RunFinetuneStage(const FinetuneStageOptions& options
       {"dev_examples", dev.size()},
       {"test_examples", test.size()},
       {"dev_accuracy_per_epoch", report.dev_accuracy},
+      {"dev_loss_per_epoch", report.dev_loss},
       {"best_epoch", report.best_epoch},
       {"dev_accuracy", report.best_dev_accuracy},
       {"test_accuracy", test_accuracy},

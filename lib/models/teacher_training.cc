@@ -116,27 +116,45 @@ absl::StatusOr<PretrainReport> PretrainMaskedLm(BertTeacher& teacher,
   return report;
 }
 
-std::vector<int32_t> PredictClasses(BertTeacher& teacher, const EncodedExamples& examples,
-                                    int32_t pad_id, int64_t batch_size,
-                                    const c10::Device& device) {
+ClassifierEvaluation EvaluateClassifier(BertTeacher& teacher, const EncodedExamples& examples,
+                                        int32_t pad_id, int64_t batch_size,
+                                        const c10::Device& device) {
   const bool was_training = teacher->is_training();
   teacher->eval();
-  std::vector<int32_t> predicted(static_cast<size_t>(examples.size()), 0);
+  ClassifierEvaluation evaluation;
+  evaluation.predicted.assign(static_cast<size_t>(examples.size()), 0);
   auto batches = LengthBucketedBatches(examples.Lengths(),
                                        {.batch_size = batch_size, .shuffle = false});
+  double loss_sum = 0;
   {
     torch::InferenceMode inference;
     for (const auto& batch : batches) {
       PaddedBatch padded = PadBatch(Gather(examples, batch), pad_id);
-      torch::Tensor classes =
-          teacher->forward(padded.ids.to(device), padded.mask.to(device)).logits.argmax(1).cpu();
+      torch::Tensor logits =
+          teacher->forward(padded.ids.to(device), padded.mask.to(device)).logits.cpu();
+      torch::Tensor labels = GatherLabels(examples, batch);
+      if (labels.ge(0).all().item<bool>()) {
+        loss_sum += torch::nn::functional::cross_entropy(
+                        logits, labels, torch::nn::functional::CrossEntropyFuncOptions().reduction(
+                                            torch::kSum))
+                        .item<double>();
+      }
+      torch::Tensor classes = logits.argmax(1);
       for (size_t i = 0; i < batch.size(); ++i) {
-        predicted[batch[i]] = static_cast<int32_t>(classes[i].item<int64_t>());
+        evaluation.predicted[batch[i]] = static_cast<int32_t>(classes[i].item<int64_t>());
       }
     }
   }
   teacher->train(was_training);
-  return predicted;
+  evaluation.accuracy = Accuracy(evaluation.predicted, examples.labels);
+  evaluation.mean_loss = examples.size() > 0 ? loss_sum / static_cast<double>(examples.size()) : 0;
+  return evaluation;
+}
+
+std::vector<int32_t> PredictClasses(BertTeacher& teacher, const EncodedExamples& examples,
+                                    int32_t pad_id, int64_t batch_size,
+                                    const c10::Device& device) {
+  return EvaluateClassifier(teacher, examples, pad_id, batch_size, device).predicted;
 }
 
 double Accuracy(const std::vector<int32_t>& predicted, const std::vector<int32_t>& gold) {
@@ -174,6 +192,7 @@ absl::StatusOr<FinetuneReport> FinetuneClassifier(BertTeacher& teacher,
   FinetuneReport report;
   std::vector<torch::Tensor> best_state;
   int64_t step = 0, since_best = 0;
+  double best_dev_loss = 0;
   const auto start = std::chrono::steady_clock::now();
   for (int64_t epoch = 0; epoch < options.max_epochs; ++epoch) {
     teacher->train();
@@ -194,17 +213,25 @@ absl::StatusOr<FinetuneReport> FinetuneClassifier(BertTeacher& teacher,
       optimizer->step();
       loss_sum += loss.item<double>();
     }
-    const double dev_accuracy = Accuracy(
-        PredictClasses(teacher, dev, pad_id, options.batch_size, device), dev.labels);
+    const ClassifierEvaluation evaluation =
+        EvaluateClassifier(teacher, dev, pad_id, options.batch_size, device);
+    const double dev_accuracy = evaluation.accuracy;
     report.dev_accuracy.push_back(dev_accuracy);
+    report.dev_loss.push_back(evaluation.mean_loss);
     report.train_loss.push_back(loss_sum / static_cast<double>(batches.size()));
     if (options.progress) {
-      std::fprintf(stderr, "fine-tuning epoch %lld: train loss %.4f, dev accuracy %.4f\n",
-                   static_cast<long long>(epoch + 1), report.train_loss.back(), dev_accuracy);
+      std::fprintf(stderr,
+                   "fine-tuning epoch %lld: train loss %.4f, dev accuracy %.4f, dev loss %.4f\n",
+                   static_cast<long long>(epoch + 1), report.train_loss.back(), dev_accuracy,
+                   evaluation.mean_loss);
     }
-    if (report.best_epoch == 0 || dev_accuracy > report.best_dev_accuracy) {
+    const bool better =
+        report.best_epoch == 0 || dev_accuracy > report.best_dev_accuracy ||
+        (dev_accuracy == report.best_dev_accuracy && evaluation.mean_loss < best_dev_loss);
+    if (better) {
       report.best_epoch = epoch + 1;
       report.best_dev_accuracy = dev_accuracy;
+      best_dev_loss = evaluation.mean_loss;
       since_best = 0;
       best_state.clear();
       torch::NoGradGuard no_grad;
