@@ -63,6 +63,8 @@ ABSL_FLAG(int64_t, patience, 2, "epochs without dev improvement before stopping"
 ABSL_FLAG(int64_t, batch_size, 32, "examples per batch");
 ABSL_FLAG(double, learning_rate, 0.0,
           "peak learning rate; 0 = the stage's default (pretrain 5e-4, finetune 1e-4)");
+ABSL_FLAG(std::string, cache_dir, "",
+          "teacher-output cache root (default ~/.cache/kdbench/teacher-outputs)");
 ABSL_FLAG(int64_t, limit, 5, "how many examples `data show` prints");
 ABSL_FLAG(int64_t, offset, 0, "first example (canonical index) `data show` prints");
 ABSL_FLAG(int, matmul_size, 1024,
@@ -272,7 +274,13 @@ int RunTeacher(const std::vector<std::string>& args, const c10::Device& device) 
     return status.ok() ? 0 : fail(status);
   }
   if (data.dataset.empty()) return fail(absl::InvalidArgumentError("--dataset=NAME is required"));
-  if (args[0] == "pretrain") {
+  if (args[0] == "outputs") {
+    summary = RunTeacherOutputsStage({.data = data,
+                                      .checkpoint = absl::GetFlag(FLAGS_checkpoint),
+                                      .cache_dir = absl::GetFlag(FLAGS_cache_dir),
+                                      .batch_size = absl::GetFlag(FLAGS_batch_size)},
+                                     device);
+  } else if (args[0] == "pretrain") {
     PretrainStageOptions options{.data = data,
                                  .size = absl::GetFlag(FLAGS_size),
                                  .vocab = absl::GetFlag(FLAGS_vocab),
@@ -333,12 +341,14 @@ const std::vector<Subcommand>& Subcommands() {
        "BERT teachers: `pretrain` (masked-LM on a dataset's unlabeled "
        "transfer set; learns a WordPiece vocabulary unless --vocab), "
        "`finetune` (--checkpoint on the labeled split, early stopping on "
-       "dev, test read once), `predict` (--checkpoint; JSON lines with "
-       "\"text\" on stdin -> logits, probs, cls, pooled)",
+       "dev, test read once), `outputs` (--checkpoint: teacher outputs of the "
+       "transfer set through the cache; prints forward/reuse counters), "
+       "`predict` (--checkpoint; JSON lines with \"text\" on stdin -> "
+       "logits, probs, cls, pooled)",
        {"dataset", "path", "labels_per_class", "seed", "max_length", "size", "vocab",
         "vocab_size", "epochs", "max_epochs", "patience", "batch_size", "learning_rate",
-        "checkpoint", "out", "device", "threads"},
-       {"pretrain", "finetune", "predict"},
+        "checkpoint", "cache_dir", "out", "device", "threads"},
+       {"pretrain", "finetune", "outputs", "predict"},
        RunTeacher},
   };
   return *subcommands;

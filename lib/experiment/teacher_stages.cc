@@ -3,7 +3,14 @@
 #include <torch/torch.h>
 
 #include "absl/strings/str_cat.h"
+#include <chrono>
+
+#include "lib/data/data_directory.h"
 #include "lib/data/dataset_registry.h"
+#include "lib/data/length_batching.h"
+#include "lib/distill/teacher_output_cache.h"
+#include "lib/util/content_hash.h"
+#include "lib/util/progress.h"
 #include "lib/data/encoded_examples.h"
 #include "lib/data/splits.h"
 #include "lib/models/bert.h"
@@ -159,6 +166,87 @@ absl::StatusOr<std::string> RunFinetuneStage(const FinetuneStageOptions& options
       {"split_hash", data.split.split_hash},
       {"pretrained_checkpoint_hash", loaded.checkpoint_hash},
       {"checkpoint", options.out},
+  };
+  return summary.dump();
+}
+
+std::string DefaultTeacherOutputCacheDirectory() {
+  return DataDirectory() + "/../teacher-outputs";
+}
+
+absl::StatusOr<std::string> RunTeacherOutputsStage(const TeacherOutputsStageOptions& options,
+                                                   const c10::Device& device) {
+  ASSIGN_OR_RETURN(LoadedTeacher loaded,
+                   LoadBertTeacher(options.checkpoint, {.require_classifier = true}));
+  ASSIGN_OR_RETURN(PreparedData data, Prepare(options.data));
+  BertTokenizer tokenizer(loaded.vocabulary);
+  const Vocabulary& vocab = tokenizer.vocabulary();
+  const int64_t max_length =
+      std::min(options.data.max_length, loaded.model->config().max_position_embeddings);
+  loaded.model->to(device);
+  const std::string cache_dir =
+      options.cache_dir.empty() ? DefaultTeacherOutputCacheDirectory() : options.cache_dir;
+  ASSIGN_OR_RETURN(TeacherOutputCache cache,
+                   TeacherOutputCache::Open(
+                       cache_dir, {.teacher_hash = loaded.checkpoint_hash,
+                                   .tokenizer_hash = Sha256Hex(absl::StrCat(
+                                       "wordpiece/uncased\n", vocab.ToText())),
+                                   .max_length = max_length}));
+  auto compute = [&](const std::vector<std::string>& texts)
+      -> absl::StatusOr<CachedTeacherOutputs> {
+    std::vector<std::vector<int32_t>> ids;
+    std::vector<int64_t> lengths;
+    for (const std::string& text : texts) {
+      ids.push_back(WithSpecialTokens(tokenizer.Encode(text), vocab.cls_id(), vocab.sep_id(),
+                                      max_length));
+      lengths.push_back(static_cast<int64_t>(ids.back().size()));
+    }
+    const auto n = static_cast<int64_t>(texts.size());
+    const int64_t labels = loaded.model->num_labels();
+    const int64_t hidden = loaded.model->config().hidden_size;
+    CachedTeacherOutputs outputs{torch::empty({n, labels}), torch::empty({n, labels}),
+                                 torch::empty({n, labels}), torch::empty({n, hidden}),
+                                 torch::empty({n, hidden})};
+    ProgressBar progress("teacher forward", n, {.unit = "ex"});
+    for (const auto& batch : LengthBucketedBatches(
+             lengths, {.batch_size = options.batch_size, .shuffle = false})) {
+      std::vector<std::vector<int32_t>> sequences;
+      for (int64_t index : batch) sequences.push_back(ids[index]);
+      PaddedBatch padded = PadBatch(sequences, vocab.pad_id());
+      TeacherOutputs computed = ComputeTeacherOutputs(loaded.model, padded.ids.to(device),
+                                                      padded.mask.to(device));
+      torch::Tensor rows = torch::tensor(batch, torch::kLong);
+      outputs.logits.index_copy_(0, rows, computed.logits.cpu());
+      outputs.probabilities.index_copy_(0, rows, computed.probabilities.cpu());
+      outputs.log_odds.index_copy_(0, rows, computed.log_odds.cpu());
+      outputs.cls.index_copy_(0, rows, computed.cls.cpu());
+      outputs.pooled.index_copy_(0, rows, computed.pooled.cpu());
+      progress.Advance(static_cast<int64_t>(batch.size()));
+    }
+    return outputs;
+  };
+  std::vector<std::string> texts;
+  for (int64_t index : data.split.unlabeled) texts.push_back(CorpusExample(data.corpus, index).text);
+  const auto start = std::chrono::steady_clock::now();
+  ASSIGN_OR_RETURN(CachedTeacherOutputs outputs, cache.GetOrCompute(texts, compute));
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  // Mean over examples of the population variance of the class
+  // probabilities (the paper's Table 9 statistic).
+  const double variance =
+      outputs.probabilities.var(/*dim=*/1, /*unbiased=*/false).mean().item<double>();
+  nlohmann::json summary = {
+      {"stage", "teacher-outputs"},
+      {"dataset", options.data.dataset},
+      {"transfer_examples", static_cast<int64_t>(texts.size())},
+      {"teacher_forward_passes", cache.counters().computed},
+      {"reused_from_cache", cache.counters().reused},
+      {"corrupt_chunks_rebuilt", cache.counters().corrupt_chunks},
+      {"mean_probability_variance", variance},
+      {"seconds", seconds},
+      {"cache", cache.directory()},
+      {"teacher_hash", loaded.checkpoint_hash},
+      {"split_hash", data.split.split_hash},
   };
   return summary.dump();
 }

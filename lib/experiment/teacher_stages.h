@@ -57,6 +57,23 @@ absl::StatusOr<std::string> RunPretrainStage(const PretrainStageOptions& options
 absl::StatusOr<std::string> RunFinetuneStage(const FinetuneStageOptions& options,
                                              const c10::Device& device);
 
+struct TeacherOutputsStageOptions {
+  TeacherDataOptions data;
+  std::string checkpoint;
+  std::string cache_dir;  // the teacher-output cache's root
+  int64_t batch_size = 64;
+};
+
+// Teacher outputs for the split's unlabeled transfer set, through the cache;
+// returns a JSON summary with the cache counters (forward passes made,
+// examples reused).
+absl::StatusOr<std::string> RunTeacherOutputsStage(const TeacherOutputsStageOptions& options,
+                                                   const c10::Device& device);
+
+// The default cache root: <data directory>/../teacher-outputs
+// (~/.cache/kdbench/teacher-outputs).
+std::string DefaultTeacherOutputCacheDirectory();
+
 // JSON lines {"text": ...} -> {"logits", "probs", "cls", "pooled"}; errors
 // name `source_name` and the line.
 absl::Status RunPredictStage(const std::string& checkpoint, int64_t max_length,

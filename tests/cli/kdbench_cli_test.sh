@@ -58,5 +58,22 @@ check "tokenize: invalid UTF-8 in JSON fails with line" grep -q 'stdin:1: not va
 out="$("$KDBENCH" tokenize --vocab=/no/such/vocab.txt </dev/null 2>&1)"; rc=$?
 check "tokenize: missing vocabulary names the file" grep -q '/no/such/vocab.txt' <<<"$out"
 
+# Teacher stages end to end on the embedded fortunes, tiny sizes.
+T="$TEST_TMPDIR"
+out="$("$KDBENCH" teacher pretrain --dataset=fortunes --size=tiny --epochs=1 --max_length=32 --vocab_size=600 --labels_per_class=40 --out="$T/pre" 2>&1)"; rc=$?
+check "teacher pretrain exits 0" test $rc -eq 0
+check "teacher pretrain writes a Hugging Face checkpoint" test -s "$T/pre/model.safetensors" -a -s "$T/pre/config.json" -a -s "$T/pre/vocab.txt"
+out="$("$KDBENCH" teacher finetune --dataset=fortunes --labels_per_class=40 --max_length=32 --max_epochs=2 --checkpoint="$T/pre" --out="$T/ft" 2>/dev/null)"; rc=$?
+check "teacher finetune exits 0" test $rc -eq 0
+check "teacher finetune reports dev and test accuracy" grep -q '"test_accuracy"' <<<"$out"
+first="$("$KDBENCH" teacher outputs --dataset=fortunes --labels_per_class=40 --max_length=32 --checkpoint="$T/ft" --cache_dir="$T/cache" 2>/dev/null)"
+second="$("$KDBENCH" teacher outputs --dataset=fortunes --labels_per_class=40 --max_length=32 --checkpoint="$T/ft" --cache_dir="$T/cache" 2>/dev/null)"
+check "first outputs run makes forward passes" grep -qE '"teacher_forward_passes":[1-9]' <<<"$first"
+check "second outputs run makes none" grep -q '"teacher_forward_passes":0' <<<"$second"
+out="$(echo '{"text": "The computer crashed again."}' | "$KDBENCH" teacher predict --checkpoint="$T/ft" 2>/dev/null)"
+check "teacher predict writes logits, probs, cls, pooled" python3 -c 'import json,sys; d=json.loads(sys.argv[1]); assert len(d["logits"])==4 and abs(sum(d["probs"])-1)<1e-5 and len(d["cls"])==32 and len(d["pooled"])==32' "$out"
+out="$("$KDBENCH" teacher predict --checkpoint="$T/nope" </dev/null 2>&1)"; rc=$?
+check "teacher predict on a missing checkpoint names it" grep -q "$T/nope: no such checkpoint directory" <<<"$out"
+
 echo "$failures failure(s)"
 exit $((failures > 0))
