@@ -19,6 +19,7 @@
 #include "lib/data/dataset_registry.h"
 #include "lib/data/dataset_stats.h"
 #include "lib/data/splits.h"
+#include "lib/experiment/student_cell.h"
 #include "lib/experiment/teacher_stages.h"
 #include "lib/text/bert_tokenizer.h"
 #include "lib/text/wordpiece_trainer.h"
@@ -58,11 +59,20 @@ ABSL_FLAG(std::string, size, "base", "teacher size: tiny (smoke), base, large (m
 ABSL_FLAG(std::string, checkpoint, "",
           "teacher checkpoint directory (config.json, vocab.txt, model.safetensors)");
 ABSL_FLAG(int64_t, epochs, 3, "training epochs (teacher pretrain)");
-ABSL_FLAG(int64_t, max_epochs, 10, "epoch cap with early stopping (teacher finetune)");
-ABSL_FLAG(int64_t, patience, 2, "epochs without dev improvement before stopping");
-ABSL_FLAG(int64_t, batch_size, 32, "examples per batch");
+ABSL_FLAG(int64_t, max_epochs, 0,
+          "epoch cap with early stopping; 0 = the command's default (teacher finetune 10, "
+          "distill 30)");
+ABSL_FLAG(int64_t, patience, 0,
+          "epochs without dev improvement before stopping; 0 = the command's default "
+          "(teacher finetune 2, distill 5)");
+ABSL_FLAG(int64_t, batch_size, 0,
+          "examples per batch; 0 = the command's default (teacher 32; teacher outputs and "
+          "distill 64, as the paper)");
 ABSL_FLAG(double, learning_rate, 0.0,
           "peak learning rate; 0 = the stage's default (pretrain 5e-4, finetune 1e-4)");
+ABSL_FLAG(std::string, teacher, "", "teacher checkpoint directory (for `distill`)");
+ABSL_FLAG(std::string, method, "none", "distillation method; known so far: none");
+ABSL_FLAG(std::string, student_size, "mini", "student size: tiny, mini, paper");
 ABSL_FLAG(std::string, cache_dir, "",
           "teacher-output cache root (default ~/.cache/kdbench/teacher-outputs)");
 ABSL_FLAG(int64_t, limit, 5, "how many examples `data show` prints");
@@ -72,6 +82,9 @@ ABSL_FLAG(int, matmul_size, 1024,
 
 namespace kdbench {
 namespace {
+
+// Numeric flags whose 0 means "the command's own default".
+int64_t OrDefault(int64_t value, int64_t fallback) { return value > 0 ? value : fallback; }
 
 struct Subcommand {
   const char* name;
@@ -278,7 +291,7 @@ int RunTeacher(const std::vector<std::string>& args, const c10::Device& device) 
     summary = RunTeacherOutputsStage({.data = data,
                                       .checkpoint = absl::GetFlag(FLAGS_checkpoint),
                                       .cache_dir = absl::GetFlag(FLAGS_cache_dir),
-                                      .batch_size = absl::GetFlag(FLAGS_batch_size)},
+                                      .batch_size = OrDefault(absl::GetFlag(FLAGS_batch_size), 64)},
                                      device);
   } else if (args[0] == "pretrain") {
     PretrainStageOptions options{.data = data,
@@ -286,22 +299,50 @@ int RunTeacher(const std::vector<std::string>& args, const c10::Device& device) 
                                  .vocab = absl::GetFlag(FLAGS_vocab),
                                  .vocab_size = absl::GetFlag(FLAGS_vocab_size),
                                  .epochs = absl::GetFlag(FLAGS_epochs),
-                                 .batch_size = absl::GetFlag(FLAGS_batch_size),
+                                 .batch_size = OrDefault(absl::GetFlag(FLAGS_batch_size), 32),
                                  .out = absl::GetFlag(FLAGS_out)};
     if (learning_rate > 0) options.learning_rate = learning_rate;
     summary = RunPretrainStage(options, device);
   } else {
     FinetuneStageOptions options{.data = data,
                                  .checkpoint = absl::GetFlag(FLAGS_checkpoint),
-                                 .max_epochs = absl::GetFlag(FLAGS_max_epochs),
-                                 .patience = absl::GetFlag(FLAGS_patience),
-                                 .batch_size = absl::GetFlag(FLAGS_batch_size),
+                                 .batch_size = OrDefault(absl::GetFlag(FLAGS_batch_size), 32),
                                  .out = absl::GetFlag(FLAGS_out)};
+    if (absl::GetFlag(FLAGS_max_epochs) > 0) options.max_epochs = absl::GetFlag(FLAGS_max_epochs);
+    if (absl::GetFlag(FLAGS_patience) > 0) options.patience = absl::GetFlag(FLAGS_patience);
     if (learning_rate > 0) options.learning_rate = learning_rate;
     summary = RunFinetuneStage(options, device);
   }
   if (!summary.ok()) return fail(summary.status());
   std::printf("%s\n", summary->c_str());
+  return 0;
+}
+
+int RunDistill(const std::vector<std::string>&, const c10::Device& device) {
+  StudentCellOptions options{.dataset = absl::GetFlag(FLAGS_dataset),
+                             .path = absl::GetFlag(FLAGS_path),
+                             .teacher = absl::GetFlag(FLAGS_teacher),
+                             .method = absl::GetFlag(FLAGS_method),
+                             .student_size = absl::GetFlag(FLAGS_student_size),
+                             .labels_per_class = absl::GetFlag(FLAGS_labels_per_class),
+                             .seed = absl::GetFlag(FLAGS_seed),
+                             .max_length = absl::GetFlag(FLAGS_max_length)};
+  if (absl::GetFlag(FLAGS_max_epochs) > 0) options.max_epochs = absl::GetFlag(FLAGS_max_epochs);
+  if (absl::GetFlag(FLAGS_patience) > 0) options.patience = absl::GetFlag(FLAGS_patience);
+  options.batch_size = OrDefault(absl::GetFlag(FLAGS_batch_size), 64);
+  if (absl::GetFlag(FLAGS_learning_rate) > 0) {
+    options.learning_rate = absl::GetFlag(FLAGS_learning_rate);
+  }
+  if (options.dataset.empty()) {
+    std::fprintf(stderr, "kdbench distill: --dataset=NAME is required\n");
+    return 2;
+  }
+  absl::StatusOr<std::string> result = RunStudentCell(options, device);
+  if (!result.ok()) {
+    std::fprintf(stderr, "kdbench distill: %s\n", std::string(result.status().message()).c_str());
+    return 1;
+  }
+  std::printf("%s\n", result->c_str());
   return 0;
 }
 
@@ -350,6 +391,15 @@ const std::vector<Subcommand>& Subcommands() {
         "checkpoint", "cache_dir", "out", "device", "threads"},
        {"pretrain", "finetune", "outputs", "predict"},
        RunTeacher},
+      {"distill",
+       "train one student cell and print its JSON result (dev and test "
+       "accuracy, parameters, throughput, provenance); so far "
+       "--method=none, the no-distillation BiLSTM baseline",
+       {"dataset", "path", "teacher", "method", "student_size", "labels_per_class", "seed",
+        "max_length", "max_epochs", "patience", "batch_size", "learning_rate", "device",
+        "threads"},
+       {},
+       RunDistill},
   };
   return *subcommands;
 }

@@ -13,13 +13,16 @@ std::vector<int64_t> EncodedExamples::Lengths() const {
 }
 
 EncodedExamples EncodeExamples(const Corpus& corpus, const std::vector<int64_t>& indices,
-                               const BertTokenizer& tokenizer, int64_t max_length) {
+                               const BertTokenizer& tokenizer, int64_t max_length,
+                               bool special_tokens) {
   EncodedExamples encoded;
   const Vocabulary& vocabulary = tokenizer.vocabulary();
   for (int64_t index : indices) {
     const Example& example = CorpusExample(corpus, index);
-    encoded.ids.push_back(WithSpecialTokens(tokenizer.Encode(example.text), vocabulary.cls_id(),
-                                            vocabulary.sep_id(), max_length));
+    std::vector<int32_t> ids = tokenizer.Encode(example.text);
+    encoded.ids.push_back(special_tokens ? WithSpecialTokens(ids, vocabulary.cls_id(),
+                                                             vocabulary.sep_id(), max_length)
+                                         : Truncated(ids, max_length));
     encoded.labels.push_back(example.label);
     encoded.corpus_indices.push_back(index);
   }

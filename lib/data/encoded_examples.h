@@ -20,9 +20,11 @@ struct EncodedExamples {
   std::vector<int64_t> Lengths() const;
 };
 
-// Encodes corpus examples `indices` (canonical order, see splits.h).
+// Encodes corpus examples `indices` (canonical order, see splits.h): with
+// [CLS] ... [SEP] for teachers, or the bare WordPieces for students.
 EncodedExamples EncodeExamples(const Corpus& corpus, const std::vector<int64_t>& indices,
-                               const BertTokenizer& tokenizer, int64_t max_length);
+                               const BertTokenizer& tokenizer, int64_t max_length,
+                               bool special_tokens = true);
 
 }  // namespace kdbench
 

@@ -19,7 +19,7 @@ check "no subcommand exits 2" test $rc -eq 2
 
 out="$("$KDBENCH" frobnicate 2>&1)"; rc=$?
 check "unknown subcommand exits 2" test $rc -eq 2
-check "unknown subcommand is named and known ones listed" grep -q "unknown subcommand 'frobnicate'; known: info, reproduce, tokenize, data, teacher" <<<"$out"
+check "unknown subcommand is named and known ones listed" grep -q "unknown subcommand 'frobnicate'; known: info, reproduce, tokenize, data, teacher, distill" <<<"$out"
 
 out="$("$KDBENCH" reproduce --help 2>&1)"; rc=$?
 check "reproduce --help exits 0" test $rc -eq 0
@@ -74,6 +74,12 @@ out="$(echo '{"text": "The computer crashed again."}' | "$KDBENCH" teacher predi
 check "teacher predict writes logits, probs, cls, pooled" python3 -c 'import json,sys; d=json.loads(sys.argv[1]); assert len(d["logits"])==4 and abs(sum(d["probs"])-1)<1e-5 and len(d["cls"])==32 and len(d["pooled"])==32' "$out"
 out="$("$KDBENCH" teacher predict --checkpoint="$T/nope" </dev/null 2>&1)"; rc=$?
 check "teacher predict on a missing checkpoint names it" grep -q "$T/nope: no such checkpoint directory" <<<"$out"
+
+out="$("$KDBENCH" distill --dataset=fortunes --teacher="$T/pre" --student_size=tiny --labels_per_class=40 --max_length=32 --max_epochs=2 2>/dev/null)"; rc=$?
+check "distill --method=none exits 0" test $rc -eq 0
+check "distill reports accuracy, parameters and provenance" python3 -c 'import json,sys; d=json.loads(sys.argv[1]); assert 0 <= d["test_accuracy"] <= 1 and d["embedding_parameters"] == 600*32 and len(d["split_hash"]) == 64' "$out"
+out="$("$KDBENCH" distill --dataset=fortunes --teacher="$T/pre" --method=soft 2>&1)"; rc=$?
+check "an unknown --method lists the known ones" grep -q -- "--method=soft: unknown; known: none" <<<"$out"
 
 echo "$failures failure(s)"
 exit $((failures > 0))

@@ -1,0 +1,150 @@
+#include "lib/distill/student_training.h"
+
+#include <torch/torch.h>
+
+#include <chrono>
+
+#include "absl/strings/str_cat.h"
+#include "lib/data/length_batching.h"
+#include "lib/text/sequence_encoding.h"
+
+namespace kdbench {
+namespace {
+
+PaddedBatch MakeBatch(const EncodedExamples& examples, const std::vector<int64_t>& batch,
+                      int32_t pad_id) {
+  std::vector<std::vector<int32_t>> sequences;
+  sequences.reserve(batch.size());
+  for (int64_t index : batch) sequences.push_back(examples.ids[index]);
+  return PadBatch(sequences, pad_id);
+}
+
+torch::Tensor Labels(const EncodedExamples& examples, const std::vector<int64_t>& batch) {
+  std::vector<int64_t> labels;
+  for (int64_t index : batch) labels.push_back(examples.labels[index]);
+  return torch::tensor(labels, torch::kLong);
+}
+
+}  // namespace
+
+StudentEvaluation EvaluateStudent(BiLstmStudent& student, const EncodedExamples& examples,
+                                  int32_t pad_id, int64_t batch_size, const c10::Device& device) {
+  const bool was_training = student->is_training();
+  student->eval();
+  StudentEvaluation evaluation;
+  evaluation.predicted.assign(static_cast<size_t>(examples.size()), 0);
+  double loss_sum = 0;
+  {
+    torch::InferenceMode inference;
+    for (const auto& batch : LengthBucketedBatches(examples.Lengths(),
+                                                   {.batch_size = batch_size, .shuffle = false})) {
+      PaddedBatch padded = MakeBatch(examples, batch, pad_id);
+      torch::Tensor logits =
+          student->forward(padded.ids.to(device), padded.lengths.to(device)).logits.cpu();
+      torch::Tensor labels = Labels(examples, batch);
+      if (labels.ge(0).all().item<bool>()) {
+        loss_sum += torch::nn::functional::cross_entropy(
+                        logits, labels,
+                        torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum))
+                        .item<double>();
+      }
+      torch::Tensor classes = logits.argmax(1);
+      for (size_t i = 0; i < batch.size(); ++i) {
+        evaluation.predicted[batch[i]] = static_cast<int32_t>(classes[i].item<int64_t>());
+      }
+    }
+  }
+  student->train(was_training);
+  int64_t correct = 0;
+  for (size_t i = 0; i < examples.labels.size(); ++i) {
+    correct += evaluation.predicted[i] == examples.labels[i];
+  }
+  if (examples.size() > 0) {
+    evaluation.accuracy = static_cast<double>(correct) / static_cast<double>(examples.size());
+    evaluation.mean_loss = loss_sum / static_cast<double>(examples.size());
+  }
+  return evaluation;
+}
+
+absl::StatusOr<StudentTrainingReport> TrainStudentSupervised(
+    BiLstmStudent& student, const EncodedExamples& train, const EncodedExamples& dev,
+    int32_t pad_id, const StudentTrainingOptions& options, const c10::Device& device) {
+  if (train.size() == 0 || dev.size() == 0) {
+    return absl::InvalidArgumentError("student training needs non-empty train and dev sets");
+  }
+  for (const EncodedExamples* set : {&train, &dev}) {
+    for (int32_t label : set->labels) {
+      if (label < 0 || label >= student->options.num_classes()) {
+        return absl::InvalidArgumentError(absl::StrCat("label ", label, " outside the student's ",
+                                                       student->options.num_classes(),
+                                                       " classes"));
+      }
+    }
+  }
+  torch::manual_seed(options.seed);
+  student->to(device);
+  torch::optim::Adam optimizer(student->parameters(),
+                               torch::optim::AdamOptions(options.learning_rate));
+  StudentTrainingReport report;
+  std::vector<torch::Tensor> best_state;
+  double best_loss = 0;
+  int64_t since_best = 0, trained_examples = 0;
+  double training_seconds = 0;
+  const auto start = std::chrono::steady_clock::now();
+  const std::vector<int64_t> lengths = train.Lengths();
+  for (int64_t epoch = 0; epoch < options.max_epochs; ++epoch) {
+    student->train();
+    double loss_sum = 0;
+    auto batches = LengthBucketedBatches(
+        lengths, {.batch_size = options.batch_size, .seed = options.seed * 1000 + epoch});
+    const auto epoch_start = std::chrono::steady_clock::now();
+    for (const auto& batch : batches) {
+      PaddedBatch padded = MakeBatch(train, batch, pad_id);
+      torch::Tensor logits =
+          student->forward(padded.ids.to(device), padded.lengths.to(device)).logits;
+      torch::Tensor loss =
+          torch::nn::functional::cross_entropy(logits, Labels(train, batch).to(device));
+      optimizer.zero_grad();
+      loss.backward();
+      optimizer.step();
+      loss_sum += loss.item<double>();
+      trained_examples += static_cast<int64_t>(batch.size());
+    }
+    training_seconds +=
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - epoch_start).count();
+    StudentEvaluation evaluation = EvaluateStudent(student, dev, pad_id, options.batch_size, device);
+    report.dev_accuracy.push_back(evaluation.accuracy);
+    report.dev_loss.push_back(evaluation.mean_loss);
+    report.train_loss.push_back(loss_sum / static_cast<double>(batches.size()));
+    if (options.progress) {
+      std::fprintf(stderr, "student epoch %lld: train loss %.4f, dev accuracy %.4f, dev loss %.4f\n",
+                   static_cast<long long>(epoch + 1), report.train_loss.back(), evaluation.accuracy,
+                   evaluation.mean_loss);
+    }
+    const bool better = report.best_epoch == 0 || evaluation.accuracy > report.best_dev_accuracy ||
+                        (evaluation.accuracy == report.best_dev_accuracy &&
+                         evaluation.mean_loss < best_loss);
+    if (better) {
+      report.best_epoch = epoch + 1;
+      report.best_dev_accuracy = evaluation.accuracy;
+      best_loss = evaluation.mean_loss;
+      since_best = 0;
+      best_state.clear();
+      torch::NoGradGuard no_grad;
+      for (const auto& parameter : student->parameters()) best_state.push_back(parameter.clone());
+    } else if (++since_best >= options.patience) {
+      break;
+    }
+  }
+  {
+    torch::NoGradGuard no_grad;
+    auto parameters = student->parameters();
+    for (size_t i = 0; i < parameters.size(); ++i) parameters[i].copy_(best_state[i]);
+  }
+  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  report.examples_per_second =
+      training_seconds > 0 ? static_cast<double>(trained_examples) / training_seconds : 0;
+  return report;
+}
+
+}  // namespace kdbench
