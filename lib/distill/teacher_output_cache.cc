@@ -19,6 +19,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
+constexpr size_t kChunkRows = 16384;
+
 const char* const kFields[] = {"logits", "probabilities", "log_odds", "cls", "pooled"};
 
 at::Tensor& Field(CachedTeacherOutputs& outputs, absl::string_view name) {
@@ -144,12 +146,21 @@ absl::StatusOr<CachedTeacherOutputs> TeacherOutputCache::GetOrCompute(
     missing_hashes.push_back(hashes[i]);
   }
   if (!missing_texts.empty()) {
-    ASSIGN_OR_RETURN(CachedTeacherOutputs computed, compute(missing_texts));
-    if (computed.logits.size(0) != static_cast<int64_t>(missing_texts.size())) {
-      return absl::InternalError("teacher returned a different number of rows than texts");
+    // Bounded chunks: each is computed and written before the next, so an
+    // interrupted run keeps what it finished and no chunk grows past a few
+    // hundred MB at BERT Large's width.
+    for (size_t begin = 0; begin < missing_texts.size(); begin += kChunkRows) {
+      const size_t end = std::min(missing_texts.size(), begin + kChunkRows);
+      std::vector<std::string> chunk_texts(missing_texts.begin() + begin, missing_texts.begin() + end);
+      std::vector<std::string> chunk_hashes(missing_hashes.begin() + begin,
+                                            missing_hashes.begin() + end);
+      ASSIGN_OR_RETURN(CachedTeacherOutputs computed, compute(chunk_texts));
+      if (computed.logits.size(0) != static_cast<int64_t>(chunk_texts.size())) {
+        return absl::InternalError("teacher returned a different number of rows than texts");
+      }
+      RETURN_IF_ERROR(AppendChunk(chunk_hashes, computed));
+      counters_.computed += static_cast<int64_t>(chunk_texts.size());
     }
-    RETURN_IF_ERROR(AppendChunk(missing_hashes, computed));
-    counters_.computed += static_cast<int64_t>(missing_texts.size());
   }
   counters_.reused += static_cast<int64_t>(texts.size() - missing_texts.size());
 

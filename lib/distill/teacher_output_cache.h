@@ -7,9 +7,10 @@
 // written in chunks: safetensors files (text_hash, logits, probabilities,
 // log_odds, cls, pooled) whose metadata carries a SHA-256 of their data,
 // written atomically. A chunk that fails to parse or whose checksum differs
-// is set aside (renamed *.corrupt) and its examples are recomputed. Rows are
-// read per request, so a 500K-example transfer set need not fit in memory
-// at once (ask in slices).
+// is set aside (renamed *.corrupt) and its examples are recomputed. Chunks
+// hold at most 16,384 examples and are written as they are computed; rows
+// are read per request, so a 500K-example transfer set need not fit in
+// memory at once (ask in slices).
 #ifndef KDBENCH_LIB_DISTILL_TEACHER_OUTPUT_CACHE_H_
 #define KDBENCH_LIB_DISTILL_TEACHER_OUTPUT_CACHE_H_
 
@@ -56,7 +57,7 @@ class TeacherOutputCache {
                                                  const TeacherOutputCacheKey& key);
 
   // Outputs for `texts` (duplicates allowed), computing and storing what is
-  // missing as one new chunk. No texts: undefined tensors.
+  // missing in new chunks. No texts: undefined tensors.
   absl::StatusOr<CachedTeacherOutputs> GetOrCompute(const std::vector<std::string>& texts,
                                                     const ComputeFunction& compute);
 

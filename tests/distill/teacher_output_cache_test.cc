@@ -69,6 +69,28 @@ TEST_F(TeacherOutputCacheTest, SecondRunMakesNoForwardPasses) {
   EXPECT_DOUBLE_EQ(again->logits[2][1].item<double>(), -4.0);
 }
 
+TEST_F(TeacherOutputCacheTest, LargeRequestsAreSplitIntoBoundedChunks) {
+  FakeTeacher teacher;
+  auto compute = [&teacher](const std::vector<std::string>& t) { return teacher(t); };
+  std::vector<std::string> texts;
+  for (int i = 0; i < 20000; ++i) texts.push_back("text " + std::to_string(i));
+  std::string directory;
+  {
+    auto cache = TeacherOutputCache::Open(root_, key_);
+    ASSERT_TRUE(cache->GetOrCompute(texts, compute).ok());
+    directory = cache->directory();
+  }
+  int chunks = 0;
+  for (const auto& entry : fs::directory_iterator(directory)) chunks += entry.path().extension() == ".safetensors";
+  EXPECT_EQ(chunks, 2);  // 16,384 + 3,616
+  auto reopened = TeacherOutputCache::Open(root_, key_);
+  absl::StatusOr<CachedTeacherOutputs> outputs = reopened->GetOrCompute(texts, compute);
+  ASSERT_TRUE(outputs.ok());
+  EXPECT_EQ(reopened->counters().computed, 0);
+  EXPECT_EQ(reopened->counters().reused, 20000);
+  EXPECT_DOUBLE_EQ(outputs->logits[19999][0].item<double>(), 10.0);  // "text 19999"
+}
+
 TEST_F(TeacherOutputCacheTest, DifferentTeacherOrTokenizerOrLengthIsAnotherStore) {
   FakeTeacher teacher;
   auto compute = [&teacher](const std::vector<std::string>& t) { return teacher(t); };
