@@ -1,5 +1,7 @@
 #include "lib/data/encoded_examples.h"
 
+#include <torch/torch.h>
+
 #include "lib/data/splits.h"
 #include "lib/text/sequence_encoding.h"
 
@@ -10,6 +12,20 @@ std::vector<int64_t> EncodedExamples::Lengths() const {
   lengths.reserve(ids.size());
   for (const auto& sequence : ids) lengths.push_back(static_cast<int64_t>(sequence.size()));
   return lengths;
+}
+
+PaddedBatch EncodedExamples::Pad(const std::vector<int64_t>& batch, int32_t pad_id) const {
+  std::vector<std::vector<int32_t>> sequences;
+  sequences.reserve(batch.size());
+  for (int64_t index : batch) sequences.push_back(ids[index]);
+  return PadBatch(sequences, pad_id);
+}
+
+at::Tensor EncodedExamples::LabelTensor(const std::vector<int64_t>& batch) const {
+  std::vector<int64_t> values;
+  values.reserve(batch.size());
+  for (int64_t index : batch) values.push_back(labels[index]);
+  return torch::tensor(values, torch::kLong);
 }
 
 EncodedExamples EncodeExamples(const Corpus& corpus, const std::vector<int64_t>& indices,

@@ -6,8 +6,11 @@
 #include <cstdint>
 #include <vector>
 
+#include <ATen/core/Tensor.h>
+
 #include "lib/data/corpus.h"
 #include "lib/text/bert_tokenizer.h"
+#include "lib/text/sequence_encoding.h"
 
 namespace kdbench {
 
@@ -18,6 +21,10 @@ struct EncodedExamples {
 
   int64_t size() const { return static_cast<int64_t>(ids.size()); }
   std::vector<int64_t> Lengths() const;
+  // The examples at `batch` (indices into this set), padded.
+  PaddedBatch Pad(const std::vector<int64_t>& batch, int32_t pad_id) const;
+  // Their labels as an int64 tensor.
+  at::Tensor LabelTensor(const std::vector<int64_t>& batch) const;
 };
 
 // Encodes corpus examples `indices` (canonical order, see splits.h): with

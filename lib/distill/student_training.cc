@@ -6,26 +6,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "lib/data/length_batching.h"
+#include "lib/distill/early_stopping.h"
 #include "lib/text/sequence_encoding.h"
 
 namespace kdbench {
-namespace {
-
-PaddedBatch MakeBatch(const EncodedExamples& examples, const std::vector<int64_t>& batch,
-                      int32_t pad_id) {
-  std::vector<std::vector<int32_t>> sequences;
-  sequences.reserve(batch.size());
-  for (int64_t index : batch) sequences.push_back(examples.ids[index]);
-  return PadBatch(sequences, pad_id);
-}
-
-torch::Tensor Labels(const EncodedExamples& examples, const std::vector<int64_t>& batch) {
-  std::vector<int64_t> labels;
-  for (int64_t index : batch) labels.push_back(examples.labels[index]);
-  return torch::tensor(labels, torch::kLong);
-}
-
-}  // namespace
 
 StudentEvaluation EvaluateStudent(BiLstmStudent& student, const EncodedExamples& examples,
                                   int32_t pad_id, int64_t batch_size, const c10::Device& device) {
@@ -38,10 +22,10 @@ StudentEvaluation EvaluateStudent(BiLstmStudent& student, const EncodedExamples&
     torch::InferenceMode inference;
     for (const auto& batch : LengthBucketedBatches(examples.Lengths(),
                                                    {.batch_size = batch_size, .shuffle = false})) {
-      PaddedBatch padded = MakeBatch(examples, batch, pad_id);
+      PaddedBatch padded = examples.Pad(batch, pad_id);
       torch::Tensor logits =
           student->forward(padded.ids.to(device), padded.lengths.to(device)).logits.cpu();
-      torch::Tensor labels = Labels(examples, batch);
+      torch::Tensor labels = examples.LabelTensor(batch);
       if (labels.ge(0).all().item<bool>()) {
         loss_sum += torch::nn::functional::cross_entropy(
                         logits, labels,
@@ -86,9 +70,8 @@ absl::StatusOr<StudentTrainingReport> TrainStudentSupervised(
   torch::optim::Adam optimizer(student->parameters(),
                                torch::optim::AdamOptions(options.learning_rate));
   StudentTrainingReport report;
-  std::vector<torch::Tensor> best_state;
-  double best_loss = 0;
-  int64_t since_best = 0, trained_examples = 0;
+  EarlyStopping stopping(options.patience);
+  int64_t trained_examples = 0;
   double training_seconds = 0;
   const auto start = std::chrono::steady_clock::now();
   const std::vector<int64_t> lengths = train.Lengths();
@@ -99,11 +82,11 @@ absl::StatusOr<StudentTrainingReport> TrainStudentSupervised(
         lengths, {.batch_size = options.batch_size, .seed = options.seed * 1000 + epoch});
     const auto epoch_start = std::chrono::steady_clock::now();
     for (const auto& batch : batches) {
-      PaddedBatch padded = MakeBatch(train, batch, pad_id);
+      PaddedBatch padded = train.Pad(batch, pad_id);
       torch::Tensor logits =
           student->forward(padded.ids.to(device), padded.lengths.to(device)).logits;
       torch::Tensor loss =
-          torch::nn::functional::cross_entropy(logits, Labels(train, batch).to(device));
+          torch::nn::functional::cross_entropy(logits, train.LabelTensor(batch).to(device));
       optimizer.zero_grad();
       loss.backward();
       optimizer.step();
@@ -121,26 +104,11 @@ absl::StatusOr<StudentTrainingReport> TrainStudentSupervised(
                    static_cast<long long>(epoch + 1), report.train_loss.back(), evaluation.accuracy,
                    evaluation.mean_loss);
     }
-    const bool better = report.best_epoch == 0 || evaluation.accuracy > report.best_dev_accuracy ||
-                        (evaluation.accuracy == report.best_dev_accuracy &&
-                         evaluation.mean_loss < best_loss);
-    if (better) {
-      report.best_epoch = epoch + 1;
-      report.best_dev_accuracy = evaluation.accuracy;
-      best_loss = evaluation.mean_loss;
-      since_best = 0;
-      best_state.clear();
-      torch::NoGradGuard no_grad;
-      for (const auto& parameter : student->parameters()) best_state.push_back(parameter.clone());
-    } else if (++since_best >= options.patience) {
-      break;
-    }
+    if (stopping.Update(epoch + 1, evaluation.accuracy, evaluation.mean_loss, *student)) break;
   }
-  {
-    torch::NoGradGuard no_grad;
-    auto parameters = student->parameters();
-    for (size_t i = 0; i < parameters.size(); ++i) parameters[i].copy_(best_state[i]);
-  }
+  stopping.RestoreBest(*student);
+  report.best_epoch = stopping.best_epoch();
+  report.best_dev_accuracy = stopping.best_accuracy();
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   report.examples_per_second =
       training_seconds > 0 ? static_cast<double>(trained_examples) / training_seconds : 0;

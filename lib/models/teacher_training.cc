@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "lib/data/length_batching.h"
+#include "lib/distill/early_stopping.h"
 #include "lib/distill/learning_rate_schedule.h"
 #include "lib/models/mlm_masking.h"
 #include "lib/text/sequence_encoding.h"
@@ -36,21 +37,6 @@ std::unique_ptr<torch::optim::AdamW> MakeOptimizer(torch::nn::Module& model,
   groups.emplace_back(no_decay, std::make_unique<torch::optim::AdamWOptions>(
                                     torch::optim::AdamWOptions(settings.learning_rate).weight_decay(0)));
   return std::make_unique<torch::optim::AdamW>(groups);
-}
-
-std::vector<std::vector<int32_t>> Gather(const EncodedExamples& examples,
-                                         const std::vector<int64_t>& batch) {
-  std::vector<std::vector<int32_t>> sequences;
-  sequences.reserve(batch.size());
-  for (int64_t index : batch) sequences.push_back(examples.ids[index]);
-  return sequences;
-}
-
-torch::Tensor GatherLabels(const EncodedExamples& examples, const std::vector<int64_t>& batch) {
-  std::vector<int64_t> labels;
-  labels.reserve(batch.size());
-  for (int64_t index : batch) labels.push_back(examples.labels[index]);
-  return torch::tensor(labels, torch::kLong);
 }
 
 }  // namespace
@@ -88,7 +74,7 @@ absl::StatusOr<PretrainReport> PretrainMaskedLm(BertTeacher& teacher,
         lengths, {.batch_size = options.batch_size, .seed = options.seed * 1000 + epoch});
     double loss_sum = 0;
     for (const auto& batch : batches) {
-      PaddedBatch padded = PadBatch(Gather(transfer, batch), pad_id);
+      PaddedBatch padded = transfer.Pad(batch, pad_id);
       MaskedBatch masked = MaskTokens(padded.ids, padded.mask, masking, generator);
       torch::Tensor labels = masked.labels.to(device);
       torch::Tensor selected = labels.ne(-100);
@@ -129,10 +115,10 @@ ClassifierEvaluation EvaluateClassifier(BertTeacher& teacher, const EncodedExamp
   {
     torch::InferenceMode inference;
     for (const auto& batch : batches) {
-      PaddedBatch padded = PadBatch(Gather(examples, batch), pad_id);
+      PaddedBatch padded = examples.Pad(batch, pad_id);
       torch::Tensor logits =
           teacher->forward(padded.ids.to(device), padded.mask.to(device)).logits.cpu();
-      torch::Tensor labels = GatherLabels(examples, batch);
+      torch::Tensor labels = examples.LabelTensor(batch);
       if (labels.ge(0).all().item<bool>()) {
         loss_sum += torch::nn::functional::cross_entropy(
                         logits, labels, torch::nn::functional::CrossEntropyFuncOptions().reduction(
@@ -190,9 +176,8 @@ absl::StatusOr<FinetuneReport> FinetuneClassifier(BertTeacher& teacher,
       static_cast<int64_t>(std::llround(options.optimizer.warmup_fraction * total_steps));
 
   FinetuneReport report;
-  std::vector<torch::Tensor> best_state;
-  int64_t step = 0, since_best = 0;
-  double best_dev_loss = 0;
+  EarlyStopping stopping(options.patience);
+  int64_t step = 0;
   const auto start = std::chrono::steady_clock::now();
   for (int64_t epoch = 0; epoch < options.max_epochs; ++epoch) {
     teacher->train();
@@ -200,11 +185,11 @@ absl::StatusOr<FinetuneReport> FinetuneClassifier(BertTeacher& teacher,
     auto batches = LengthBucketedBatches(
         lengths, {.batch_size = options.batch_size, .seed = options.seed * 1000 + epoch});
     for (const auto& batch : batches) {
-      PaddedBatch padded = PadBatch(Gather(train, batch), pad_id);
+      PaddedBatch padded = train.Pad(batch, pad_id);
       torch::Tensor logits =
           teacher->forward(padded.ids.to(device), padded.mask.to(device)).logits;
       torch::Tensor loss =
-          torch::nn::functional::cross_entropy(logits, GatherLabels(train, batch).to(device));
+          torch::nn::functional::cross_entropy(logits, train.LabelTensor(batch).to(device));
       SetLearningRate(*optimizer, LinearWarmupDecay(step++, warmup, total_steps,
                                                     options.optimizer.learning_rate));
       optimizer->zero_grad();
@@ -225,26 +210,11 @@ absl::StatusOr<FinetuneReport> FinetuneClassifier(BertTeacher& teacher,
                    static_cast<long long>(epoch + 1), report.train_loss.back(), dev_accuracy,
                    evaluation.mean_loss);
     }
-    const bool better =
-        report.best_epoch == 0 || dev_accuracy > report.best_dev_accuracy ||
-        (dev_accuracy == report.best_dev_accuracy && evaluation.mean_loss < best_dev_loss);
-    if (better) {
-      report.best_epoch = epoch + 1;
-      report.best_dev_accuracy = dev_accuracy;
-      best_dev_loss = evaluation.mean_loss;
-      since_best = 0;
-      best_state.clear();
-      torch::NoGradGuard no_grad;
-      for (const auto& parameter : teacher->parameters()) best_state.push_back(parameter.clone());
-    } else if (++since_best >= options.patience) {
-      break;
-    }
+    if (stopping.Update(epoch + 1, dev_accuracy, evaluation.mean_loss, *teacher)) break;
   }
-  {
-    torch::NoGradGuard no_grad;
-    auto parameters = teacher->parameters();
-    for (size_t i = 0; i < parameters.size(); ++i) parameters[i].copy_(best_state[i]);
-  }
+  stopping.RestoreBest(*teacher);
+  report.best_epoch = stopping.best_epoch();
+  report.best_dev_accuracy = stopping.best_accuracy();
   report.seconds = SecondsSince(start);
   return report;
 }
