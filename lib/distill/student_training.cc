@@ -11,42 +11,16 @@
 
 namespace kdbench {
 
-StudentEvaluation EvaluateStudent(BiLstmStudent& student, const EncodedExamples& examples,
-                                  int32_t pad_id, int64_t batch_size, const c10::Device& device) {
+ClassifierEvaluation EvaluateStudent(BiLstmStudent& student, const EncodedExamples& examples,
+                                     int32_t pad_id, int64_t batch_size,
+                                     const c10::Device& device) {
   const bool was_training = student->is_training();
   student->eval();
-  StudentEvaluation evaluation;
-  evaluation.predicted.assign(static_cast<size_t>(examples.size()), 0);
-  double loss_sum = 0;
-  {
-    torch::InferenceMode inference;
-    for (const auto& batch : LengthBucketedBatches(examples.Lengths(),
-                                                   {.batch_size = batch_size, .shuffle = false})) {
-      PaddedBatch padded = examples.Pad(batch, pad_id);
-      torch::Tensor logits =
-          student->forward(padded.ids.to(device), padded.lengths.to(device)).logits.cpu();
-      torch::Tensor labels = examples.LabelTensor(batch);
-      if (labels.ge(0).all().item<bool>()) {
-        loss_sum += torch::nn::functional::cross_entropy(
-                        logits, labels,
-                        torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum))
-                        .item<double>();
-      }
-      torch::Tensor classes = logits.argmax(1);
-      for (size_t i = 0; i < batch.size(); ++i) {
-        evaluation.predicted[batch[i]] = static_cast<int32_t>(classes[i].item<int64_t>());
-      }
-    }
-  }
+  ClassifierEvaluation evaluation =
+      EvaluateClassifier(examples, pad_id, batch_size, [&](const PaddedBatch& batch) {
+        return student->forward(batch.ids.to(device), batch.lengths.to(device)).logits;
+      });
   student->train(was_training);
-  int64_t correct = 0;
-  for (size_t i = 0; i < examples.labels.size(); ++i) {
-    correct += evaluation.predicted[i] == examples.labels[i];
-  }
-  if (examples.size() > 0) {
-    evaluation.accuracy = static_cast<double>(correct) / static_cast<double>(examples.size());
-    evaluation.mean_loss = loss_sum / static_cast<double>(examples.size());
-  }
   return evaluation;
 }
 
@@ -95,7 +69,7 @@ absl::StatusOr<StudentTrainingReport> TrainStudentSupervised(
     }
     training_seconds +=
         std::chrono::duration<double>(std::chrono::steady_clock::now() - epoch_start).count();
-    StudentEvaluation evaluation = EvaluateStudent(student, dev, pad_id, options.batch_size, device);
+    ClassifierEvaluation evaluation = EvaluateStudent(student, dev, pad_id, options.batch_size, device);
     report.dev_accuracy.push_back(evaluation.accuracy);
     report.dev_loss.push_back(evaluation.mean_loss);
     report.train_loss.push_back(loss_sum / static_cast<double>(batches.size()));

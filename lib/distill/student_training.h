@@ -15,6 +15,7 @@
 
 #include "absl/status/statusor.h"
 #include "lib/data/encoded_examples.h"
+#include "lib/distill/classifier_evaluation.h"
 #include "lib/models/bilstm_student.h"
 
 namespace kdbench {
@@ -36,13 +37,8 @@ struct StudentTrainingReport {
   double examples_per_second = 0;  // training throughput
 };
 
-struct StudentEvaluation {
-  std::vector<int32_t> predicted;
-  double accuracy = 0;
-  double mean_loss = 0;
-};
-
-StudentEvaluation EvaluateStudent(BiLstmStudent& student, const EncodedExamples& examples,
+// The student on labeled examples (eval mode set and restored).
+ClassifierEvaluation EvaluateStudent(BiLstmStudent& student, const EncodedExamples& examples,
                                   int32_t pad_id, int64_t batch_size, const c10::Device& device);
 
 // Cross-entropy on `train`; best dev epoch (accuracy, ties by dev loss)

@@ -68,7 +68,7 @@ absl::StatusOr<std::string> RunStudentCell(const StudentCellOptions& options,
   // The test split is read once, after model selection.
   EncodedExamples test =
       EncodeExamples(corpus, split.test, tokenizer, options.max_length, /*special_tokens=*/false);
-  StudentEvaluation evaluation = EvaluateStudent(student, test, pad, options.batch_size, device);
+  ClassifierEvaluation evaluation = EvaluateStudent(student, test, pad, options.batch_size, device);
   nlohmann::json result = {
       {"dataset", options.dataset},
       {"method", options.method},

@@ -102,52 +102,23 @@ absl::StatusOr<PretrainReport> PretrainMaskedLm(BertTeacher& teacher,
   return report;
 }
 
-ClassifierEvaluation EvaluateClassifier(BertTeacher& teacher, const EncodedExamples& examples,
-                                        int32_t pad_id, int64_t batch_size,
-                                        const c10::Device& device) {
+ClassifierEvaluation EvaluateTeacher(BertTeacher& teacher, const EncodedExamples& examples,
+                                     int32_t pad_id, int64_t batch_size,
+                                     const c10::Device& device) {
   const bool was_training = teacher->is_training();
   teacher->eval();
-  ClassifierEvaluation evaluation;
-  evaluation.predicted.assign(static_cast<size_t>(examples.size()), 0);
-  auto batches = LengthBucketedBatches(examples.Lengths(),
-                                       {.batch_size = batch_size, .shuffle = false});
-  double loss_sum = 0;
-  {
-    torch::InferenceMode inference;
-    for (const auto& batch : batches) {
-      PaddedBatch padded = examples.Pad(batch, pad_id);
-      torch::Tensor logits =
-          teacher->forward(padded.ids.to(device), padded.mask.to(device)).logits.cpu();
-      torch::Tensor labels = examples.LabelTensor(batch);
-      if (labels.ge(0).all().item<bool>()) {
-        loss_sum += torch::nn::functional::cross_entropy(
-                        logits, labels, torch::nn::functional::CrossEntropyFuncOptions().reduction(
-                                            torch::kSum))
-                        .item<double>();
-      }
-      torch::Tensor classes = logits.argmax(1);
-      for (size_t i = 0; i < batch.size(); ++i) {
-        evaluation.predicted[batch[i]] = static_cast<int32_t>(classes[i].item<int64_t>());
-      }
-    }
-  }
+  ClassifierEvaluation evaluation =
+      EvaluateClassifier(examples, pad_id, batch_size, [&](const PaddedBatch& batch) {
+        return teacher->forward(batch.ids.to(device), batch.mask.to(device)).logits;
+      });
   teacher->train(was_training);
-  evaluation.accuracy = Accuracy(evaluation.predicted, examples.labels);
-  evaluation.mean_loss = examples.size() > 0 ? loss_sum / static_cast<double>(examples.size()) : 0;
   return evaluation;
 }
 
 std::vector<int32_t> PredictClasses(BertTeacher& teacher, const EncodedExamples& examples,
                                     int32_t pad_id, int64_t batch_size,
                                     const c10::Device& device) {
-  return EvaluateClassifier(teacher, examples, pad_id, batch_size, device).predicted;
-}
-
-double Accuracy(const std::vector<int32_t>& predicted, const std::vector<int32_t>& gold) {
-  if (gold.empty()) return 0;
-  int64_t correct = 0;
-  for (size_t i = 0; i < gold.size(); ++i) correct += predicted[i] == gold[i];
-  return static_cast<double>(correct) / static_cast<double>(gold.size());
+  return EvaluateTeacher(teacher, examples, pad_id, batch_size, device).predicted;
 }
 
 absl::StatusOr<FinetuneReport> FinetuneClassifier(BertTeacher& teacher,
@@ -199,7 +170,7 @@ absl::StatusOr<FinetuneReport> FinetuneClassifier(BertTeacher& teacher,
       loss_sum += loss.item<double>();
     }
     const ClassifierEvaluation evaluation =
-        EvaluateClassifier(teacher, dev, pad_id, options.batch_size, device);
+        EvaluateTeacher(teacher, dev, pad_id, options.batch_size, device);
     const double dev_accuracy = evaluation.accuracy;
     report.dev_accuracy.push_back(dev_accuracy);
     report.dev_loss.push_back(evaluation.mean_loss);

@@ -14,6 +14,7 @@
 
 #include "absl/status/statusor.h"
 #include "lib/data/encoded_examples.h"
+#include "lib/distill/classifier_evaluation.h"
 #include "lib/models/bert.h"
 
 namespace kdbench {
@@ -76,23 +77,15 @@ absl::StatusOr<FinetuneReport> FinetuneClassifier(BertTeacher& teacher,
                                                   const FinetuneOptions& options,
                                                   const c10::Device& device);
 
-struct ClassifierEvaluation {
-  std::vector<int32_t> predicted;
-  double accuracy = 0;
-  double mean_loss = 0;  // cross-entropy against the labels
-};
-
-// Inference mode; examples must be labeled.
-ClassifierEvaluation EvaluateClassifier(BertTeacher& teacher, const EncodedExamples& examples,
-                                        int32_t pad_id, int64_t batch_size,
-                                        const c10::Device& device);
+// The teacher on labeled examples (eval mode set and restored).
+ClassifierEvaluation EvaluateTeacher(BertTeacher& teacher, const EncodedExamples& examples,
+                                     int32_t pad_id, int64_t batch_size,
+                                     const c10::Device& device);
 
 // Predicted class per example (inference mode).
 std::vector<int32_t> PredictClasses(BertTeacher& teacher, const EncodedExamples& examples,
                                     int32_t pad_id, int64_t batch_size,
                                     const c10::Device& device);
-
-double Accuracy(const std::vector<int32_t>& predicted, const std::vector<int32_t>& gold);
 
 }  // namespace kdbench
 

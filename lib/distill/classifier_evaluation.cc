@@ -1,0 +1,47 @@
+#include "lib/distill/classifier_evaluation.h"
+
+#include <torch/torch.h>
+
+#include "lib/data/length_batching.h"
+
+namespace kdbench {
+
+double Accuracy(const std::vector<int32_t>& predicted, const std::vector<int32_t>& gold) {
+  if (gold.empty()) return 0;
+  int64_t correct = 0;
+  for (size_t i = 0; i < gold.size(); ++i) correct += predicted[i] == gold[i];
+  return static_cast<double>(correct) / static_cast<double>(gold.size());
+}
+
+ClassifierEvaluation EvaluateClassifier(const EncodedExamples& examples, int32_t pad_id,
+                                        int64_t batch_size, const BatchLogits& logits) {
+  ClassifierEvaluation evaluation;
+  evaluation.predicted.assign(static_cast<size_t>(examples.size()), 0);
+  double loss_sum = 0;
+  bool all_labeled = true;
+  torch::InferenceMode inference;
+  for (const auto& batch : LengthBucketedBatches(examples.Lengths(),
+                                                 {.batch_size = batch_size, .shuffle = false})) {
+    torch::Tensor batch_logits = logits(examples.Pad(batch, pad_id)).cpu();
+    torch::Tensor labels = examples.LabelTensor(batch);
+    if (labels.ge(0).all().item<bool>()) {
+      loss_sum += torch::nn::functional::cross_entropy(
+                      batch_logits, labels,
+                      torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum))
+                      .item<double>();
+    } else {
+      all_labeled = false;
+    }
+    torch::Tensor classes = batch_logits.argmax(1);
+    for (size_t i = 0; i < batch.size(); ++i) {
+      evaluation.predicted[batch[i]] = static_cast<int32_t>(classes[i].item<int64_t>());
+    }
+  }
+  evaluation.accuracy = Accuracy(evaluation.predicted, examples.labels);
+  if (all_labeled && examples.size() > 0) {
+    evaluation.mean_loss = loss_sum / static_cast<double>(examples.size());
+  }
+  return evaluation;
+}
+
+}  // namespace kdbench
