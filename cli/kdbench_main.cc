@@ -54,22 +54,23 @@ ABSL_FLAG(int64_t, labels_per_class, 0,
           "or a budget such as 100 or 500");
 ABSL_FLAG(uint64_t, seed, 1, "random seed of the split (and of training)");
 ABSL_FLAG(std::string, out, "", "output file");
-ABSL_FLAG(int, vocab_size, 8000, "entries of a learned WordPiece vocabulary");
+ABSL_FLAG(int, vocab_size, 4000, "entries of a learned WordPiece vocabulary");
 ABSL_FLAG(std::string, size, "base", "teacher size: tiny (smoke), base, large (mini)");
 ABSL_FLAG(std::string, checkpoint, "",
           "teacher checkpoint directory (config.json, vocab.txt, model.safetensors)");
-ABSL_FLAG(int64_t, epochs, 3, "training epochs (teacher pretrain)");
+ABSL_FLAG(int64_t, epochs, 10, "training epochs (teacher pretrain)");
 ABSL_FLAG(int64_t, max_epochs, 0,
-          "epoch cap with early stopping; 0 = the command's default (teacher finetune 10, "
+          "epoch cap with early stopping; 0 = the command's default (teacher finetune 15, "
           "distill 30)");
 ABSL_FLAG(int64_t, patience, 0,
           "epochs without dev improvement before stopping; 0 = the command's default "
-          "(teacher finetune 2, distill 5)");
+          "(teacher finetune 4, distill 5)");
 ABSL_FLAG(int64_t, batch_size, 0,
           "examples per batch; 0 = the command's default (teacher 32; teacher outputs and "
           "distill 64, as the paper)");
 ABSL_FLAG(double, learning_rate, 0.0,
-          "peak learning rate; 0 = the stage's default (pretrain 5e-4, finetune 1e-4)");
+          "peak learning rate; 0 = the command's default (teacher pretrain 1e-3, finetune "
+          "3e-4; distill 1e-3)");
 ABSL_FLAG(std::string, teacher, "", "teacher checkpoint directory (for `distill`)");
 ABSL_FLAG(std::string, method, "none", "distillation method; known so far: none");
 ABSL_FLAG(std::string, student_size, "mini", "student size: tiny, mini, paper");
