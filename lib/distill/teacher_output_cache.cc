@@ -33,15 +33,14 @@ at::Tensor& Field(CachedTeacherOutputs& outputs, absl::string_view name) {
 
 std::string RawSha256(absl::string_view text) { return absl::HexStringToBytes(Sha256Hex(text)); }
 
-// SHA-256 over the chunk's tensors (bytes in file order), as stored in its
+// SHA-256 over a chunk's tensors in file (offset) order, as stored in its
 // metadata: flipped or truncated data no longer matches.
-absl::StatusOr<std::string> ChunkChecksum(const SafetensorsFile& file) {
+std::string ChunkChecksum(const std::vector<std::pair<std::string, at::Tensor>>& tensors) {
   ContentHasher hasher("teacher-output-chunk/v1");
-  for (const SafetensorsEntry& entry : file.header().entries) {
-    ASSIGN_OR_RETURN(at::Tensor tensor, file.Tensor(entry.name));
-    tensor = tensor.contiguous();
-    hasher.Add(entry.name, absl::string_view(static_cast<const char*>(tensor.data_ptr()),
-                                             tensor.numel() * tensor.element_size()));
+  for (const auto& [name, tensor] : tensors) {
+    at::Tensor contiguous = tensor.contiguous();
+    hasher.Add(name, absl::string_view(static_cast<const char*>(contiguous.data_ptr()),
+                                       contiguous.numel() * contiguous.element_size()));
   }
   return hasher.HexDigest();
 }
@@ -80,24 +79,38 @@ absl::Status TeacherOutputCache::IndexChunk(const std::string& path) {
   if (stored == file.header().metadata.end()) {
     return absl::DataLossError(absl::StrCat(path, ": no checksum"));
   }
-  ASSIGN_OR_RETURN(std::string checksum, ChunkChecksum(file));
-  if (checksum != stored->second) {
-    return absl::DataLossError(absl::StrCat(path, ": checksum mismatch"));
-  }
-  ASSIGN_OR_RETURN(at::Tensor hashes, file.Tensor("text_hash"));
-  if (hashes.dim() != 2 || hashes.size(1) != 32) {
-    return absl::DataLossError(absl::StrCat(path, ": bad text_hash shape"));
-  }
-  for (const char* field : kFields) {
-    ASSIGN_OR_RETURN(at::Tensor tensor, file.Tensor(field));
-    if (tensor.dim() != 2 || tensor.size(0) != hashes.size(0)) {
-      return absl::DataLossError(absl::StrCat(path, ": bad ", field, " shape"));
+  // Shapes from the header; the data is read once, for the checksum.
+  const int64_t rows = [&] {
+    for (const SafetensorsEntry& entry : file.header().entries) {
+      if (entry.name == "text_hash" && entry.shape.size() == 2 && entry.shape[1] == 32) {
+        return entry.shape[0];
+      }
     }
+    return int64_t{-1};
+  }();
+  if (rows < 0) return absl::DataLossError(absl::StrCat(path, ": bad or missing text_hash"));
+  for (const char* field : kFields) {
+    if (!file.Contains(field)) {
+      return absl::DataLossError(absl::StrCat(path, ": no ", field));
+    }
+  }
+  std::vector<std::pair<std::string, at::Tensor>> tensors;
+  at::Tensor hashes;
+  for (const SafetensorsEntry& entry : file.header().entries) {
+    if (entry.shape.size() != 2 || entry.shape[0] != rows) {
+      return absl::DataLossError(absl::StrCat(path, ": bad ", entry.name, " shape"));
+    }
+    ASSIGN_OR_RETURN(at::Tensor tensor, file.Tensor(entry.name));
+    if (entry.name == "text_hash") hashes = tensor;
+    tensors.push_back({entry.name, std::move(tensor)});
+  }
+  if (ChunkChecksum(tensors) != stored->second) {
+    return absl::DataLossError(absl::StrCat(path, ": checksum mismatch"));
   }
   const auto chunk = static_cast<int32_t>(chunks_.size());
   chunks_.push_back(path);
   const auto* bytes = hashes.data_ptr<uint8_t>();
-  for (int64_t row = 0; row < hashes.size(0); ++row) {
+  for (int64_t row = 0; row < rows; ++row) {
     index_[std::string(reinterpret_cast<const char*>(bytes + row * 32), 32)] = {chunk, row};
   }
   return absl::OkStatus();
@@ -114,18 +127,12 @@ absl::Status TeacherOutputCache::AppendChunk(const std::vector<std::string>& has
   for (const char* field : kFields) {
     tensors.push_back({field, Field(copy, field).detach().to(torch::kCPU, torch::kFloat32).contiguous()});
   }
-  // The checksum is computed the way IndexChunk recomputes it: over the
-  // tensors in file (offset) order, which WriteSafetensors makes the order
-  // given here.
-  ContentHasher hasher("teacher-output-chunk/v1");
-  for (const auto& [name, tensor] : tensors) {
-    hasher.Add(name, absl::string_view(static_cast<const char*>(tensor.data_ptr()),
-                                       tensor.numel() * tensor.element_size()));
-  }
+  // WriteSafetensors lays tensors out in the order given, which is the
+  // file order IndexChunk checksums in.
   const std::string path = absl::StrCat(directory_, "/chunk-", chunks_.size(), "-",
                                         Sha256Hex(absl::StrCat(hashes.front(), hashes.size())).substr(0, 12),
                                         ".safetensors");
-  RETURN_IF_ERROR(WriteSafetensors(path, tensors, {{"checksum", hasher.HexDigest()}}));
+  RETURN_IF_ERROR(WriteSafetensors(path, tensors, {{"checksum", ChunkChecksum(tensors)}}));
   return IndexChunk(path);
 }
 
