@@ -10,6 +10,7 @@
 #include "absl/strings/str_split.h"
 #include "lib/text/utf8.h"
 #include "lib/util/atomic_file.h"
+#include "lib/util/directory_listing.h"
 #include "lib/util/status_macros.h"
 
 namespace kdbench {
@@ -65,14 +66,11 @@ absl::StatusOr<Corpus> ReadElec(const std::string& directory) {
   RETURN_IF_ERROR(ReadLabeled(directory + "/elec-25k-train", &corpus, &corpus.train));
   RETURN_IF_ERROR(ReadLabeled(directory + "/elec-test", &corpus, &corpus.test));
   std::vector<std::string> unlabeled_files;
-  std::error_code error;
-  for (const auto& entry : fs::directory_iterator(directory, error)) {
-    const std::string name = entry.path().filename().string();
-    if (absl::StrContains(name, "unlab") && absl::EndsWith(name, ".txt")) {
-      unlabeled_files.push_back(entry.path());
+  for (const std::string& file : SortedFilesEndingWith(directory, ".txt")) {
+    if (absl::StrContains(fs::path(file).filename().string(), "unlab")) {
+      unlabeled_files.push_back(file);
     }
   }
-  std::sort(unlabeled_files.begin(), unlabeled_files.end());
   for (const std::string& file : unlabeled_files) {
     ASSIGN_OR_RETURN(std::vector<std::string> lines, ReadLines(file));
     for (size_t i = 0; i < lines.size(); ++i) {

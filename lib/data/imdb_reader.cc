@@ -9,6 +9,7 @@
 #include "absl/strings/str_replace.h"
 #include "lib/text/utf8.h"
 #include "lib/util/atomic_file.h"
+#include "lib/util/directory_listing.h"
 #include "lib/util/status_macros.h"
 
 namespace kdbench {
@@ -23,11 +24,7 @@ absl::Status ReadReviews(const fs::path& dir, int32_t label, Corpus* corpus,
     return absl::NotFoundError(absl::StrCat(
         dir.string(), ": no such directory (expected the unpacked aclImdb)"));
   }
-  std::vector<std::string> files;
-  for (const auto& entry : fs::directory_iterator(dir, error)) {
-    if (entry.path().extension() == ".txt") files.push_back(entry.path());
-  }
-  std::sort(files.begin(), files.end());
+  const std::vector<std::string> files = SortedFilesEndingWith(dir.string(), ".txt");
   for (const std::string& file : files) {
     ASSIGN_OR_RETURN(std::string text, ReadFileToString(file));
     if (!IsValidUtf8(text)) {

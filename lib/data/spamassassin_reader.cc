@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "lib/data/email_text.h"
 #include "lib/util/atomic_file.h"
+#include "lib/util/directory_listing.h"
 #include "lib/util/status_macros.h"
 
 namespace kdbench {
@@ -35,17 +36,13 @@ absl::StatusOr<Corpus> ReadSpamAssassin(const std::string& root) {
           dir.string(), " is missing: the SpamAssassin corpus is not installed "
                         "(run ./kdbench bootstrap)"));
     }
-    std::vector<std::string> files;
-    for (const auto& entry : fs::directory_iterator(dir, error)) {
-      if (entry.path().extension() == ".txt") files.push_back(entry.path());
-    }
+    const std::vector<std::string> files = SortedFilesEndingWith(dir.string(), ".txt");
     if (static_cast<int>(files.size()) != subset.expected_files) {
       return absl::DataLossError(absl::StrCat(
           dir.string(), ": ", files.size(), " emails, expected ",
           subset.expected_files, " (damaged install? delete ", root,
           " and run ./kdbench bootstrap)"));
     }
-    std::sort(files.begin(), files.end());
     for (const std::string& file : files) {
       ASSIGN_OR_RETURN(std::string raw, ReadFileToString(file));
       absl::StatusOr<EmailText> email = ParseEmailText(raw);

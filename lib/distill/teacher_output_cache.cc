@@ -12,6 +12,7 @@
 #include "lib/models/safetensors.h"
 #include "lib/util/atomic_file.h"
 #include "lib/util/content_hash.h"
+#include "lib/util/directory_listing.h"
 #include "lib/util/status_macros.h"
 
 namespace kdbench {
@@ -56,12 +57,7 @@ absl::StatusOr<TeacherOutputCache> TeacherOutputCache::Open(const std::string& r
   TeacherOutputCache cache;
   cache.directory_ = absl::StrCat(root, "/", hasher.HexDigest());
   RETURN_IF_ERROR(CreateDirectories(cache.directory_));
-  std::vector<std::string> paths;
-  for (const auto& entry : fs::directory_iterator(cache.directory_)) {
-    if (entry.path().extension() == ".safetensors") paths.push_back(entry.path());
-  }
-  std::sort(paths.begin(), paths.end());
-  for (const std::string& path : paths) {
+  for (const std::string& path : SortedFilesEndingWith(cache.directory_, ".safetensors")) {
     absl::Status status = cache.IndexChunk(path);
     if (!status.ok()) {
       // Set the damaged chunk aside; its examples will be recomputed.
