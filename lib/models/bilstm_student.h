@@ -2,21 +2,30 @@
 // BiLSTM outputs (padding excluded) -> classifier, with dropout after the
 // embedding and after pooling.
 //
+// The two directions run as two unidirectional LSTMs over dense batches; the
+// backward one reads each sequence reversed within its own length, so it
+// starts at the last real token and never sees padding. This equals a packed
+// bidirectional LSTM (tests/models/bilstm_student_test.cc checks it) and runs
+// ~6x faster on CPU: LibTorch's packed-sequence path steps through time
+// without the fused kernels.
+//
 // Recurrent (between-time-step) dropout, which the paper uses at 0.2, is not
 // available: LibTorch's fused LSTM has no hook for it, and an unfused cell
-// loop would run ~5x slower on CPU. Dropout on the LSTM's inputs and outputs
-// is applied instead; the grids record this difference.
+// loop would run several times slower on CPU. Dropout on the LSTM's inputs
+// and outputs is applied instead; results record this difference.
 #ifndef KDBENCH_LIB_MODELS_BILSTM_STUDENT_H_
 #define KDBENCH_LIB_MODELS_BILSTM_STUDENT_H_
 
 #include <torch/arg.h>
-#include <torch/nn/cloneable.h>
 #include <torch/nn/modules/dropout.h>
 #include <torch/nn/modules/embedding.h>
 #include <torch/nn/modules/linear.h>
 #include <torch/nn/modules/rnn.h>
+#include <torch/nn/pimpl.h>
 
 #include <cstdint>
+
+#include "lib/models/student.h"
 
 namespace kdbench {
 
@@ -31,29 +40,22 @@ struct BiLstmStudentOptions {
   TORCH_ARG(int64_t, padding_idx) = 0;
 };
 
-struct StudentOutputs {
-  torch::Tensor features;  // [batch, 2 * hidden]: the max-pooled BiLSTM outputs (z)
-  torch::Tensor logits;    // [batch, classes]
-};
-
-class BiLstmStudentImpl : public torch::nn::Cloneable<BiLstmStudentImpl> {
+class BiLstmStudentImpl : public StudentImpl {
  public:
-  explicit BiLstmStudentImpl(BiLstmStudentOptions options) : options(std::move(options)) {
-    reset();
-  }
-  void reset() override;
+  explicit BiLstmStudentImpl(BiLstmStudentOptions options);
 
-  // Shape: input_ids [batch, time] int64, lengths [batch] int64 (>= 1 for
-  // real sequences; an empty sequence yields zero features).
-  StudentOutputs forward(const torch::Tensor& input_ids, const torch::Tensor& lengths);
-
-  // Parameters in the embedding and in everything else.
-  int64_t EmbeddingParameterCount() const;
-  int64_t NonEmbeddingParameterCount() const;
+  StudentOutputs forward(const torch::Tensor& input_ids, const torch::Tensor& lengths) override;
+  int64_t feature_size() const override { return 2 * options.hidden_size(); }
+  int64_t num_classes() const override { return options.num_classes(); }
+  std::string architecture() const override { return "bilstm-maxpool"; }
+  // embedding, bilstm, classifier
+  std::vector<LayerGroup> LayerGroups() override;
+  int64_t EmbeddingParameterCount() const override { return embedding->weight.numel(); }
 
   BiLstmStudentOptions options;
   torch::nn::Embedding embedding{nullptr};
-  torch::nn::LSTM lstm{nullptr};
+  torch::nn::LSTM lstm_forward{nullptr};
+  torch::nn::LSTM lstm_backward{nullptr};
   torch::nn::Dropout dropout{nullptr};
   torch::nn::Linear classifier{nullptr};
 };
@@ -62,6 +64,14 @@ TORCH_MODULE(BiLstmStudent);
 // Max over time of `outputs` [batch, time, features] where `mask` [batch,
 // time] is true; rows with no true position give zeros.
 torch::Tensor MaskedMaxPool(const torch::Tensor& outputs, const torch::Tensor& mask);
+
+// Reverses each row of `sequences` [batch, time, ...] within its first
+// lengths[b] positions; later (padding) positions stay where they are.
+// Applying it twice gives the input back.
+torch::Tensor ReverseWithinLengths(const torch::Tensor& sequences, const torch::Tensor& lengths);
+
+// [batch, time] bool: position < length.
+torch::Tensor LengthMask(const torch::Tensor& lengths, int64_t time);
 
 }  // namespace kdbench
 
