@@ -20,6 +20,7 @@
 #include "lib/data/dataset_stats.h"
 #include "lib/data/splits.h"
 #include "lib/experiment/student_cell.h"
+#include "lib/util/git_revision.h"
 #include "lib/experiment/teacher_stages.h"
 #include "lib/text/bert_tokenizer.h"
 #include "lib/text/wordpiece_trainer.h"
@@ -70,10 +71,41 @@ ABSL_FLAG(int64_t, batch_size, 0,
           "distill 64, as the paper)");
 ABSL_FLAG(double, learning_rate, 0.0,
           "peak learning rate; 0 = the command's default (teacher pretrain 1e-3, finetune "
-          "3e-4; distill 1e-3)");
+          "3e-4; distill: the optimiser's, adadelta 1.0, adam 1e-3)");
 ABSL_FLAG(std::string, teacher, "", "teacher checkpoint directory (for `distill`)");
-ABSL_FLAG(std::string, method, "none", "distillation method; known so far: none");
-ABSL_FLAG(std::string, student_size, "mini", "student size: tiny, mini, paper");
+ABSL_FLAG(std::string, method, "none",
+          "distillation method: none (labels only), hard (teacher argmax on the transfer set), "
+          "soft (L_CE + L_LL), soft+repr (L_CE + L_RL + L_LL), kl (L_CE + temperature KL)");
+ABSL_FLAG(std::string, schedule, "joint",
+          "training schedule: joint (eq. 8), stagewise (L_RL | L_CE + L_LL with gradual "
+          "unfreezing), distil-once (L_RL + L_LL | L_CE with gradual unfreezing)");
+ABSL_FLAG(std::string, profile, "mini",
+          "mini (CPU default), smoke (tests: tiny student, transfer set capped at 300), paper "
+          "(paper-size student); sets the defaults of --student_size and --transfer_limit");
+ABSL_FLAG(std::string, student, "bilstm", "student architecture: bilstm");
+ABSL_FLAG(std::string, student_size, "",
+          "student size: tiny, mini, paper; empty = the profile's (smoke tiny, mini mini, "
+          "paper paper)");
+ABSL_FLAG(std::string, optimizer, "adadelta",
+          "student optimiser: adadelta (the paper; lr 1.0) or adam (lr 1e-3; the released code)");
+ABSL_FLAG(bool, cosine_restarts, false,
+          "cosine warm restarts per epoch (1e-3 to 1e-8, period 50, doubling), with --optimizer=adam "
+          "as the released code");
+ABSL_FLAG(double, alpha, 10, "weight of L_CE (and of the hard-label loss), eq. 8");
+ABSL_FLAG(double, beta, 10, "weight of L_RL, eq. 8");
+ABSL_FLAG(double, gamma, 1, "weight of L_LL (and of the KL loss), eq. 8");
+ABSL_FLAG(double, temperature, 2, "softmax temperature of --method=kl");
+ABSL_FLAG(std::string, logit_target, "log-odds",
+          "L_LL target: log-odds log(p/(1-p)) of the teacher (the paper) or its raw logits");
+ABSL_FLAG(std::string, representation_target, "cls",
+          "L_RL target: cls (the last-layer [CLS] vector, the paper) or pooled (the pooler "
+          "output, the released code)");
+ABSL_FLAG(std::string, representation_reduction, "half-sum",
+          "L_RL reduction per example: half-sum (1/2 squared norm, the paper) or mean (Keras "
+          "mse, the released code)");
+ABSL_FLAG(int64_t, transfer_limit, -1,
+          "use at most this many transfer examples; 0 = all; -1 = the profile's (smoke 300, "
+          "else all)");
 ABSL_FLAG(std::string, cache_dir, "",
           "teacher-output cache root (default ~/.cache/kdbench/teacher-outputs)");
 ABSL_FLAG(int64_t, limit, 5, "how many examples `data show` prints");
@@ -320,19 +352,46 @@ int RunTeacher(const std::vector<std::string>& args, const c10::Device& device) 
 }
 
 int RunDistill(const std::vector<std::string>&, const c10::Device& device) {
+  const std::string profile = absl::GetFlag(FLAGS_profile);
+  if (profile != "mini" && profile != "smoke" && profile != "paper") {
+    std::fprintf(stderr, "kdbench distill: --profile=%s: unknown; known: mini, smoke, paper\n",
+                 profile.c_str());
+    return 2;
+  }
+  std::string student_size = absl::GetFlag(FLAGS_student_size);
+  if (student_size.empty()) student_size = profile == "smoke" ? "tiny" : profile;
+  int64_t transfer_limit = absl::GetFlag(FLAGS_transfer_limit);
+  if (transfer_limit < 0) transfer_limit = profile == "smoke" ? 300 : 0;
   StudentCellOptions options{.dataset = absl::GetFlag(FLAGS_dataset),
                              .path = absl::GetFlag(FLAGS_path),
                              .teacher = absl::GetFlag(FLAGS_teacher),
                              .method = absl::GetFlag(FLAGS_method),
-                             .student_size = absl::GetFlag(FLAGS_student_size),
+                             .schedule = absl::GetFlag(FLAGS_schedule),
+                             .student = absl::GetFlag(FLAGS_student),
+                             .student_size = student_size,
                              .labels_per_class = absl::GetFlag(FLAGS_labels_per_class),
                              .seed = absl::GetFlag(FLAGS_seed),
-                             .max_length = absl::GetFlag(FLAGS_max_length)};
+                             .max_length = absl::GetFlag(FLAGS_max_length),
+                             .optimizer = absl::GetFlag(FLAGS_optimizer),
+                             .learning_rate = absl::GetFlag(FLAGS_learning_rate),
+                             .cosine_restarts = absl::GetFlag(FLAGS_cosine_restarts),
+                             .alpha = absl::GetFlag(FLAGS_alpha),
+                             .beta = absl::GetFlag(FLAGS_beta),
+                             .gamma = absl::GetFlag(FLAGS_gamma),
+                             .temperature = absl::GetFlag(FLAGS_temperature),
+                             .logit_target = absl::GetFlag(FLAGS_logit_target),
+                             .representation_target = absl::GetFlag(FLAGS_representation_target),
+                             .representation_reduction =
+                                 absl::GetFlag(FLAGS_representation_reduction),
+                             .cache_dir = absl::GetFlag(FLAGS_cache_dir),
+                             .transfer_limit = transfer_limit,
+                             .git_revision = GitRevision(".")};
   if (absl::GetFlag(FLAGS_max_epochs) > 0) options.max_epochs = absl::GetFlag(FLAGS_max_epochs);
   if (absl::GetFlag(FLAGS_patience) > 0) options.patience = absl::GetFlag(FLAGS_patience);
   options.batch_size = OrDefault(absl::GetFlag(FLAGS_batch_size), 64);
-  if (absl::GetFlag(FLAGS_learning_rate) > 0) {
-    options.learning_rate = absl::GetFlag(FLAGS_learning_rate);
+  if (options.temperature <= 0) {
+    std::fprintf(stderr, "kdbench distill: --temperature must be positive\n");
+    return 2;
   }
   if (options.dataset.empty()) {
     std::fprintf(stderr, "kdbench distill: --dataset=NAME is required\n");
@@ -394,11 +453,14 @@ const std::vector<Subcommand>& Subcommands() {
        RunTeacher},
       {"distill",
        "train one student cell and print its JSON result (dev and test "
-       "accuracy, parameters, throughput, provenance); so far "
-       "--method=none, the no-distillation BiLSTM baseline",
-       {"dataset", "path", "teacher", "method", "student_size", "labels_per_class", "seed",
-        "max_length", "max_epochs", "patience", "batch_size", "learning_rate", "device",
-        "threads"},
+       "accuracy, macro F1, parameters, epochs per phase, throughput, "
+       "provenance); --teacher is a fine-tuned checkpoint whose outputs on "
+       "the transfer set come through the teacher-output cache",
+       {"dataset", "path", "teacher", "profile", "method", "schedule", "student", "student_size",
+        "labels_per_class", "seed", "max_length", "max_epochs", "patience", "batch_size",
+        "optimizer", "learning_rate", "cosine_restarts", "alpha", "beta", "gamma", "temperature",
+        "logit_target", "representation_target", "representation_reduction", "transfer_limit",
+        "cache_dir", "device", "threads"},
        {},
        RunDistill},
   };

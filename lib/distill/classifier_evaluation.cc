@@ -44,4 +44,22 @@ ClassifierEvaluation EvaluateClassifier(const EncodedExamples& examples, int32_t
   return evaluation;
 }
 
+double MacroF1(const std::vector<int32_t>& predicted, const std::vector<int32_t>& gold,
+               int64_t num_classes) {
+  if (num_classes <= 0) return 0;
+  std::vector<double> true_positive(num_classes), predicted_count(num_classes),
+      gold_count(num_classes);
+  for (size_t i = 0; i < predicted.size() && i < gold.size(); ++i) {
+    if (predicted[i] >= 0 && predicted[i] < num_classes) ++predicted_count[predicted[i]];
+    if (gold[i] >= 0 && gold[i] < num_classes) ++gold_count[gold[i]];
+    if (predicted[i] == gold[i] && gold[i] >= 0 && gold[i] < num_classes) ++true_positive[gold[i]];
+  }
+  double sum = 0;
+  for (int64_t c = 0; c < num_classes; ++c) {
+    const double denominator = predicted_count[c] + gold_count[c];
+    if (denominator > 0) sum += 2 * true_positive[c] / denominator;
+  }
+  return sum / static_cast<double>(num_classes);
+}
+
 }  // namespace kdbench

@@ -28,6 +28,12 @@ ClassifierEvaluation EvaluateClassifier(const EncodedExamples& examples, int32_t
 
 double Accuracy(const std::vector<int32_t>& predicted, const std::vector<int32_t>& gold);
 
+// Unweighted mean over the classes 0..num_classes-1 of each class's F1
+// (2PR / (P + R)); a class that is neither predicted nor present scores 0
+// (scikit-learn's zero_division=0).
+double MacroF1(const std::vector<int32_t>& predicted, const std::vector<int32_t>& gold,
+               int64_t num_classes);
+
 }  // namespace kdbench
 
 #endif  // KDBENCH_LIB_DISTILL_CLASSIFIER_EVALUATION_H_

@@ -1,6 +1,9 @@
 #include "lib/distill/learning_rate_schedule.h"
 
 #include <algorithm>
+#include <cmath>
+
+#include <algorithm>
 
 namespace kdbench {
 
@@ -12,6 +15,18 @@ double LinearWarmupDecay(int64_t step, int64_t warmup_steps, int64_t total_steps
   const double remaining =
       static_cast<double>(total_steps - step) / static_cast<double>(decay_steps);
   return peak * std::clamp(remaining, 0.0, 1.0);
+}
+
+double CosineWarmRestarts(int64_t epoch, double maximum, double minimum, int64_t period,
+                          int64_t period_multiplier) {
+  int64_t position = epoch;
+  int64_t length = std::max<int64_t>(period, 1);
+  while (position >= length) {
+    position -= length;
+    length *= std::max<int64_t>(period_multiplier, 1);
+  }
+  const double progress = static_cast<double>(position) / static_cast<double>(length);
+  return minimum + 0.5 * (maximum - minimum) * (1 + std::cos(M_PI * progress));
 }
 
 void SetLearningRate(torch::optim::Optimizer& optimizer, double learning_rate) {

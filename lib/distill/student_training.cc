@@ -3,89 +3,364 @@
 #include <torch/torch.h>
 
 #include <chrono>
+#include <memory>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "lib/data/length_batching.h"
+#include "lib/distill/adadelta.h"
 #include "lib/distill/early_stopping.h"
+#include "lib/distill/learning_rate_schedule.h"
+#include "lib/distill/paired_batches.h"
 #include "lib/text/sequence_encoding.h"
 
 namespace kdbench {
+namespace {
 
-ClassifierEvaluation EvaluateStudent(BiLstmStudent& student, const EncodedExamples& examples,
+// The student and the heads its losses train, as one module so that model
+// selection snapshots and restores them together.
+struct Trainee {
+  std::shared_ptr<torch::nn::Module> module = std::make_shared<torch::nn::Module>();
+  StudentPtr student;
+  LogitLoss logit_loss{nullptr};
+  RepresentationLoss representation_loss{nullptr};
+  std::vector<LayerGroup> groups;
+};
+
+struct StepInputs {
+  torch::Tensor ids, lengths;
+};
+
+StepInputs ToDevice(const PaddedBatch& padded, const c10::Device& device) {
+  return {padded.ids.to(device), padded.lengths.to(device)};
+}
+
+torch::Tensor Rows(const torch::Tensor& table, const std::vector<int64_t>& rows,
+                   const c10::Device& device) {
+  return table.index_select(0, torch::tensor(rows, torch::kLong)).to(device);
+}
+
+// The phase's unlabeled losses on a transfer batch, weighted and summed.
+torch::Tensor TransferLoss(Trainee& trainee, const TrainingPhase& phase, const TransferSet& set,
+                           const std::vector<int64_t>& batch, int32_t pad_id,
+                           const StudentTrainingOptions& options, const c10::Device& device) {
+  StepInputs inputs = ToDevice(set.examples.Pad(batch, pad_id), device);
+  StudentOutputs outputs = trainee.student->forward(inputs.ids, inputs.lengths);
+  torch::Tensor total = torch::zeros({}, outputs.logits.options());
+  for (const WeightedLoss& loss : phase.losses) {
+    switch (loss.term) {
+      case LossTerm::kCrossEntropy:
+        break;
+      case LossTerm::kLogit:
+        total = total + loss.weight * trainee.logit_loss(
+                                          outputs.features,
+                                          Rows(set.targets.logit_targets, batch, device));
+        break;
+      case LossTerm::kRepresentation:
+        total = total + loss.weight * trainee.representation_loss(
+                                          outputs.features,
+                                          Rows(set.targets.representation, batch, device));
+        break;
+      case LossTerm::kHard:
+        total = total + loss.weight * HardDistillationLoss(
+                                          outputs.logits,
+                                          Rows(set.targets.probabilities, batch, device));
+        break;
+      case LossTerm::kTemperatureKl:
+        total = total + loss.weight * TemperatureKlLoss(outputs.logits,
+                                                        Rows(set.targets.logits, batch, device),
+                                                        options.temperature);
+        break;
+    }
+  }
+  return total;
+}
+
+double CrossEntropyWeight(const TrainingPhase& phase) {
+  double weight = 0;
+  for (const WeightedLoss& loss : phase.losses) {
+    if (loss.term == LossTerm::kCrossEntropy) weight += loss.weight;
+  }
+  return weight;
+}
+
+// Mean transfer loss over `set` in eval mode.
+double HeldOutTransferLoss(Trainee& trainee, const TrainingPhase& phase, const TransferSet& set,
+                           int32_t pad_id, const StudentTrainingOptions& options,
+                           const c10::Device& device) {
+  torch::NoGradGuard no_grad;
+  trainee.module->eval();
+  double sum = 0;
+  for (const auto& batch : LengthBucketedBatches(
+           set.examples.Lengths(), {.batch_size = options.batch_size, .shuffle = false})) {
+    sum += TransferLoss(trainee, phase, set, batch, pad_id, options, device).item<double>() *
+           static_cast<double>(batch.size());
+  }
+  trainee.module->train();
+  return sum / static_cast<double>(std::max<int64_t>(set.examples.size(), 1));
+}
+
+absl::Status CheckTargets(const TrainingPhase& phase, const TransferSet* set,
+                          const char* which) {
+  if (set == nullptr || set->examples.size() == 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("phase \"", phase.name, "\" needs a non-empty ", which));
+  }
+  for (const WeightedLoss& loss : phase.losses) {
+    const torch::Tensor* needed = nullptr;
+    switch (loss.term) {
+      case LossTerm::kCrossEntropy: break;
+      case LossTerm::kLogit: needed = &set->targets.logit_targets; break;
+      case LossTerm::kRepresentation: needed = &set->targets.representation; break;
+      case LossTerm::kHard: needed = &set->targets.probabilities; break;
+      case LossTerm::kTemperatureKl: needed = &set->targets.logits; break;
+    }
+    if (needed != nullptr && (!needed->defined() || needed->size(0) != set->examples.size())) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "phase \"", phase.name, "\": the ", which, " lacks teacher targets for ",
+          LossTermName(loss.term), " (one row per example)"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+std::unique_ptr<torch::optim::Optimizer> MakeOptimizer(const std::vector<torch::Tensor>& parameters,
+                                                       const StudentTrainingOptions& options) {
+  if (options.optimizer == "adam") {
+    return std::make_unique<torch::optim::Adam>(
+        parameters, torch::optim::AdamOptions(options.learning_rate > 0 ? options.learning_rate
+                                                                        : 1e-3));
+  }
+  AdadeltaOptions adadelta;
+  if (options.learning_rate > 0) adadelta.lr(options.learning_rate);
+  return std::make_unique<Adadelta>(parameters, adadelta);
+}
+
+}  // namespace
+
+ClassifierEvaluation EvaluateStudent(StudentImpl& student, const EncodedExamples& examples,
                                      int32_t pad_id, int64_t batch_size,
                                      const c10::Device& device) {
-  const bool was_training = student->is_training();
-  student->eval();
+  const bool was_training = student.is_training();
+  student.eval();
   ClassifierEvaluation evaluation =
       EvaluateClassifier(examples, pad_id, batch_size, [&](const PaddedBatch& batch) {
-        return student->forward(batch.ids.to(device), batch.lengths.to(device)).logits;
+        return student.forward(batch.ids.to(device), batch.lengths.to(device)).logits;
       });
-  student->train(was_training);
+  student.train(was_training);
   return evaluation;
 }
 
-absl::StatusOr<StudentTrainingReport> TrainStudentSupervised(
-    BiLstmStudent& student, const EncodedExamples& train, const EncodedExamples& dev,
-    int32_t pad_id, const StudentTrainingOptions& options, const c10::Device& device) {
-  if (train.size() == 0 || dev.size() == 0) {
-    return absl::InvalidArgumentError("student training needs non-empty train and dev sets");
+absl::StatusOr<StudentTrainingReport> TrainStudent(const StudentPtr& student,
+                                                   const std::vector<TrainingPhase>& phases,
+                                                   const StudentTrainingData& data,
+                                                   int64_t teacher_width, int32_t pad_id,
+                                                   const StudentTrainingOptions& options,
+                                                   const c10::Device& device) {
+  if (options.optimizer != "adadelta" && options.optimizer != "adam") {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--optimizer=", options.optimizer, ": unknown; known: adadelta, adam"));
   }
-  for (const EncodedExamples* set : {&train, &dev}) {
+  if (data.labeled == nullptr || data.dev == nullptr || data.labeled->size() == 0 ||
+      data.dev->size() == 0) {
+    return absl::InvalidArgumentError("student training needs non-empty labeled and dev sets");
+  }
+  for (const EncodedExamples* set : {data.labeled, data.dev}) {
     for (int32_t label : set->labels) {
-      if (label < 0 || label >= student->options.num_classes()) {
+      if (label < 0 || label >= student->num_classes()) {
         return absl::InvalidArgumentError(absl::StrCat("label ", label, " outside the student's ",
-                                                       student->options.num_classes(),
-                                                       " classes"));
+                                                       student->num_classes(), " classes"));
       }
     }
   }
-  torch::manual_seed(options.seed);
-  student->to(device);
-  torch::optim::Adam optimizer(student->parameters(),
-                               torch::optim::AdamOptions(options.learning_rate));
-  StudentTrainingReport report;
-  EarlyStopping stopping(options.patience);
-  int64_t trained_examples = 0;
-  double training_seconds = 0;
-  const auto start = std::chrono::steady_clock::now();
-  const std::vector<int64_t> lengths = train.Lengths();
-  for (int64_t epoch = 0; epoch < options.max_epochs; ++epoch) {
-    student->train();
-    double loss_sum = 0;
-    auto batches = LengthBucketedBatches(
-        lengths, {.batch_size = options.batch_size, .seed = options.seed * 1000 + epoch});
-    const auto epoch_start = std::chrono::steady_clock::now();
-    for (const auto& batch : batches) {
-      PaddedBatch padded = train.Pad(batch, pad_id);
-      torch::Tensor logits =
-          student->forward(padded.ids.to(device), padded.lengths.to(device)).logits;
-      torch::Tensor loss =
-          torch::nn::functional::cross_entropy(logits, train.LabelTensor(batch).to(device));
-      optimizer.zero_grad();
-      loss.backward();
-      optimizer.step();
-      loss_sum += loss.item<double>();
-      trained_examples += static_cast<int64_t>(batch.size());
+  bool needs_representation = false;
+  for (const TrainingPhase& phase : phases) {
+    if (phase.UsesTransferSet()) {
+      if (absl::Status status = CheckTargets(phase, data.transfer, "transfer set"); !status.ok()) {
+        return status;
+      }
     }
-    training_seconds +=
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - epoch_start).count();
-    ClassifierEvaluation evaluation = EvaluateStudent(student, dev, pad_id, options.batch_size, device);
-    report.dev_accuracy.push_back(evaluation.accuracy);
-    report.dev_loss.push_back(evaluation.mean_loss);
-    report.train_loss.push_back(loss_sum / static_cast<double>(batches.size()));
-    if (options.progress) {
-      std::fprintf(stderr, "student epoch %lld: train loss %.4f, dev accuracy %.4f, dev loss %.4f\n",
-                   static_cast<long long>(epoch + 1), report.train_loss.back(), evaluation.accuracy,
-                   evaluation.mean_loss);
+    if (!phase.UsesLabels()) {
+      if (absl::Status status =
+              CheckTargets(phase, data.transfer_held_out, "held-out transfer slice");
+          !status.ok()) {
+        return status;
+      }
     }
-    if (stopping.Update(epoch + 1, evaluation.accuracy, evaluation.mean_loss, *student)) break;
+    for (const WeightedLoss& loss : phase.losses) {
+      needs_representation |= loss.term == LossTerm::kRepresentation;
+    }
   }
-  stopping.RestoreBest(*student);
-  report.best_epoch = stopping.best_epoch();
-  report.best_dev_accuracy = stopping.best_accuracy();
+  if (needs_representation && teacher_width <= 0) {
+    return absl::InvalidArgumentError("L_RL needs the teacher's representation width");
+  }
+
+  torch::manual_seed(options.seed);
+  Trainee trainee;
+  trainee.student = student;
+  trainee.module->register_module("student", student);
+  trainee.logit_loss =
+      LogitLoss(LogitLossOptions(student->feature_size(), student->num_classes()));
+  trainee.module->register_module("logit_loss", trainee.logit_loss.ptr());
+  if (teacher_width > 0) {
+    trainee.representation_loss = RepresentationLoss(
+        RepresentationLossOptions(student->feature_size(), teacher_width)
+            .reduction(options.representation_reduction));
+    trainee.module->register_module("representation_loss", trainee.representation_loss.ptr());
+  }
+  trainee.module->to(device);
+  trainee.groups = student->LayerGroups();
+  // The heads train with the topmost group.
+  for (const auto& parameter : trainee.logit_loss->parameters()) {
+    trainee.groups.back().parameters.push_back(parameter);
+  }
+  if (teacher_width > 0) {
+    for (const auto& parameter : trainee.representation_loss->parameters()) {
+      trainee.groups.back().parameters.push_back(parameter);
+    }
+  }
+  std::vector<std::string> group_names;
+  for (const LayerGroup& group : trainee.groups) group_names.push_back(group.name);
+
+  StudentTrainingReport report;
+  const auto start = std::chrono::steady_clock::now();
+  double training_seconds = 0;
+  int64_t padded_cells = 0, real_cells = 0;
+  const std::vector<int64_t> labeled_lengths = data.labeled->Lengths();
+  const std::vector<int64_t> transfer_lengths =
+      data.transfer != nullptr ? data.transfer->examples.Lengths() : std::vector<int64_t>{};
+  auto count_padding = [&](const std::vector<int64_t>& lengths,
+                           const std::vector<int64_t>& batch) {
+    int64_t longest = 0;
+    for (int64_t index : batch) {
+      longest = std::max(longest, lengths[index]);
+      real_cells += lengths[index];
+    }
+    padded_cells += longest * static_cast<int64_t>(batch.size());
+  };
+
+  for (size_t phase_index = 0; phase_index < phases.size(); ++phase_index) {
+    const TrainingPhase& phase = phases[phase_index];
+    // Freeze what this phase does not train.
+    std::vector<torch::Tensor> trainable;
+    for (const LayerGroup& group : trainee.groups) {
+      const bool trains =
+          phase.trainable_groups.empty() ||
+          std::find(phase.trainable_groups.begin(), phase.trainable_groups.end(), group.name) !=
+              phase.trainable_groups.end();
+      for (const auto& parameter : group.parameters) {
+        parameter.set_requires_grad(trains);
+        if (trains) trainable.push_back(parameter);
+      }
+    }
+    for (const std::string& name : phase.trainable_groups) {
+      if (std::find(group_names.begin(), group_names.end(), name) == group_names.end()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("phase \"", phase.name, "\" names layer group \"", name,
+                         "\"; the student has: ", absl::StrJoin(group_names, ", ")));
+      }
+    }
+    std::unique_ptr<torch::optim::Optimizer> optimizer = MakeOptimizer(trainable, options);
+    const double cross_entropy_weight = CrossEntropyWeight(phase);
+    const bool uses_labels = phase.UsesLabels();
+    const bool uses_transfer = phase.UsesTransferSet();
+    PhaseReport phase_report{.name = phase.name, .selected_on_transfer_loss = !uses_labels};
+    EarlyStopping stopping(phase.patience);
+    if (options.progress) {
+      std::fprintf(stderr, "phase %zu/%zu: %s\n", phase_index + 1, phases.size(),
+                   phase.name.c_str());
+    }
+    for (int64_t epoch = 0; epoch < phase.max_epochs; ++epoch) {
+      if (options.cosine_restarts) {
+        SetLearningRate(*optimizer, CosineWarmRestarts(epoch, options.learning_rate > 0
+                                                                  ? options.learning_rate
+                                                                  : 1e-3,
+                                                       1e-8, 50, 2));
+      }
+      trainee.module->train();
+      const uint64_t batch_seed = options.seed * 1000003 + phase_index * 1009 + epoch;
+      std::vector<PairedBatch> steps;
+      if (uses_transfer) {
+        if (uses_labels) {
+          steps = PairedBatches(labeled_lengths, transfer_lengths, options.batch_size, batch_seed);
+        } else {
+          for (auto& batch : LengthBucketedBatches(
+                   transfer_lengths, {.batch_size = options.batch_size, .seed = batch_seed})) {
+            steps.push_back({.labeled = {}, .transfer = std::move(batch)});
+          }
+        }
+      } else {
+        for (auto& batch : LengthBucketedBatches(
+                 labeled_lengths, {.batch_size = options.batch_size, .seed = batch_seed})) {
+          steps.push_back({.labeled = std::move(batch), .transfer = {}});
+        }
+      }
+      const auto epoch_start = std::chrono::steady_clock::now();
+      double loss_sum = 0;
+      for (const PairedBatch& step : steps) {
+        torch::Tensor loss = torch::zeros({}, torch::TensorOptions().device(device));
+        if (!step.labeled.empty()) {
+          StepInputs inputs = ToDevice(data.labeled->Pad(step.labeled, pad_id), device);
+          torch::Tensor logits = student->forward(inputs.ids, inputs.lengths).logits;
+          loss = loss + cross_entropy_weight *
+                            CrossEntropyLoss(logits, data.labeled->LabelTensor(step.labeled).to(device));
+          count_padding(labeled_lengths, step.labeled);
+        }
+        if (!step.transfer.empty()) {
+          loss = loss + TransferLoss(trainee, phase, *data.transfer, step.transfer, pad_id,
+                                     options, device);
+          count_padding(transfer_lengths, step.transfer);
+        }
+        optimizer->zero_grad();
+        loss.backward();
+        optimizer->step();
+        loss_sum += loss.item<double>();
+        report.trained_examples += static_cast<int64_t>(step.labeled.size() + step.transfer.size());
+      }
+      training_seconds +=
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - epoch_start).count();
+      phase_report.train_loss.push_back(loss_sum / static_cast<double>(std::max<size_t>(steps.size(), 1)));
+      double accuracy = 0, selection_loss = 0;
+      if (uses_labels) {
+        ClassifierEvaluation evaluation =
+            EvaluateStudent(*student, *data.dev, pad_id, options.batch_size, device);
+        accuracy = evaluation.accuracy;
+        selection_loss = evaluation.mean_loss;
+        phase_report.selection_value.push_back(accuracy);
+      } else {
+        selection_loss =
+            HeldOutTransferLoss(trainee, phase, *data.transfer_held_out, pad_id, options, device);
+        phase_report.selection_value.push_back(selection_loss);
+      }
+      phase_report.epochs_run = epoch + 1;
+      if (options.progress) {
+        if (uses_labels) {
+          std::fprintf(stderr, "  epoch %lld: train loss %.4f, dev accuracy %.4f, dev loss %.4f\n",
+                       static_cast<long long>(epoch + 1), phase_report.train_loss.back(), accuracy,
+                       selection_loss);
+        } else {
+          std::fprintf(stderr, "  epoch %lld: train loss %.4f, held-out transfer loss %.4f\n",
+                       static_cast<long long>(epoch + 1), phase_report.train_loss.back(),
+                       selection_loss);
+        }
+      }
+      if (stopping.Update(epoch + 1, accuracy, selection_loss, *trainee.module)) break;
+    }
+    stopping.RestoreBest(*trainee.module);
+    phase_report.best_epoch = stopping.best_epoch();
+    report.phases.push_back(std::move(phase_report));
+  }
+  for (const LayerGroup& group : trainee.groups) {
+    for (const auto& parameter : group.parameters) parameter.set_requires_grad(true);
+  }
+  report.dev_accuracy =
+      EvaluateStudent(*student, *data.dev, pad_id, options.batch_size, device).accuracy;
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   report.examples_per_second =
-      training_seconds > 0 ? static_cast<double>(trained_examples) / training_seconds : 0;
+      training_seconds > 0 ? static_cast<double>(report.trained_examples) / training_seconds : 0;
+  report.padding_share =
+      padded_cells > 0 ? 1.0 - static_cast<double>(real_cells) / static_cast<double>(padded_cells)
+                       : 0;
   return report;
 }
 

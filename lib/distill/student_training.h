@@ -1,51 +1,103 @@
-// Supervised training of a student on labeled data alone (the paper's
-// "student, no distillation" baseline), with early stopping and model
-// selection on the dev split.
+// Training a student through the phases of a schedule
+// (lib/distill/training_schedule.h): the no-distillation baseline (one
+// phase of L_CE) and every distillation method go through this one loop.
 //
-// Optimiser: Adam (the authors' released code; learning rate 1e-3). The
-// paper's Adadelta is not in LibTorch 1.13's C++ optimisers; it comes with
-// the distillation trainer.
+// Per phase: layer groups outside the phase's list are frozen
+// (requires_grad false) and the optimiser is rebuilt over what trains, as
+// the released code recompiles its Keras model per phase. An epoch is one
+// pass over the transfer set when the phase uses it (each step pairs an
+// unlabeled batch with an equal-size labeled batch, see paired_batches.h),
+// else one pass over the labeled set. After each epoch the phase's
+// selection measure is evaluated: dev accuracy (ties by dev loss) when the
+// phase uses labels, else its loss on the held-out slice of the transfer
+// set; the best epoch is restored when the phase ends (patience per phase).
+//
+// Optimisers: "adadelta" (the paper; lr 1.0, rho 0.95, eps 1e-7) and "adam"
+// (lr 1e-3; the released code), optionally with the released code's cosine
+// warm restarts (1e-3 to 1e-8, period 50 epochs, doubling), per epoch.
+// Seeded: the same seed on CPU gives identical results.
 #ifndef KDBENCH_LIB_DISTILL_STUDENT_TRAINING_H_
 #define KDBENCH_LIB_DISTILL_STUDENT_TRAINING_H_
 
 #include <c10/core/Device.h>
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "lib/data/encoded_examples.h"
 #include "lib/distill/classifier_evaluation.h"
-#include "lib/models/bilstm_student.h"
+#include "lib/distill/distillation_losses.h"
+#include "lib/distill/training_schedule.h"
+#include "lib/models/student.h"
 
 namespace kdbench {
 
+// The teacher's outputs for a set of unlabeled examples, rows aligned with
+// the examples. Tensors a run's methods do not use may be undefined.
+struct TransferTargets {
+  torch::Tensor logit_targets;   // [n, C]: log-odds (paper) or raw logits, for L_LL
+  torch::Tensor probabilities;   // [n, C]: for hard distillation
+  torch::Tensor logits;          // [n, C]: for the temperature KL
+  torch::Tensor representation;  // [n, width]: [CLS] (paper) or pooler output, for L_RL
+};
+
+struct TransferSet {
+  EncodedExamples examples;
+  TransferTargets targets;
+};
+
+struct StudentTrainingData {
+  const EncodedExamples* labeled = nullptr;
+  const EncodedExamples* dev = nullptr;
+  const TransferSet* transfer = nullptr;           // may be null for labels-only schedules
+  const TransferSet* transfer_held_out = nullptr;  // selection in phases without labels
+};
+
 struct StudentTrainingOptions {
-  int64_t max_epochs = 30;
-  int64_t patience = 5;  // the released code's early-stopping patience
+  std::string optimizer = "adadelta";
+  double learning_rate = 0;  // 0: the optimiser's default
+  bool cosine_restarts = false;
   int64_t batch_size = 64;
-  double learning_rate = 1e-3;
+  double temperature = 2;  // for L_KL
+  FeatureReduction representation_reduction = FeatureReduction::kHalfSum;
   uint64_t seed = 1;
   bool progress = true;
 };
 
-struct StudentTrainingReport {
-  std::vector<double> dev_accuracy, dev_loss, train_loss;  // per epoch
+struct PhaseReport {
+  std::string name;
+  int64_t epochs_run = 0;
   int64_t best_epoch = 0;
-  double best_dev_accuracy = 0;
+  bool selected_on_transfer_loss = false;
+  std::vector<double> train_loss;       // per epoch
+  std::vector<double> selection_value;  // dev accuracy or held-out transfer loss
+};
+
+struct StudentTrainingReport {
+  std::vector<PhaseReport> phases;
+  double dev_accuracy = 0;  // after the last phase, best epoch restored
   double seconds = 0;
-  double examples_per_second = 0;  // training throughput
+  double examples_per_second = 0;  // training examples (labeled + unlabeled) per second
+  double padding_share = 0;        // of the training batches' id matrices
+  int64_t trained_examples = 0;
 };
 
 // The student on labeled examples (eval mode set and restored).
-ClassifierEvaluation EvaluateStudent(BiLstmStudent& student, const EncodedExamples& examples,
-                                  int32_t pad_id, int64_t batch_size, const c10::Device& device);
+ClassifierEvaluation EvaluateStudent(StudentImpl& student, const EncodedExamples& examples,
+                                     int32_t pad_id, int64_t batch_size,
+                                     const c10::Device& device);
 
-// Cross-entropy on `train`; best dev epoch (accuracy, ties by dev loss)
-// restored at the end.
-absl::StatusOr<StudentTrainingReport> TrainStudentSupervised(
-    BiLstmStudent& student, const EncodedExamples& train, const EncodedExamples& dev,
-    int32_t pad_id, const StudentTrainingOptions& options, const c10::Device& device);
+// Trains `student` through `phases`. `teacher_width` sizes L_RL's projection
+// (0 when no phase uses it). Checks labels against the student's classes
+// and that each phase has the data it needs.
+absl::StatusOr<StudentTrainingReport> TrainStudent(const StudentPtr& student,
+                                                   const std::vector<TrainingPhase>& phases,
+                                                   const StudentTrainingData& data,
+                                                   int64_t teacher_width, int32_t pad_id,
+                                                   const StudentTrainingOptions& options,
+                                                   const c10::Device& device);
 
 }  // namespace kdbench
 

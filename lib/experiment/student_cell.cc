@@ -2,90 +2,228 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "lib/data/dataset_registry.h"
 #include "lib/data/encoded_examples.h"
 #include "lib/data/splits.h"
 #include "lib/distill/student_training.h"
+#include "lib/distill/training_schedule.h"
+#include "lib/experiment/teacher_stages.h"
 #include "lib/models/bert_checkpoint.h"
+#include "lib/models/student_factory.h"
 #include "lib/text/bert_tokenizer.h"
+#include "lib/util/content_hash.h"
+#include "lib/util/stable_random.h"
 #include "lib/util/status_macros.h"
 #include "nlohmann/json.hpp"
 
 namespace kdbench {
+namespace {
 
-absl::StatusOr<BiLstmStudentOptions> StudentSizeOptions(const std::string& size,
-                                                        int64_t vocab_size, int64_t num_classes) {
-  BiLstmStudentOptions options(vocab_size, num_classes);
-  if (size == "tiny") {
-    options.embedding_dim(32).hidden_size(32);
-  } else if (size == "mini") {
-    options.embedding_dim(128).hidden_size(128);
-  } else if (size == "paper") {
-    options.embedding_dim(300).hidden_size(600);
-  } else {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--student_size=", size, ": unknown; known: tiny, mini, paper"));
-  }
-  return options;
+absl::Status CheckChoice(const std::string& flag, const std::string& value,
+                         const std::vector<std::string>& known) {
+  if (std::find(known.begin(), known.end(), value) != known.end()) return absl::OkStatus();
+  std::string list;
+  for (const std::string& name : known) list += (list.empty() ? "" : ", ") + name;
+  return absl::InvalidArgumentError(
+      absl::StrCat("--", flag, "=", value, ": unknown; known: ", list));
 }
+
+// Everything that determines the cell's result except the seed.
+nlohmann::json ConfigJson(const StudentCellOptions& o) {
+  return {{"dataset", o.dataset},
+          {"method", o.method},
+          {"schedule", o.schedule},
+          {"student", o.student},
+          {"student_size", o.student_size},
+          {"labels_per_class", o.labels_per_class},
+          {"max_length", o.max_length},
+          {"max_epochs", o.max_epochs},
+          {"patience", o.patience},
+          {"batch_size", o.batch_size},
+          {"optimizer", o.optimizer},
+          {"learning_rate", o.learning_rate},
+          {"cosine_restarts", o.cosine_restarts},
+          {"alpha", o.alpha},
+          {"beta", o.beta},
+          {"gamma", o.gamma},
+          {"temperature", o.temperature},
+          {"logit_target", o.logit_target},
+          {"representation_target", o.representation_target},
+          {"representation_reduction", o.representation_reduction},
+          {"transfer_limit", o.transfer_limit}};
+}
+
+TransferTargets SliceTargets(const CachedTeacherOutputs& outputs, const torch::Tensor& rows,
+                             const StudentCellOptions& o) {
+  return {.logit_targets =
+              (o.logit_target == "logits" ? outputs.logits : outputs.log_odds).index_select(0, rows),
+          .probabilities = outputs.probabilities.index_select(0, rows),
+          .logits = outputs.logits.index_select(0, rows),
+          .representation =
+              (o.representation_target == "pooled" ? outputs.pooled : outputs.cls)
+                  .index_select(0, rows)};
+}
+
+}  // namespace
 
 absl::StatusOr<std::string> RunStudentCell(const StudentCellOptions& options,
                                            const c10::Device& device) {
-  if (options.method != "none") {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--method=", options.method,
-        ": unknown; known: none (the distillation methods hard, soft, soft+repr arrive "
-        "with the losses and schedules, issue 5)"));
-  }
+  RETURN_IF_ERROR(CheckChoice("logit_target", options.logit_target, {"log-odds", "logits"}));
+  RETURN_IF_ERROR(
+      CheckChoice("representation_target", options.representation_target, {"cls", "pooled"}));
+  RETURN_IF_ERROR(CheckChoice("representation_reduction", options.representation_reduction,
+                              {"half-sum", "mean"}));
+  RETURN_IF_ERROR(CheckChoice("optimizer", options.optimizer, {"adadelta", "adam"}));
   if (options.teacher.empty()) {
-    return absl::InvalidArgumentError("--teacher=DIR is required (its vocabulary is the student's)");
+    return absl::InvalidArgumentError(
+        "--teacher=DIR is required: a fine-tuned teacher checkpoint (its vocabulary is the "
+        "student's, its outputs the distillation targets)");
   }
   ASSIGN_OR_RETURN(LoadedTeacher teacher,
-                   LoadBertTeacher(options.teacher, {.require_classifier = false}));
+                   LoadBertTeacher(options.teacher, {.require_classifier = options.method != "none"}));
   ASSIGN_OR_RETURN(Corpus corpus, ReadDataset(options.dataset, {.path = options.path}));
+  const auto num_classes = static_cast<int64_t>(corpus.label_names.size());
+  if (options.method != "none" && teacher.model->num_labels() != num_classes) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--teacher=", options.teacher, " has ", teacher.model->num_labels(),
+        " classes but dataset ", options.dataset, " has ", num_classes));
+  }
   ASSIGN_OR_RETURN(DataSplit split, MakeSplit(corpus, {.labels_per_class = options.labels_per_class,
                                                        .seed = options.seed}));
   BertTokenizer tokenizer(teacher.vocabulary);
   const int32_t pad = tokenizer.vocabulary().pad_id() >= 0 ? tokenizer.vocabulary().pad_id() : 0;
+  ASSIGN_OR_RETURN(StudentPtr student, MakeStudent({.architecture = options.student,
+                                                    .size = options.student_size,
+                                                    .vocab_size = tokenizer.vocabulary().size(),
+                                                    .num_classes = num_classes,
+                                                    .padding_idx = pad}));
+  ScheduleOptions schedule_options{.alpha = options.alpha,
+                                   .beta = options.beta,
+                                   .gamma = options.gamma,
+                                   .max_epochs = options.max_epochs,
+                                   .patience = options.patience};
+  std::vector<LayerGroup> groups = student->LayerGroups();
+  for (auto group = groups.rbegin(); group != groups.rend(); ++group) {
+    schedule_options.unfreeze_order.push_back(group->name);
+  }
+  ASSIGN_OR_RETURN(std::vector<TrainingPhase> phases,
+                   MakeSchedule(options.schedule, options.method, schedule_options));
+
   EncodedExamples train =
       EncodeExamples(corpus, split.train, tokenizer, options.max_length, /*special_tokens=*/false);
   EncodedExamples dev =
       EncodeExamples(corpus, split.dev, tokenizer, options.max_length, /*special_tokens=*/false);
-  ASSIGN_OR_RETURN(BiLstmStudentOptions student_options,
-                   StudentSizeOptions(options.student_size, tokenizer.vocabulary().size(),
-                                      static_cast<int64_t>(corpus.label_names.size())));
-  student_options.padding_idx(pad);
-  torch::manual_seed(options.seed);
-  BiLstmStudent student(student_options);
-  StudentTrainingOptions training{.max_epochs = options.max_epochs,
-                                  .patience = options.patience,
-                                  .batch_size = options.batch_size,
-                                  .learning_rate = options.learning_rate,
-                                  .seed = options.seed};
+  StudentTrainingData data{.labeled = &train, .dev = &dev};
+  TransferSet transfer, held_out;
+  nlohmann::json teacher_json = {{"hash", teacher.checkpoint_hash}};
+  if (options.method != "none") {
+    // The transfer order and the held-out slice are fixed by the split seed.
+    std::vector<int64_t> unlabeled = split.unlabeled;
+    StableRandom random(options.seed ^ 0x7a4f5e1dULL);
+    random.Shuffle(&unlabeled);
+    if (options.transfer_limit > 0 &&
+        static_cast<int64_t>(unlabeled.size()) > options.transfer_limit) {
+      unlabeled.resize(options.transfer_limit);
+    }
+    if (unlabeled.size() < 2) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "dataset ", options.dataset, " at ", options.labels_per_class,
+          " labels per class leaves ", unlabeled.size(),
+          " unlabeled examples: distillation needs a transfer set"));
+    }
+    const auto held_out_count = std::clamp<int64_t>(
+        static_cast<int64_t>(unlabeled.size()) / 10, 1, 2000);
+    std::vector<std::string> texts;
+    for (int64_t index : unlabeled) texts.push_back(CorpusExample(corpus, index).text);
+    ASSIGN_OR_RETURN(CachedTeacherRun run,
+                     TeacherOutputsThroughCache(teacher, texts, options.max_length,
+                                                options.cache_dir, options.batch_size, device));
+    std::vector<int64_t> held_out_indices(unlabeled.begin(), unlabeled.begin() + held_out_count);
+    std::vector<int64_t> transfer_indices(unlabeled.begin() + held_out_count, unlabeled.end());
+    held_out.examples = EncodeExamples(corpus, held_out_indices, tokenizer, options.max_length,
+                                       /*special_tokens=*/false);
+    transfer.examples = EncodeExamples(corpus, transfer_indices, tokenizer, options.max_length,
+                                       /*special_tokens=*/false);
+    held_out.targets = SliceTargets(run.outputs, torch::arange(held_out_count), options);
+    transfer.targets = SliceTargets(
+        run.outputs, torch::arange(held_out_count, static_cast<int64_t>(unlabeled.size())), options);
+    data.transfer = &transfer;
+    data.transfer_held_out = &held_out;
+    teacher_json["cache"] = run.cache_directory;
+    teacher_json["forward_passes"] = run.counters.computed;
+    teacher_json["reused_from_cache"] = run.counters.reused;
+    teacher_json["width"] = teacher.model->config().hidden_size;
+  }
+  const int64_t teacher_width =
+      options.method == "none" ? 0 : teacher.model->config().hidden_size;
+  teacher.model = nullptr;  // the student needs only its outputs from here on
+  StudentTrainingOptions training{
+      .optimizer = options.optimizer,
+      .learning_rate = options.learning_rate,
+      .cosine_restarts = options.cosine_restarts,
+      .batch_size = options.batch_size,
+      .temperature = options.temperature,
+      .representation_reduction = options.representation_reduction == "mean"
+                                      ? FeatureReduction::kMean
+                                      : FeatureReduction::kHalfSum,
+      .seed = options.seed,
+      .progress = options.progress};
   ASSIGN_OR_RETURN(StudentTrainingReport report,
-                   TrainStudentSupervised(student, train, dev, pad, training, device));
+                   TrainStudent(student, phases, data, teacher_width, pad, training, device));
   // The test split is read once, after model selection.
   EncodedExamples test =
       EncodeExamples(corpus, split.test, tokenizer, options.max_length, /*special_tokens=*/false);
-  ClassifierEvaluation evaluation = EvaluateStudent(student, test, pad, options.batch_size, device);
+  ClassifierEvaluation evaluation =
+      EvaluateStudent(*student, test, pad, options.batch_size, device);
+  nlohmann::json phases_json = nlohmann::json::array();
+  int64_t epochs = 0;
+  for (const PhaseReport& phase : report.phases) {
+    epochs += phase.epochs_run;
+    phases_json.push_back({{"name", phase.name},
+                           {"epochs_run", phase.epochs_run},
+                           {"best_epoch", phase.best_epoch},
+                           {"selection", phase.selected_on_transfer_loss
+                                             ? "held-out transfer loss"
+                                             : "dev accuracy"},
+                           {"selection_per_epoch", phase.selection_value},
+                           {"train_loss_per_epoch", phase.train_loss}});
+  }
+  const nlohmann::json config = ConfigJson(options);
   nlohmann::json result = {
       {"dataset", options.dataset},
       {"method", options.method},
-      {"student", "bilstm-maxpool"},
+      {"schedule", options.schedule},
+      {"student", student->architecture()},
       {"student_size", options.student_size},
       {"labels_per_class", split.labels_per_class},
       {"seed", options.seed},
-      {"dev_accuracy", report.best_dev_accuracy},
+      {"dev_accuracy", report.dev_accuracy},
       {"test_accuracy", evaluation.accuracy},
-      {"best_epoch", report.best_epoch},
-      {"epochs_run", static_cast<int64_t>(report.dev_accuracy.size())},
+      {"test_macro_f1", MacroF1(evaluation.predicted, test.labels, num_classes)},
+      {"train_examples", train.size()},
+      {"dev_examples", dev.size()},
+      {"test_examples", test.size()},
+      {"transfer_examples", transfer.examples.size()},
+      {"held_out_transfer_examples", held_out.examples.size()},
+      {"epochs", epochs},
+      {"phases", phases_json},
       {"embedding_parameters", student->EmbeddingParameterCount()},
       {"non_embedding_parameters", student->NonEmbeddingParameterCount()},
       {"train_examples_per_second", report.examples_per_second},
+      {"padding_share", report.padding_share},
       {"seconds", report.seconds},
-      {"split_hash", split.split_hash},
-      {"teacher_hash", teacher.checkpoint_hash},
+      {"teacher", teacher_json},
+      {"config", config},
+      {"provenance",
+       {{"split_hash", split.split_hash},
+        {"corpus_hash", split.corpus_hash},
+        {"teacher_hash", teacher_json["hash"]},
+        {"cache_key", teacher_json.value("cache", "")},
+        {"config_hash", Sha256Hex(config.dump())},
+        {"git_revision", options.git_revision}}},
   };
   return result.dump();
 }

@@ -1,7 +1,13 @@
-// One student cell as `kdbench distill` runs it. Methods so far: "none"
-// (the paper's "student, no distillation": cross-entropy on the labeled
-// split only). The distillation methods and schedules come with the losses
-// (issue 5); asking for one lists what exists.
+// One student cell as `kdbench distill` runs it: a dataset split at a label
+// budget and seed, a fine-tuned teacher, a student, a method and a
+// schedule; the JSON result carries dev and test accuracy, macro F1,
+// parameter counts, epochs, time, throughput and provenance.
+//
+// The transfer set is the split's unlabeled examples; 10% of it (at most
+// 2,000, fixed by the seed) is held out for model selection in phases
+// without labels, for every method and schedule alike. Teacher outputs come
+// through the teacher-output cache, so cells after the first make no teacher
+// forward passes.
 #ifndef KDBENCH_LIB_EXPERIMENT_STUDENT_CELL_H_
 #define KDBENCH_LIB_EXPERIMENT_STUDENT_CELL_H_
 
@@ -11,29 +17,36 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "lib/models/bilstm_student.h"
 
 namespace kdbench {
 
 struct StudentCellOptions {
   std::string dataset;
   std::string path;
-  std::string teacher;  // checkpoint directory: the student uses its vocabulary
+  std::string teacher;  // fine-tuned checkpoint directory: its vocabulary is the student's
   std::string method = "none";
+  std::string schedule = "joint";
+  std::string student = "bilstm";
   std::string student_size = "mini";
   int64_t labels_per_class = 100;
   uint64_t seed = 1;
   int64_t max_length = 128;
-  int64_t max_epochs = 30;
-  int64_t patience = 5;
+  int64_t max_epochs = 30;  // per phase
+  int64_t patience = 5;     // per phase
   int64_t batch_size = 64;
-  double learning_rate = 1e-3;
+  std::string optimizer = "adadelta";
+  double learning_rate = 0;  // 0: the optimiser's default
+  bool cosine_restarts = false;
+  double alpha = 10, beta = 10, gamma = 1;
+  double temperature = 2;
+  std::string logit_target = "log-odds";     // or "logits"
+  std::string representation_target = "cls";  // or "pooled"
+  std::string representation_reduction = "half-sum";  // or "mean" (Keras mse)
+  std::string cache_dir;     // teacher-output cache root; empty: the default
+  int64_t transfer_limit = 0;  // use at most this many transfer examples; 0: all
+  std::string git_revision = "unknown";
+  bool progress = true;
 };
-
-// "tiny" (32-d embedding, 32 per direction), "mini" (128, 128) or "paper"
-// (300, 600); unknown names list the known ones.
-absl::StatusOr<BiLstmStudentOptions> StudentSizeOptions(const std::string& size,
-                                                        int64_t vocab_size, int64_t num_classes);
 
 // Trains and evaluates (dev for selection, test read once); JSON result.
 absl::StatusOr<std::string> RunStudentCell(const StudentCellOptions& options,

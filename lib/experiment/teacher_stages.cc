@@ -174,47 +174,47 @@ std::string DefaultTeacherOutputCacheDirectory() {
   return DataDirectory() + "/../teacher-outputs";
 }
 
-absl::StatusOr<std::string> RunTeacherOutputsStage(const TeacherOutputsStageOptions& options,
-                                                   const c10::Device& device) {
-  ASSIGN_OR_RETURN(LoadedTeacher loaded,
-                   LoadBertTeacher(options.checkpoint, {.require_classifier = true}));
-  ASSIGN_OR_RETURN(PreparedData data, Prepare(options.data));
+absl::StatusOr<CachedTeacherRun> TeacherOutputsThroughCache(
+    const LoadedTeacher& loaded, const std::vector<std::string>& texts, int64_t max_length_in,
+    const std::string& cache_root, int64_t batch_size, const c10::Device& device) {
   BertTokenizer tokenizer(loaded.vocabulary);
   const Vocabulary& vocab = tokenizer.vocabulary();
   const int64_t max_length =
-      std::min(options.data.max_length, loaded.model->config().max_position_embeddings);
-  loaded.model->to(device);
+      std::min(max_length_in, loaded.model->config().max_position_embeddings);
+  BertTeacher model = loaded.model;
+  model->to(device);
+  model->eval();
   const std::string cache_dir =
-      options.cache_dir.empty() ? DefaultTeacherOutputCacheDirectory() : options.cache_dir;
+      cache_root.empty() ? DefaultTeacherOutputCacheDirectory() : cache_root;
   ASSIGN_OR_RETURN(TeacherOutputCache cache,
                    TeacherOutputCache::Open(
                        cache_dir, {.teacher_hash = loaded.checkpoint_hash,
                                    .tokenizer_hash = Sha256Hex(absl::StrCat(
                                        "wordpiece/uncased\n", vocab.ToText())),
                                    .max_length = max_length}));
-  auto compute = [&](const std::vector<std::string>& texts)
+  auto compute = [&](const std::vector<std::string>& missing)
       -> absl::StatusOr<CachedTeacherOutputs> {
     std::vector<std::vector<int32_t>> ids;
     std::vector<int64_t> lengths;
-    for (const std::string& text : texts) {
+    for (const std::string& text : missing) {
       ids.push_back(WithSpecialTokens(tokenizer.Encode(text), vocab.cls_id(), vocab.sep_id(),
                                       max_length));
       lengths.push_back(static_cast<int64_t>(ids.back().size()));
     }
-    const auto n = static_cast<int64_t>(texts.size());
-    const int64_t labels = loaded.model->num_labels();
-    const int64_t hidden = loaded.model->config().hidden_size;
+    const auto n = static_cast<int64_t>(missing.size());
+    const int64_t labels = model->num_labels();
+    const int64_t hidden = model->config().hidden_size;
     CachedTeacherOutputs outputs{torch::empty({n, labels}), torch::empty({n, labels}),
                                  torch::empty({n, labels}), torch::empty({n, hidden}),
                                  torch::empty({n, hidden})};
     ProgressBar progress("teacher forward", n, {.unit = "ex"});
-    for (const auto& batch : LengthBucketedBatches(
-             lengths, {.batch_size = options.batch_size, .shuffle = false})) {
+    for (const auto& batch :
+         LengthBucketedBatches(lengths, {.batch_size = batch_size, .shuffle = false})) {
       std::vector<std::vector<int32_t>> sequences;
       for (int64_t index : batch) sequences.push_back(ids[index]);
       PaddedBatch padded = PadBatch(sequences, vocab.pad_id());
-      TeacherOutputs computed = ComputeTeacherOutputs(loaded.model, padded.ids.to(device),
-                                                      padded.mask.to(device));
+      TeacherOutputs computed =
+          ComputeTeacherOutputs(model, padded.ids.to(device), padded.mask.to(device));
       torch::Tensor rows = torch::tensor(batch, torch::kLong);
       outputs.logits.index_copy_(0, rows, computed.logits.cpu());
       outputs.probabilities.index_copy_(0, rows, computed.probabilities.cpu());
@@ -225,26 +225,39 @@ absl::StatusOr<std::string> RunTeacherOutputsStage(const TeacherOutputsStageOpti
     }
     return outputs;
   };
+  const auto start = std::chrono::steady_clock::now();
+  CachedTeacherRun run;
+  ASSIGN_OR_RETURN(run.outputs, cache.GetOrCompute(texts, compute));
+  run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  run.counters = cache.counters();
+  run.cache_directory = cache.directory();
+  return run;
+}
+
+absl::StatusOr<std::string> RunTeacherOutputsStage(const TeacherOutputsStageOptions& options,
+                                                   const c10::Device& device) {
+  ASSIGN_OR_RETURN(LoadedTeacher loaded,
+                   LoadBertTeacher(options.checkpoint, {.require_classifier = true}));
+  ASSIGN_OR_RETURN(PreparedData data, Prepare(options.data));
   std::vector<std::string> texts;
   for (int64_t index : data.split.unlabeled) texts.push_back(CorpusExample(data.corpus, index).text);
-  const auto start = std::chrono::steady_clock::now();
-  ASSIGN_OR_RETURN(CachedTeacherOutputs outputs, cache.GetOrCompute(texts, compute));
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  ASSIGN_OR_RETURN(CachedTeacherRun run,
+                   TeacherOutputsThroughCache(loaded, texts, options.data.max_length,
+                                              options.cache_dir, options.batch_size, device));
   // Mean over examples of the population variance of the class
   // probabilities (the paper's Table 9 statistic).
   const double variance =
-      outputs.probabilities.var(/*dim=*/1, /*unbiased=*/false).mean().item<double>();
+      run.outputs.probabilities.var(/*dim=*/1, /*unbiased=*/false).mean().item<double>();
   nlohmann::json summary = {
       {"stage", "teacher-outputs"},
       {"dataset", options.data.dataset},
       {"transfer_examples", static_cast<int64_t>(texts.size())},
-      {"teacher_forward_passes", cache.counters().computed},
-      {"reused_from_cache", cache.counters().reused},
-      {"corrupt_chunks_rebuilt", cache.counters().corrupt_chunks},
+      {"teacher_forward_passes", run.counters.computed},
+      {"reused_from_cache", run.counters.reused},
+      {"corrupt_chunks_rebuilt", run.counters.corrupt_chunks},
       {"mean_probability_variance", variance},
-      {"seconds", seconds},
-      {"cache", cache.directory()},
+      {"seconds", run.seconds},
+      {"cache", run.cache_directory},
       {"teacher_hash", loaded.checkpoint_hash},
       {"split_hash", data.split.split_hash},
   };

@@ -10,8 +10,11 @@
 #include <istream>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
+#include "lib/distill/teacher_output_cache.h"
+#include "lib/models/bert_checkpoint.h"
 #include "lib/models/bert_config.h"
 
 namespace kdbench {
@@ -71,6 +74,20 @@ struct TeacherOutputsStageOptions {
 // examples reused).
 absl::StatusOr<std::string> RunTeacherOutputsStage(const TeacherOutputsStageOptions& options,
                                                    const c10::Device& device);
+
+struct CachedTeacherRun {
+  CachedTeacherOutputs outputs;  // rows aligned with the texts
+  TeacherOutputCacheCounters counters;
+  std::string cache_directory;  // names the cache key (teacher, tokenizer, max length)
+  double seconds = 0;
+};
+
+// The teacher's outputs for `texts` ([CLS] text [SEP], truncated to
+// max_length), computed once and then served from the cache under
+// `cache_root` (empty: the default).
+absl::StatusOr<CachedTeacherRun> TeacherOutputsThroughCache(
+    const LoadedTeacher& loaded, const std::vector<std::string>& texts, int64_t max_length,
+    const std::string& cache_root, int64_t batch_size, const c10::Device& device);
 
 // The default cache root: <data directory>/../teacher-outputs
 // (~/.cache/kdbench/teacher-outputs).

@@ -16,6 +16,17 @@ TEST(LearningRateScheduleTest, WarmupThenLinearDecay) {
   EXPECT_DOUBLE_EQ(LinearWarmupDecay(5, 0, 10, 2.0), 1.0);
 }
 
+TEST(LearningRateScheduleTest, CosineWarmRestartsDoublesThePeriod) {
+  EXPECT_DOUBLE_EQ(CosineWarmRestarts(0, 1e-3, 1e-8, 50, 2), 1e-3);
+  // Half way through the first period: the midpoint.
+  EXPECT_NEAR(CosineWarmRestarts(25, 1e-3, 1e-8, 50, 2), (1e-3 + 1e-8) / 2, 1e-15);
+  EXPECT_LT(CosineWarmRestarts(49, 1e-3, 1e-8, 50, 2), 1e-5);
+  // Restart at 50; the second period lasts 100 epochs, its midpoint is 100.
+  EXPECT_DOUBLE_EQ(CosineWarmRestarts(50, 1e-3, 1e-8, 50, 2), 1e-3);
+  EXPECT_NEAR(CosineWarmRestarts(100, 1e-3, 1e-8, 50, 2), (1e-3 + 1e-8) / 2, 1e-15);
+  EXPECT_DOUBLE_EQ(CosineWarmRestarts(150, 1e-3, 1e-8, 50, 2), 1e-3);
+}
+
 TEST(LearningRateScheduleTest, SetsEveryGroup) {
   torch::Tensor a = torch::zeros({1}, torch::requires_grad());
   torch::optim::AdamW optimizer({a}, torch::optim::AdamWOptions(1.0));

@@ -1,0 +1,85 @@
+// The paper's training schedules as lists of phases that the distillation
+// trainer runs in order (arXiv:1910.01769, section 5):
+//
+// - "joint" (eq. 8): one phase, every loss of the method at once; each step
+//   draws one labeled and one unlabeled batch of equal size.
+// - "stagewise": stage 1 trains L_RL on the unlabeled set end to end; stage 2
+//   trains L_CE + the method's unlabeled loss (L_LL for soft) with gradual
+//   unfreezing: the top layer group first, then one more group per phase
+//   from the top down, each phase to convergence on dev; the last phase has
+//   every group unfrozen (end to end).
+// - "distil-once": stage 1 trains the method's unlabeled losses (L_RL + L_LL
+//   for soft+repr) without labels; stage 2 trains L_CE on labels alone with
+//   the same gradual unfreezing.
+//
+// Methods: "none" (L_CE; joint only), "hard" (L_CE + cross-entropy on the
+// teacher's argmax over the transfer set), "soft" (L_CE + L_LL), "soft+repr"
+// (L_CE + L_RL + L_LL), "kl" (L_CE + Hinton's temperature KL; a survey
+// method). Stage 1 of "stagewise" needs L_RL: for methods without it the
+// schedule is stage 2 alone, and the phase list says so.
+//
+// Phases without labels select their best epoch on the loss over a held-out
+// slice of the transfer set; the others on dev accuracy (ties by dev loss).
+#ifndef KDBENCH_LIB_DISTILL_TRAINING_SCHEDULE_H_
+#define KDBENCH_LIB_DISTILL_TRAINING_SCHEDULE_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace kdbench {
+
+enum class LossTerm {
+  kCrossEntropy,    // labeled batches
+  kLogit,           // L_LL, unlabeled
+  kRepresentation,  // L_RL, unlabeled
+  kHard,            // teacher argmax, unlabeled
+  kTemperatureKl,   // unlabeled
+};
+
+struct WeightedLoss {
+  LossTerm term;
+  double weight = 1;
+};
+
+struct TrainingPhase {
+  std::string name;
+  std::vector<WeightedLoss> losses;
+  // Layer groups whose parameters train in this phase; the rest are frozen.
+  // Empty: all of them.
+  std::vector<std::string> trainable_groups;
+  int64_t max_epochs = 30;
+  int64_t patience = 5;
+
+  bool UsesLabels() const;
+  bool UsesTransferSet() const;
+};
+
+struct ScheduleOptions {
+  // Eq. 8's weights: alpha on L_CE (and on the hard loss), beta on L_RL,
+  // gamma on L_LL (and on the KL loss).
+  double alpha = 10, beta = 10, gamma = 1;
+  int64_t max_epochs = 30;  // per phase
+  int64_t patience = 5;     // per phase
+  // Group names from the top down, the order of gradual unfreezing (for the
+  // BiLSTM: classifier, bilstm, embedding). The distillation heads belong to
+  // the topmost group.
+  std::vector<std::string> unfreeze_order;
+};
+
+const std::vector<std::string>& KnownMethods();
+const std::vector<std::string>& KnownSchedules();
+
+// An unknown method or schedule, or "none" with a staged schedule, is an
+// error that lists the known names.
+absl::StatusOr<std::vector<TrainingPhase>> MakeSchedule(const std::string& schedule,
+                                                        const std::string& method,
+                                                        const ScheduleOptions& options);
+
+std::string LossTermName(LossTerm term);
+
+}  // namespace kdbench
+
+#endif  // KDBENCH_LIB_DISTILL_TRAINING_SCHEDULE_H_

@@ -1,0 +1,29 @@
+// Students by name, as grids and `kdbench distill --student` name them.
+#ifndef KDBENCH_LIB_MODELS_STUDENT_FACTORY_H_
+#define KDBENCH_LIB_MODELS_STUDENT_FACTORY_H_
+
+#include <cstdint>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "lib/models/student.h"
+
+namespace kdbench {
+
+struct StudentSpec {
+  std::string architecture = "bilstm";  // bilstm (the paper's max-pool student)
+  // tiny (32-d embedding, 32 per direction; smoke), mini (128, 128) or
+  // paper (300, 600).
+  std::string size = "mini";
+  int64_t vocab_size = 0;
+  int64_t num_classes = 0;
+  int64_t padding_idx = 0;
+  double dropout = 0.4;
+};
+
+// Unknown architectures and sizes are errors listing the known ones.
+absl::StatusOr<StudentPtr> MakeStudent(const StudentSpec& spec);
+
+}  // namespace kdbench
+
+#endif  // KDBENCH_LIB_MODELS_STUDENT_FACTORY_H_
