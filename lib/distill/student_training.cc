@@ -319,6 +319,7 @@ absl::StatusOr<StudentTrainingReport> TrainStudent(const StudentPtr& student,
       }
       training_seconds +=
           std::chrono::duration<double>(std::chrono::steady_clock::now() - epoch_start).count();
+      if (options.after_epoch) options.after_epoch(phase_index, epoch);
       phase_report.train_loss.push_back(loss_sum / static_cast<double>(std::max<size_t>(steps.size(), 1)));
       double accuracy = 0, selection_loss = 0;
       if (uses_labels) {

@@ -22,6 +22,7 @@
 #include <c10/core/Device.h>
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -64,6 +65,9 @@ struct StudentTrainingOptions {
   FeatureReduction representation_reduction = FeatureReduction::kHalfSum;
   uint64_t seed = 1;
   bool progress = true;
+  // Called after each epoch's training steps, before evaluation (tests use
+  // it to see what a phase froze).
+  std::function<void(size_t phase_index, int64_t epoch)> after_epoch;
 };
 
 struct PhaseReport {

@@ -1,0 +1,188 @@
+#include "lib/distill/student_training.h"
+
+#include <torch/torch.h>
+
+#include <map>
+#include <set>
+
+#include "gtest/gtest.h"
+#include "lib/models/bilstm_student.h"
+
+namespace kdbench {
+namespace {
+
+constexpr int64_t kVocab = 30;
+constexpr int64_t kTeacherWidth = 8;
+
+// A task a tiny BiLSTM learns in a few epochs: class 0 sequences hold token
+// 5, class 1 token 6, among random filler tokens 10..29.
+EncodedExamples SyntheticExamples(int64_t count, uint64_t seed, bool labeled) {
+  torch::manual_seed(seed);
+  EncodedExamples examples;
+  for (int64_t i = 0; i < count; ++i) {
+    const int64_t length = 3 + torch::randint(6, {1}).item<int64_t>();
+    std::vector<int32_t> ids;
+    for (int64_t t = 0; t < length; ++t) {
+      ids.push_back(static_cast<int32_t>(10 + torch::randint(20, {1}).item<int64_t>()));
+    }
+    const int32_t label = static_cast<int32_t>(i % 2);
+    ids[torch::randint(length, {1}).item<int64_t>()] = 5 + label;
+    examples.ids.push_back(ids);
+    examples.labels.push_back(labeled ? label : -1);
+    examples.corpus_indices.push_back(i);
+  }
+  return examples;
+}
+
+// Teacher targets from the rule: a confident teacher.
+TransferSet SyntheticTransfer(int64_t count, uint64_t seed) {
+  TransferSet set;
+  set.examples = SyntheticExamples(count, seed, /*labeled=*/false);
+  torch::Tensor labels = torch::arange(count) % 2;
+  torch::Tensor logits = torch::stack({labels.eq(0).to(torch::kFloat) * 4 - 2,
+                                       labels.eq(1).to(torch::kFloat) * 4 - 2},
+                                      1);
+  torch::Tensor probabilities = torch::softmax(logits, 1);
+  set.targets.logits = logits;
+  set.targets.probabilities = probabilities;
+  set.targets.logit_targets = torch::log(probabilities / (1 - probabilities));
+  torch::Tensor prototypes = torch::randn({2, kTeacherWidth});
+  set.targets.representation = prototypes.index_select(0, labels);
+  return set;
+}
+
+struct Fixture {
+  EncodedExamples labeled = SyntheticExamples(40, 1, true);
+  EncodedExamples dev = SyntheticExamples(40, 2, true);
+  TransferSet transfer = SyntheticTransfer(120, 3);
+  TransferSet held_out = SyntheticTransfer(20, 4);
+  StudentTrainingData data() const { return {&labeled, &dev, &transfer, &held_out}; }
+};
+
+StudentPtr TinyStudent(uint64_t seed) {
+  torch::manual_seed(seed);
+  return std::make_shared<BiLstmStudentImpl>(
+      BiLstmStudentOptions(kVocab, 2).embedding_dim(8).hidden_size(8).dropout(0.1));
+}
+
+ScheduleOptions Order(int64_t max_epochs) {
+  ScheduleOptions options{.max_epochs = max_epochs, .patience = max_epochs};
+  options.unfreeze_order = {"classifier", "bilstm", "embedding"};
+  return options;
+}
+
+std::map<std::string, std::vector<torch::Tensor>> Snapshot(StudentImpl& student) {
+  std::map<std::string, std::vector<torch::Tensor>> values;
+  for (const LayerGroup& group : student.LayerGroups()) {
+    for (const auto& parameter : group.parameters) values[group.name].push_back(parameter.detach().clone());
+  }
+  return values;
+}
+
+bool GroupEqual(const std::vector<torch::Tensor>& a, const std::vector<torch::Tensor>& b) {
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (!a[i].equal(b[i])) return false;
+  }
+  return true;
+}
+
+TEST(StudentTrainingTest, StagewiseFreezesAndUnfreezesTheGroupsItNames) {
+  Fixture fixture;
+  StudentPtr student = TinyStudent(7);
+  auto phases = MakeSchedule("stagewise", "soft+repr", Order(1));
+  ASSERT_TRUE(phases.ok());
+  // Expected trainable groups per phase: L_RL end to end, then classifier,
+  // classifier + bilstm, everything.
+  const std::vector<std::set<std::string>> expected = {
+      {"embedding", "bilstm", "classifier"},
+      {"classifier"},
+      {"classifier", "bilstm"},
+      {"embedding", "bilstm", "classifier"}};
+  auto previous = Snapshot(*student);
+  std::vector<size_t> seen;
+  StudentTrainingOptions options{.optimizer = "adam", .progress = false};
+  options.after_epoch = [&](size_t phase, int64_t) {
+    seen.push_back(phase);
+    auto now = Snapshot(*student);
+    for (const LayerGroup& group : student->LayerGroups()) {
+      const bool trains = expected[phase].count(group.name) > 0;
+      for (const auto& parameter : group.parameters) {
+        EXPECT_EQ(parameter.requires_grad(), trains) << "phase " << phase << " " << group.name;
+      }
+      if (!trains) {
+        EXPECT_TRUE(GroupEqual(now[group.name], previous[group.name]))
+            << "frozen " << group.name << " changed in phase " << phase;
+      } else if (!(phase == 0 && group.name == "classifier")) {  // L_RL never reaches it
+        EXPECT_FALSE(GroupEqual(now[group.name], previous[group.name]))
+            << "trainable " << group.name << " did not change in phase " << phase;
+      }
+    }
+    previous = now;
+  };
+  auto report = TrainStudent(student, *phases, fixture.data(), kTeacherWidth, 0, options,
+                             torch::kCPU);
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_EQ(seen, (std::vector<size_t>{0, 1, 2, 3}));
+  ASSERT_EQ(report->phases.size(), 4u);
+  EXPECT_TRUE(report->phases[0].selected_on_transfer_loss);
+  EXPECT_FALSE(report->phases[1].selected_on_transfer_loss);
+  // Everything trainable again afterwards.
+  for (const auto& parameter : student->parameters()) EXPECT_TRUE(parameter.requires_grad());
+}
+
+TEST(StudentTrainingTest, SameSeedTwiceGivesIdenticalResults) {
+  Fixture fixture;
+  auto phases = MakeSchedule("joint", "soft+repr", Order(2));
+  ASSERT_TRUE(phases.ok());
+  StudentTrainingOptions options{.progress = false};
+  StudentPtr first = TinyStudent(11), second = TinyStudent(11);
+  auto a = TrainStudent(first, *phases, fixture.data(), kTeacherWidth, 0, options, torch::kCPU);
+  auto b = TrainStudent(second, *phases, fixture.data(), kTeacherWidth, 0, options, torch::kCPU);
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(a->phases[0].train_loss, b->phases[0].train_loss);
+  EXPECT_EQ(a->phases[0].selection_value, b->phases[0].selection_value);
+  auto pa = first->parameters(), pb = second->parameters();
+  for (size_t i = 0; i < pa.size(); ++i) EXPECT_TRUE(pa[i].equal(pb[i])) << i;
+}
+
+TEST(StudentTrainingTest, EveryMethodLearnsTheSyntheticTask) {
+  Fixture fixture;
+  for (const std::string method : {"none", "hard", "soft", "soft+repr", "kl"}) {
+    auto phases = MakeSchedule("joint", method, Order(30));
+    ASSERT_TRUE(phases.ok());
+    StudentPtr student = TinyStudent(3);
+    auto report =
+        TrainStudent(student, *phases, fixture.data(), kTeacherWidth, 0,
+                     {.optimizer = "adam", .batch_size = 8, .progress = false}, torch::kCPU);
+    ASSERT_TRUE(report.ok()) << method << ": " << report.status();
+    EXPECT_GE(report->dev_accuracy, 0.9) << method;
+    EXPECT_GT(report->examples_per_second, 0);
+    EXPECT_GE(report->padding_share, 0);
+    EXPECT_LT(report->padding_share, 0.5);
+  }
+}
+
+TEST(StudentTrainingTest, MissingTargetsAndBadLabelsAreErrors) {
+  Fixture fixture;
+  fixture.transfer.targets.representation = torch::Tensor();
+  auto phases = MakeSchedule("joint", "soft+repr", Order(1));
+  ASSERT_TRUE(phases.ok());
+  auto report = TrainStudent(TinyStudent(1), *phases, fixture.data(), kTeacherWidth, 0,
+                             {.progress = false}, torch::kCPU);
+  ASSERT_FALSE(report.ok());
+  EXPECT_NE(report.status().message().find("lacks teacher targets for L_RL"), std::string::npos);
+  fixture.labeled.labels[0] = 7;
+  auto none = MakeSchedule("joint", "none", Order(1));
+  auto bad = TrainStudent(TinyStudent(1), *none, fixture.data(), 0, 0, {.progress = false},
+                          torch::kCPU);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("label 7 outside the student's 2 classes"),
+            std::string::npos);
+  auto optimizer = TrainStudent(TinyStudent(1), *none, fixture.data(), 0, 0,
+                                {.optimizer = "sgd", .progress = false}, torch::kCPU);
+  ASSERT_FALSE(optimizer.ok());
+  EXPECT_NE(optimizer.status().message().find("--optimizer=sgd: unknown"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace kdbench

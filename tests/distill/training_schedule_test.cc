@@ -1,0 +1,96 @@
+#include "lib/distill/training_schedule.h"
+
+#include "gtest/gtest.h"
+
+namespace kdbench {
+namespace {
+
+ScheduleOptions BiLstmOrder() {
+  ScheduleOptions options;
+  options.unfreeze_order = {"classifier", "bilstm", "embedding"};
+  return options;
+}
+
+std::vector<LossTerm> Terms(const TrainingPhase& phase) {
+  std::vector<LossTerm> terms;
+  for (const WeightedLoss& loss : phase.losses) terms.push_back(loss.term);
+  return terms;
+}
+
+TEST(TrainingScheduleTest, JointSoftReprIsEquationEight) {
+  auto phases = MakeSchedule("joint", "soft+repr", BiLstmOrder());
+  ASSERT_TRUE(phases.ok()) << phases.status();
+  ASSERT_EQ(phases->size(), 1u);
+  const TrainingPhase& phase = (*phases)[0];
+  EXPECT_EQ(Terms(phase), (std::vector<LossTerm>{LossTerm::kCrossEntropy,
+                                                 LossTerm::kRepresentation, LossTerm::kLogit}));
+  // alpha = beta = 10, gamma = 1.
+  EXPECT_EQ(phase.losses[0].weight, 10);
+  EXPECT_EQ(phase.losses[1].weight, 10);
+  EXPECT_EQ(phase.losses[2].weight, 1);
+  EXPECT_TRUE(phase.trainable_groups.empty());
+  EXPECT_TRUE(phase.UsesLabels());
+  EXPECT_TRUE(phase.UsesTransferSet());
+}
+
+TEST(TrainingScheduleTest, StagewiseIsRepresentationThenGradualUnfreezingTopDown) {
+  auto phases = MakeSchedule("stagewise", "soft+repr", BiLstmOrder());
+  ASSERT_TRUE(phases.ok()) << phases.status();
+  ASSERT_EQ(phases->size(), 4u);
+  EXPECT_EQ(Terms((*phases)[0]), (std::vector<LossTerm>{LossTerm::kRepresentation}));
+  EXPECT_TRUE((*phases)[0].trainable_groups.empty());  // end to end
+  EXPECT_FALSE((*phases)[0].UsesLabels());
+  for (size_t i = 1; i < 4; ++i) {
+    EXPECT_EQ(Terms((*phases)[i]),
+              (std::vector<LossTerm>{LossTerm::kCrossEntropy, LossTerm::kLogit}));
+  }
+  EXPECT_EQ((*phases)[1].trainable_groups, (std::vector<std::string>{"classifier"}));
+  EXPECT_EQ((*phases)[2].trainable_groups, (std::vector<std::string>{"classifier", "bilstm"}));
+  EXPECT_TRUE((*phases)[3].trainable_groups.empty());  // all: end to end
+}
+
+TEST(TrainingScheduleTest, DistilOnceDistilsWithoutLabelsThenFineTunesOnLabels) {
+  auto phases = MakeSchedule("distil-once", "soft+repr", BiLstmOrder());
+  ASSERT_TRUE(phases.ok()) << phases.status();
+  ASSERT_EQ(phases->size(), 4u);
+  EXPECT_EQ(Terms((*phases)[0]),
+            (std::vector<LossTerm>{LossTerm::kRepresentation, LossTerm::kLogit}));
+  EXPECT_FALSE((*phases)[0].UsesLabels());
+  for (size_t i = 1; i < 4; ++i) {
+    EXPECT_EQ(Terms((*phases)[i]), (std::vector<LossTerm>{LossTerm::kCrossEntropy}));
+    EXPECT_FALSE((*phases)[i].UsesTransferSet());
+  }
+  EXPECT_EQ((*phases)[1].trainable_groups, (std::vector<std::string>{"classifier"}));
+}
+
+TEST(TrainingScheduleTest, MethodsWithoutRepresentationSkipStageOne) {
+  auto soft = MakeSchedule("stagewise", "soft", BiLstmOrder());
+  ASSERT_TRUE(soft.ok());
+  ASSERT_EQ(soft->size(), 3u);
+  EXPECT_EQ((*soft)[0].trainable_groups, (std::vector<std::string>{"classifier"}));
+  auto hard = MakeSchedule("joint", "hard", BiLstmOrder());
+  ASSERT_TRUE(hard.ok());
+  EXPECT_EQ(Terms((*hard)[0]), (std::vector<LossTerm>{LossTerm::kCrossEntropy, LossTerm::kHard}));
+  auto none = MakeSchedule("joint", "none", BiLstmOrder());
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(Terms((*none)[0]), (std::vector<LossTerm>{LossTerm::kCrossEntropy}));
+  EXPECT_FALSE((*none)[0].UsesTransferSet());
+}
+
+TEST(TrainingScheduleTest, ErrorsNameTheProblem) {
+  auto unknown_method = MakeSchedule("joint", "distil-harder", BiLstmOrder());
+  ASSERT_FALSE(unknown_method.ok());
+  EXPECT_NE(unknown_method.status().message().find(
+                "--method=distil-harder: unknown; known: none, hard, soft, soft+repr, kl"),
+            std::string::npos);
+  auto unknown_schedule = MakeSchedule("sideways", "soft", BiLstmOrder());
+  ASSERT_FALSE(unknown_schedule.ok());
+  EXPECT_NE(unknown_schedule.status().message().find("known: joint, stagewise, distil-once"),
+            std::string::npos);
+  auto none_staged = MakeSchedule("stagewise", "none", BiLstmOrder());
+  ASSERT_FALSE(none_staged.ok());
+  EXPECT_NE(none_staged.status().message().find("--method=none"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace kdbench
