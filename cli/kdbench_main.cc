@@ -80,14 +80,17 @@ ABSL_FLAG(std::string, schedule, "joint",
           "training schedule: joint (eq. 8), stagewise (L_RL | L_CE + L_LL with gradual "
           "unfreezing), distil-once (L_RL + L_LL | L_CE with gradual unfreezing)");
 ABSL_FLAG(std::string, profile, "mini",
-          "mini (CPU default), smoke (tests: tiny student, transfer set capped at 300), paper "
-          "(paper-size student); sets the defaults of --student_size and --transfer_limit");
+          "mini (CPU default), smoke (tests: tiny student, transfer set capped at 300, adam), "
+          "paper (paper-size student); sets the defaults of --student_size, --transfer_limit "
+          "and --optimizer");
 ABSL_FLAG(std::string, student, "bilstm", "student architecture: bilstm");
 ABSL_FLAG(std::string, student_size, "",
           "student size: tiny, mini, paper; empty = the profile's (smoke tiny, mini mini, "
           "paper paper)");
-ABSL_FLAG(std::string, optimizer, "adadelta",
-          "student optimiser: adadelta (the paper; lr 1.0) or adam (lr 1e-3; the released code)");
+ABSL_FLAG(std::string, optimizer, "",
+          "student optimiser: adadelta (the paper; lr 1.0) or adam (lr 1e-3; the released code); "
+          "empty = the profile's (smoke adam: Adadelta's slow start needs more steps than a "
+          "smoke cell takes; else adadelta)");
 ABSL_FLAG(bool, cosine_restarts, false,
           "cosine warm restarts per epoch (1e-3 to 1e-8, period 50, doubling), with --optimizer=adam "
           "as the released code");
@@ -362,6 +365,8 @@ int RunDistill(const std::vector<std::string>&, const c10::Device& device) {
   if (student_size.empty()) student_size = profile == "smoke" ? "tiny" : profile;
   int64_t transfer_limit = absl::GetFlag(FLAGS_transfer_limit);
   if (transfer_limit < 0) transfer_limit = profile == "smoke" ? 300 : 0;
+  std::string optimizer = absl::GetFlag(FLAGS_optimizer);
+  if (optimizer.empty()) optimizer = profile == "smoke" ? "adam" : "adadelta";
   StudentCellOptions options{.dataset = absl::GetFlag(FLAGS_dataset),
                              .path = absl::GetFlag(FLAGS_path),
                              .teacher = absl::GetFlag(FLAGS_teacher),
@@ -372,7 +377,7 @@ int RunDistill(const std::vector<std::string>&, const c10::Device& device) {
                              .labels_per_class = absl::GetFlag(FLAGS_labels_per_class),
                              .seed = absl::GetFlag(FLAGS_seed),
                              .max_length = absl::GetFlag(FLAGS_max_length),
-                             .optimizer = absl::GetFlag(FLAGS_optimizer),
+                             .optimizer = optimizer,
                              .learning_rate = absl::GetFlag(FLAGS_learning_rate),
                              .cosine_restarts = absl::GetFlag(FLAGS_cosine_restarts),
                              .alpha = absl::GetFlag(FLAGS_alpha),
