@@ -28,21 +28,34 @@ at::Tensor EncodedExamples::LabelTensor(const std::vector<int64_t>& batch) const
   return torch::tensor(values, torch::kLong);
 }
 
-EncodedExamples EncodeExamples(const Corpus& corpus, const std::vector<int64_t>& indices,
-                               const BertTokenizer& tokenizer, int64_t max_length,
-                               bool special_tokens) {
+EncodedExamples EncodeExamplesWith(const Corpus& corpus, const std::vector<int64_t>& indices,
+                                   const TextEncoder& encode, int64_t max_length) {
   EncodedExamples encoded;
-  const Vocabulary& vocabulary = tokenizer.vocabulary();
   for (int64_t index : indices) {
     const Example& example = CorpusExample(corpus, index);
-    std::vector<int32_t> ids = tokenizer.Encode(example.text);
-    encoded.ids.push_back(special_tokens ? WithSpecialTokens(ids, vocabulary.cls_id(),
-                                                             vocabulary.sep_id(), max_length)
-                                         : Truncated(ids, max_length));
+    encoded.ids.push_back(Truncated(encode(example.text), max_length));
     encoded.labels.push_back(example.label);
     encoded.corpus_indices.push_back(index);
   }
   return encoded;
+}
+
+EncodedExamples EncodeExamples(const Corpus& corpus, const std::vector<int64_t>& indices,
+                               const BertTokenizer& tokenizer, int64_t max_length,
+                               bool special_tokens) {
+  const Vocabulary& vocabulary = tokenizer.vocabulary();
+  if (!special_tokens) {
+    return EncodeExamplesWith(
+        corpus, indices, [&](const std::string& text) { return tokenizer.Encode(text); },
+        max_length);
+  }
+  return EncodeExamplesWith(
+      corpus, indices,
+      [&](const std::string& text) {
+        return WithSpecialTokens(tokenizer.Encode(text), vocabulary.cls_id(), vocabulary.sep_id(),
+                                 max_length);
+      },
+      max_length);
 }
 
 }  // namespace kdbench

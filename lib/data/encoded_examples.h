@@ -4,6 +4,8 @@
 #define KDBENCH_LIB_DATA_ENCODED_EXAMPLES_H_
 
 #include <cstdint>
+#include <functional>
+#include <string>
 #include <vector>
 
 #include <ATen/core/Tensor.h>
@@ -32,6 +34,12 @@ struct EncodedExamples {
 EncodedExamples EncodeExamples(const Corpus& corpus, const std::vector<int64_t>& indices,
                                const BertTokenizer& tokenizer, int64_t max_length,
                                bool special_tokens = true);
+
+// Any other input encoding (for example whitespace words): `encode` maps a
+// text to ids, which are truncated to max_length.
+using TextEncoder = std::function<std::vector<int32_t>(const std::string& text)>;
+EncodedExamples EncodeExamplesWith(const Corpus& corpus, const std::vector<int64_t>& indices,
+                                   const TextEncoder& encode, int64_t max_length);
 
 }  // namespace kdbench
 

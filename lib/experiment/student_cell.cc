@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 #include <algorithm>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "lib/data/dataset_registry.h"
@@ -14,6 +15,8 @@
 #include "lib/models/bert_checkpoint.h"
 #include "lib/models/student_factory.h"
 #include "lib/text/bert_tokenizer.h"
+#include "lib/text/vocabulary.h"
+#include "lib/text/whitespace_tokenizer.h"
 #include "lib/util/content_hash.h"
 #include "lib/util/stable_random.h"
 #include "lib/util/status_macros.h"
@@ -93,11 +96,32 @@ absl::StatusOr<std::string> RunStudentCell(const StudentCellOptions& options,
   }
   ASSIGN_OR_RETURN(DataSplit split, MakeSplit(corpus, {.labels_per_class = options.labels_per_class,
                                                        .seed = options.seed}));
+  // The student's input: the teacher's WordPieces, or for the "RNN"
+  // baseline lower-cased whitespace words with a vocabulary from the
+  // non-test text.
   BertTokenizer tokenizer(teacher.vocabulary);
-  const int32_t pad = tokenizer.vocabulary().pad_id() >= 0 ? tokenizer.vocabulary().pad_id() : 0;
+  std::optional<Vocabulary> word_vocabulary;
+  TextEncoder encode;
+  int64_t student_vocab_size = tokenizer.vocabulary().size();
+  int32_t pad = tokenizer.vocabulary().pad_id() >= 0 ? tokenizer.vocabulary().pad_id() : 0;
+  if (StudentUsesWordTokens(options.student)) {
+    WordVocabularyBuilder builder;
+    for (const auto* part : {&split.train, &split.dev, &split.unlabeled}) {
+      for (int64_t index : *part) builder.AddText(CorpusExample(corpus, index).text);
+    }
+    ASSIGN_OR_RETURN(Vocabulary words, builder.Build({}));
+    word_vocabulary.emplace(std::move(words));
+    encode = [&word_vocabulary](const std::string& text) {
+      return EncodeWords(*word_vocabulary, text);
+    };
+    student_vocab_size = word_vocabulary->size();
+    pad = 0;  // [PAD]
+  } else {
+    encode = [&tokenizer](const std::string& text) { return tokenizer.Encode(text); };
+  }
   ASSIGN_OR_RETURN(StudentPtr student, MakeStudent({.architecture = options.student,
                                                     .size = options.student_size,
-                                                    .vocab_size = tokenizer.vocabulary().size(),
+                                                    .vocab_size = student_vocab_size,
                                                     .num_classes = num_classes,
                                                     .padding_idx = pad}));
   ScheduleOptions schedule_options{.alpha = options.alpha,
@@ -113,9 +137,9 @@ absl::StatusOr<std::string> RunStudentCell(const StudentCellOptions& options,
                    MakeSchedule(options.schedule, options.method, schedule_options));
 
   EncodedExamples train =
-      EncodeExamples(corpus, split.train, tokenizer, options.max_length, /*special_tokens=*/false);
+      EncodeExamplesWith(corpus, split.train, encode, options.max_length);
   EncodedExamples dev =
-      EncodeExamples(corpus, split.dev, tokenizer, options.max_length, /*special_tokens=*/false);
+      EncodeExamplesWith(corpus, split.dev, encode, options.max_length);
   StudentTrainingData data{.labeled = &train, .dev = &dev};
   TransferSet transfer, held_out;
   nlohmann::json teacher_json = {{"hash", teacher.checkpoint_hash}};
@@ -143,10 +167,8 @@ absl::StatusOr<std::string> RunStudentCell(const StudentCellOptions& options,
                                                 options.cache_dir, options.batch_size, device));
     std::vector<int64_t> held_out_indices(unlabeled.begin(), unlabeled.begin() + held_out_count);
     std::vector<int64_t> transfer_indices(unlabeled.begin() + held_out_count, unlabeled.end());
-    held_out.examples = EncodeExamples(corpus, held_out_indices, tokenizer, options.max_length,
-                                       /*special_tokens=*/false);
-    transfer.examples = EncodeExamples(corpus, transfer_indices, tokenizer, options.max_length,
-                                       /*special_tokens=*/false);
+    held_out.examples = EncodeExamplesWith(corpus, held_out_indices, encode, options.max_length);
+    transfer.examples = EncodeExamplesWith(corpus, transfer_indices, encode, options.max_length);
     held_out.targets = SliceTargets(run.outputs, torch::arange(held_out_count), options);
     transfer.targets = SliceTargets(
         run.outputs, torch::arange(held_out_count, static_cast<int64_t>(unlabeled.size())), options);
@@ -175,7 +197,7 @@ absl::StatusOr<std::string> RunStudentCell(const StudentCellOptions& options,
                    TrainStudent(student, phases, data, teacher_width, pad, training, device));
   // The test split is read once, after model selection.
   EncodedExamples test =
-      EncodeExamples(corpus, split.test, tokenizer, options.max_length, /*special_tokens=*/false);
+      EncodeExamplesWith(corpus, split.test, encode, options.max_length);
   ClassifierEvaluation evaluation =
       EvaluateStudent(*student, test, pad, options.batch_size, device);
   nlohmann::json phases_json = nlohmann::json::array();

@@ -2,35 +2,8 @@
 
 #include <torch/torch.h>
 
-#include <limits>
 
 namespace kdbench {
-
-torch::Tensor MaskedMaxPool(const torch::Tensor& outputs, const torch::Tensor& mask) {
-  torch::Tensor expanded = mask.unsqueeze(-1).to(torch::kBool);
-  torch::Tensor filled =
-      outputs.masked_fill(~expanded, -std::numeric_limits<float>::infinity());
-  torch::Tensor pooled = std::get<0>(filled.max(1));
-  // All-padding rows: -inf -> 0.
-  torch::Tensor any = mask.to(torch::kBool).any(1, /*keepdim=*/true);
-  return torch::where(any, pooled, torch::zeros_like(pooled));
-}
-
-torch::Tensor LengthMask(const torch::Tensor& lengths, int64_t time) {
-  return torch::arange(time, lengths.options()).unsqueeze(0) < lengths.unsqueeze(1);
-}
-
-torch::Tensor ReverseWithinLengths(const torch::Tensor& sequences, const torch::Tensor& lengths) {
-  const int64_t time = sequences.size(1);
-  torch::Tensor positions = torch::arange(time, lengths.options()).unsqueeze(0);  // [1, time]
-  torch::Tensor ends = lengths.unsqueeze(1);                                       // [batch, 1]
-  torch::Tensor source = torch::where(positions < ends, ends - 1 - positions, positions);
-  // Broadcast the index over the trailing feature dimensions.
-  std::vector<int64_t> shape = source.sizes().vec();
-  for (int64_t d = 2; d < sequences.dim(); ++d) shape.push_back(1);
-  torch::Tensor index = source.view(shape).expand(sequences.sizes());
-  return sequences.gather(1, index);
-}
 
 BiLstmStudentImpl::BiLstmStudentImpl(BiLstmStudentOptions options_in)
     : options(std::move(options_in)) {
@@ -61,9 +34,19 @@ StudentOutputs BiLstmStudentImpl::forward(const torch::Tensor& input_ids,
   torch::Tensor forward_out = std::get<0>(lstm_forward(embedded));
   torch::Tensor backward_out = ReverseWithinLengths(
       std::get<0>(lstm_backward(ReverseWithinLengths(embedded, device_lengths))), device_lengths);
-  torch::Tensor outputs = torch::cat({forward_out, backward_out}, /*dim=*/2);
   StudentOutputs result;
-  result.features = MaskedMaxPool(outputs, LengthMask(device_lengths, time));
+  if (options.pooling() == BiLstmPooling::kLastState) {
+    // Forward state after the last real token; backward state after reading
+    // back to the first (position 0 once un-reversed). Empty rows give 0.
+    torch::Tensor last = (device_lengths - 1).clamp_min(0);
+    torch::Tensor rows = torch::arange(input_ids.size(0), last.options());
+    torch::Tensor nonempty = (device_lengths > 0).unsqueeze(1).to(forward_out.dtype());
+    result.features = torch::cat({forward_out.index({rows, last}), backward_out.select(1, 0)}, 1) *
+                      nonempty;
+  } else {
+    torch::Tensor outputs = torch::cat({forward_out, backward_out}, /*dim=*/2);
+    result.features = MaskedMaxPool(outputs, LengthMask(device_lengths, time));
+  }
   result.logits = classifier(dropout(result.features));
   return result;
 }

@@ -1,6 +1,8 @@
 // The paper's student: embedding -> BiLSTM -> max-pool over time of the
 // BiLSTM outputs (padding excluded) -> classifier, with dropout after the
-// embedding and after pooling.
+// embedding and after pooling. With BiLstmPooling::kLastState it is the
+// paper's "RNN" baseline instead: the forward direction's state at the last
+// real token joined with the backward direction's state at the first.
 //
 // The two directions run as two unidirectional LSTMs over dense batches; the
 // backward one reads each sequence reversed within its own length, so it
@@ -25,9 +27,12 @@
 
 #include <cstdint>
 
+#include "lib/models/sequence_masking.h"
 #include "lib/models/student.h"
 
 namespace kdbench {
+
+enum class BiLstmPooling { kMax, kLastState };
 
 struct BiLstmStudentOptions {
   BiLstmStudentOptions(int64_t vocab_size, int64_t num_classes)
@@ -38,6 +43,7 @@ struct BiLstmStudentOptions {
   TORCH_ARG(int64_t, hidden_size) = 600;  // per direction
   TORCH_ARG(double, dropout) = 0.4;
   TORCH_ARG(int64_t, padding_idx) = 0;
+  TORCH_ARG(BiLstmPooling, pooling) = BiLstmPooling::kMax;
 };
 
 class BiLstmStudentImpl : public StudentImpl {
@@ -47,7 +53,9 @@ class BiLstmStudentImpl : public StudentImpl {
   StudentOutputs forward(const torch::Tensor& input_ids, const torch::Tensor& lengths) override;
   int64_t feature_size() const override { return 2 * options.hidden_size(); }
   int64_t num_classes() const override { return options.num_classes(); }
-  std::string architecture() const override { return "bilstm-maxpool"; }
+  std::string architecture() const override {
+    return options.pooling() == BiLstmPooling::kMax ? "bilstm-maxpool" : "bilstm-last-state";
+  }
   // embedding, bilstm, classifier
   std::vector<LayerGroup> LayerGroups() override;
   int64_t EmbeddingParameterCount() const override { return embedding->weight.numel(); }
@@ -60,18 +68,6 @@ class BiLstmStudentImpl : public StudentImpl {
   torch::nn::Linear classifier{nullptr};
 };
 TORCH_MODULE(BiLstmStudent);
-
-// Max over time of `outputs` [batch, time, features] where `mask` [batch,
-// time] is true; rows with no true position give zeros.
-torch::Tensor MaskedMaxPool(const torch::Tensor& outputs, const torch::Tensor& mask);
-
-// Reverses each row of `sequences` [batch, time, ...] within its first
-// lengths[b] positions; later (padding) positions stay where they are.
-// Applying it twice gives the input back.
-torch::Tensor ReverseWithinLengths(const torch::Tensor& sequences, const torch::Tensor& lengths);
-
-// [batch, time] bool: position < length.
-torch::Tensor LengthMask(const torch::Tensor& lengths, int64_t time);
 
 }  // namespace kdbench
 

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "lib/models/bilstm_student.h"
+#include "lib/models/cnn_student.h"
 
 namespace kdbench {
 namespace {
@@ -20,6 +21,10 @@ absl::StatusOr<SizeDims> Dims(const std::string& size) {
 
 }  // namespace
 
+std::string KnownStudents() { return "bilstm, rnn, cnn"; }
+
+bool StudentUsesWordTokens(const std::string& architecture) { return architecture == "rnn"; }
+
 absl::StatusOr<StudentPtr> MakeStudent(const StudentSpec& spec) {
   if (spec.vocab_size <= 0 || spec.num_classes < 2) {
     return absl::InvalidArgumentError(absl::StrCat("student: needs a vocabulary (got ",
@@ -28,15 +33,25 @@ absl::StatusOr<StudentPtr> MakeStudent(const StudentSpec& spec) {
   }
   absl::StatusOr<SizeDims> dims = Dims(spec.size);
   if (!dims.ok()) return dims.status();
-  if (spec.architecture == "bilstm") {
-    return std::make_shared<BiLstmStudentImpl>(BiLstmStudentOptions(spec.vocab_size, spec.num_classes)
-                                                   .embedding_dim(dims->embedding)
-                                                   .hidden_size(dims->hidden)
-                                                   .dropout(spec.dropout)
-                                                   .padding_idx(spec.padding_idx));
+  if (spec.architecture == "bilstm" || spec.architecture == "rnn") {
+    return std::make_shared<BiLstmStudentImpl>(
+        BiLstmStudentOptions(spec.vocab_size, spec.num_classes)
+            .embedding_dim(dims->embedding)
+            .hidden_size(dims->hidden)
+            .dropout(spec.dropout)
+            .padding_idx(spec.padding_idx)
+            .pooling(spec.architecture == "rnn" ? BiLstmPooling::kLastState : BiLstmPooling::kMax));
+  }
+  if (spec.architecture == "cnn") {
+    // Kim's 100 filters per window width; fewer for the tiny size.
+    return std::make_shared<CnnStudentImpl>(CnnStudentOptions(spec.vocab_size, spec.num_classes)
+                                                .embedding_dim(dims->embedding)
+                                                .filters(spec.size == "tiny" ? 32 : 100)
+                                                .dropout(spec.dropout)
+                                                .padding_idx(spec.padding_idx));
   }
   return absl::InvalidArgumentError(
-      absl::StrCat("--student=", spec.architecture, ": unknown; known: bilstm"));
+      absl::StrCat("--student=", spec.architecture, ": unknown; known: ", KnownStudents()));
 }
 
 }  // namespace kdbench

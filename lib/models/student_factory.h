@@ -11,7 +11,10 @@
 namespace kdbench {
 
 struct StudentSpec {
-  std::string architecture = "bilstm";  // bilstm (the paper's max-pool student)
+  // bilstm: the paper's student (BiLSTM, max-pool, WordPiece input);
+  // rnn: the paper's "RNN" baseline (BiLSTM last state; the caller feeds it
+  // lower-cased whitespace words); cnn: a Kim CNN.
+  std::string architecture = "bilstm";
   // tiny (32-d embedding, 32 per direction; smoke), mini (128, 128) or
   // paper (300, 600).
   std::string size = "mini";
@@ -20,6 +23,11 @@ struct StudentSpec {
   int64_t padding_idx = 0;
   double dropout = 0.4;
 };
+
+std::string KnownStudents();
+
+// Whether the architecture reads whitespace words rather than WordPieces.
+bool StudentUsesWordTokens(const std::string& architecture);
 
 // Unknown architectures and sizes are errors listing the known ones.
 absl::StatusOr<StudentPtr> MakeStudent(const StudentSpec& spec);

@@ -94,6 +94,28 @@ TEST(BiLstmStudentTest, ParameterCountsSplitEmbeddingAndGroupsCoverEverything) {
   EXPECT_EQ(grouped, 50 * 8 + lstm + 12 * 3 + 3);
 }
 
+TEST(BiLstmStudentTest, LastStatePoolingTakesEachDirectionsFinalState) {
+  torch::manual_seed(5);
+  BiLstmStudent student(BiLstmStudentOptions(50, 3)
+                            .embedding_dim(8)
+                            .hidden_size(6)
+                            .dropout(0.0)
+                            .pooling(BiLstmPooling::kLastState));
+  student->eval();
+  EXPECT_EQ(student->architecture(), "bilstm-last-state");
+  torch::NoGradGuard no_grad;
+  torch::Tensor ids = torch::tensor({{5, 6, 7, 0, 0}, {1, 2, 3, 4, 9}}, torch::kLong);
+  torch::Tensor lengths = torch::tensor({3, 5}, torch::kLong);
+  torch::Tensor features = student->forward(ids, lengths).features;
+  torch::Tensor reference = PackedReferenceOutputs(student, ids, lengths);
+  for (int64_t row = 0; row < 2; ++row) {
+    const int64_t last = lengths[row].item<int64_t>() - 1;
+    torch::Tensor expected =
+        torch::cat({reference[row][last].slice(0, 0, 6), reference[row][0].slice(0, 6, 12)});
+    EXPECT_TRUE(torch::allclose(features[row], expected, 1e-5, 1e-6)) << "row " << row;
+  }
+}
+
 TEST(ReverseWithinLengthsTest, ReversesRealPositionsOnlyAndIsItsOwnInverse) {
   torch::Tensor values = torch::arange(10).view({2, 5}).unsqueeze(-1).to(torch::kFloat);
   torch::Tensor lengths = torch::tensor({3, 5}, torch::kLong);
