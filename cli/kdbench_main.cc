@@ -94,6 +94,10 @@ ABSL_FLAG(std::string, optimizer, "",
 ABSL_FLAG(bool, cosine_restarts, false,
           "cosine warm restarts per epoch (1e-3 to 1e-8, period 50, doubling), with --optimizer=adam "
           "as the released code");
+ABSL_FLAG(int64_t, labels_only_max_epochs, 100,
+          "distill: epoch cap of phases on labeled data alone (no distillation, distil-once "
+          "stage 2), whose epochs are a few steps over a small labeled split");
+ABSL_FLAG(int64_t, labels_only_patience, 10, "distill: patience of those phases");
 ABSL_FLAG(double, alpha, 10, "weight of L_CE (and of the hard-label loss), eq. 8");
 ABSL_FLAG(double, beta, 10, "weight of L_RL, eq. 8");
 ABSL_FLAG(double, gamma, 1, "weight of L_LL (and of the KL loss), eq. 8");
@@ -106,6 +110,9 @@ ABSL_FLAG(std::string, representation_target, "cls",
 ABSL_FLAG(std::string, representation_reduction, "half-sum",
           "L_RL reduction per example: half-sum (1/2 squared norm, the paper) or mean (Keras "
           "mse, the released code)");
+ABSL_FLAG(std::string, word_vectors, "",
+          "student embedding init: empty = U(-0.1, 0.1); fasttext = skip-gram vectors trained "
+          "on the split's non-test text (libfasttext); or a GloVe / word2vec text file");
 ABSL_FLAG(int64_t, transfer_limit, -1,
           "use at most this many transfer examples; 0 = all; -1 = the profile's (smoke 300, "
           "else all)");
@@ -388,11 +395,14 @@ int RunDistill(const std::vector<std::string>&, const c10::Device& device) {
                              .representation_target = absl::GetFlag(FLAGS_representation_target),
                              .representation_reduction =
                                  absl::GetFlag(FLAGS_representation_reduction),
+                             .word_vectors = absl::GetFlag(FLAGS_word_vectors),
                              .cache_dir = absl::GetFlag(FLAGS_cache_dir),
                              .transfer_limit = transfer_limit,
                              .git_revision = GitRevision(".")};
   if (absl::GetFlag(FLAGS_max_epochs) > 0) options.max_epochs = absl::GetFlag(FLAGS_max_epochs);
   if (absl::GetFlag(FLAGS_patience) > 0) options.patience = absl::GetFlag(FLAGS_patience);
+  options.labels_only_max_epochs = absl::GetFlag(FLAGS_labels_only_max_epochs);
+  options.labels_only_patience = absl::GetFlag(FLAGS_labels_only_patience);
   options.batch_size = OrDefault(absl::GetFlag(FLAGS_batch_size), 64);
   if (options.temperature <= 0) {
     std::fprintf(stderr, "kdbench distill: --temperature must be positive\n");
@@ -462,9 +472,10 @@ const std::vector<Subcommand>& Subcommands() {
        "provenance); --teacher is a fine-tuned checkpoint whose outputs on "
        "the transfer set come through the teacher-output cache",
        {"dataset", "path", "teacher", "profile", "method", "schedule", "student", "student_size",
-        "labels_per_class", "seed", "max_length", "max_epochs", "patience", "batch_size",
-        "optimizer", "learning_rate", "cosine_restarts", "alpha", "beta", "gamma", "temperature",
-        "logit_target", "representation_target", "representation_reduction", "transfer_limit",
+        "labels_per_class", "seed", "max_length", "max_epochs", "patience",
+        "labels_only_max_epochs", "labels_only_patience", "batch_size", "optimizer", "learning_rate", "cosine_restarts", "alpha", "beta", "gamma", "temperature",
+        "logit_target", "representation_target", "representation_reduction", "word_vectors",
+        "transfer_limit",
         "cache_dir", "device", "threads"},
        {},
        RunDistill},

@@ -164,6 +164,15 @@ def kdbench_system_libraries():
         debian_package = "libxml2-dev",
     )
 
+    # Word vectors for the students' embeddings (skip-gram on the transfer set).
+    system_cc_repository(
+        name = "fasttext",
+        include_entries = ["fasttext"],
+        link_libs = ["fasttext"],
+        debian_package = "libfasttext-dev",
+        build_template = _LIBRARY_TEMPLATE.format(name = "fasttext"),
+    )
+
     # Debian ships GoogleTest as static archives only.
     system_cc_repository(
         name = "com_google_googletest",
@@ -178,9 +187,11 @@ cc_library(
     linkopts = ["-lgmock", "-lgtest", "-pthread"],
 )
 
+# Whole-archive: Debian's libfasttext.so exports a `main`, which would
+# otherwise satisfy the reference before this archive's main is pulled in.
 cc_library(
     name = "gtest_main",
-    linkopts = ["-lgmock_main"],
+    linkopts = ["-Wl,--whole-archive", "-lgmock_main", "-Wl,--no-whole-archive"],
     deps = [":gtest"],
 )
 """,
@@ -202,7 +213,7 @@ cc_library(
 
 cc_library(
     name = "benchmark_main",
-    linkopts = ["-lbenchmark_main"],
+    linkopts = ["-Wl,--whole-archive", "-lbenchmark_main", "-Wl,--no-whole-archive"],
     deps = [":benchmark"],
 )
 """,

@@ -104,8 +104,8 @@ absl::StatusOr<std::vector<TrainingPhase>> MakeSchedule(const std::string& sched
     // Weight 1: with labels alone, alpha would only rescale the learning rate.
     return std::vector<TrainingPhase>{{.name = "no distillation: L_CE",
                                        .losses = {{LossTerm::kCrossEntropy, 1.0}},
-                                       .max_epochs = o.max_epochs,
-                                       .patience = o.patience}};
+                                       .max_epochs = o.labels_only_max_epochs,
+                                       .patience = o.labels_only_patience}};
   }
   auto names = [](const std::vector<WeightedLoss>& losses) {
     std::vector<std::string> parts;
@@ -147,7 +147,10 @@ absl::StatusOr<std::vector<TrainingPhase>> MakeSchedule(const std::string& sched
                     .losses = stage1,
                     .max_epochs = o.max_epochs,
                     .patience = o.patience});
-  for (TrainingPhase& phase : GradualUnfreezing("stage 2: L_CE", {cross_entropy}, o)) {
+  ScheduleOptions labels_only = o;
+  labels_only.max_epochs = o.labels_only_max_epochs;
+  labels_only.patience = o.labels_only_patience;
+  for (TrainingPhase& phase : GradualUnfreezing("stage 2: L_CE", {cross_entropy}, labels_only)) {
     phases.push_back(std::move(phase));
   }
   return phases;

@@ -63,6 +63,11 @@ struct ScheduleOptions {
   double alpha = 10, beta = 10, gamma = 1;
   int64_t max_epochs = 30;  // per phase
   int64_t patience = 5;     // per phase
+  // Phases on labeled data alone (no distillation; distil-once stage 2): an
+  // epoch over a small labeled split is a few steps (3 at 100 labels per
+  // class), so these phases get their own, larger caps.
+  int64_t labels_only_max_epochs = 100;
+  int64_t labels_only_patience = 10;
   // Group names from the top down, the order of gradual unfreezing (for the
   // BiLSTM: classifier, bilstm, embedding). The distillation heads belong to
   // the topmost group.

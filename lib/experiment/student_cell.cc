@@ -13,7 +13,9 @@
 #include "lib/distill/training_schedule.h"
 #include "lib/experiment/teacher_stages.h"
 #include "lib/models/bert_checkpoint.h"
+#include "lib/models/fasttext_vectors.h"
 #include "lib/models/student_factory.h"
+#include "lib/models/word_vectors.h"
 #include "lib/text/bert_tokenizer.h"
 #include "lib/text/vocabulary.h"
 #include "lib/text/whitespace_tokenizer.h"
@@ -45,6 +47,8 @@ nlohmann::json ConfigJson(const StudentCellOptions& o) {
           {"max_length", o.max_length},
           {"max_epochs", o.max_epochs},
           {"patience", o.patience},
+          {"labels_only_max_epochs", o.labels_only_max_epochs},
+          {"labels_only_patience", o.labels_only_patience},
           {"batch_size", o.batch_size},
           {"optimizer", o.optimizer},
           {"learning_rate", o.learning_rate},
@@ -56,7 +60,8 @@ nlohmann::json ConfigJson(const StudentCellOptions& o) {
           {"logit_target", o.logit_target},
           {"representation_target", o.representation_target},
           {"representation_reduction", o.representation_reduction},
-          {"transfer_limit", o.transfer_limit}};
+          {"transfer_limit", o.transfer_limit},
+          {"word_vectors", o.word_vectors}};
 }
 
 TransferTargets SliceTargets(const CachedTeacherOutputs& outputs, const torch::Tensor& rows,
@@ -124,11 +129,46 @@ absl::StatusOr<std::string> RunStudentCell(const StudentCellOptions& options,
                                                     .vocab_size = student_vocab_size,
                                                     .num_classes = num_classes,
                                                     .padding_idx = pad}));
+  const Vocabulary& student_vocabulary =
+      word_vocabulary.has_value() ? *word_vocabulary : tokenizer.vocabulary();
+  nlohmann::json embedding_json = {{"init", "uniform(-0.1, 0.1)"}};
+  if (!options.word_vectors.empty()) {
+    WordVectors vectors;
+    if (options.word_vectors == "fasttext") {
+      // The student's own tokens of every non-test text, one line each.
+      std::vector<std::string> documents;
+      for (const auto* part : {&split.train, &split.dev, &split.unlabeled}) {
+        for (int64_t index : *part) {
+          std::string line;
+          for (int32_t id : encode(CorpusExample(corpus, index).text)) {
+            if (!line.empty()) line += ' ';
+            line += student_vocabulary.Token(id);
+          }
+          documents.push_back(std::move(line));
+        }
+      }
+      ASSIGN_OR_RETURN(vectors,
+                       TrainFastTextVectors(documents, {.dimension = student->EmbeddingWeight().size(1),
+                                                        .seed = static_cast<int>(options.seed)}));
+    } else {
+      ASSIGN_OR_RETURN(vectors, ReadWordVectorsText(options.word_vectors));
+    }
+    ASSIGN_OR_RETURN(EmbeddingInitReport init,
+                     InitializeEmbedding(student->EmbeddingWeight(), student_vocabulary, vectors));
+    {
+      torch::NoGradGuard no_grad;
+      student->EmbeddingWeight()[pad].zero_();
+    }
+    embedding_json = {{"init", options.word_vectors}, {"rows_covered", init.covered},
+                      {"rows", init.total}};
+  }
   ScheduleOptions schedule_options{.alpha = options.alpha,
                                    .beta = options.beta,
                                    .gamma = options.gamma,
                                    .max_epochs = options.max_epochs,
-                                   .patience = options.patience};
+                                   .patience = options.patience,
+                                   .labels_only_max_epochs = options.labels_only_max_epochs,
+                                   .labels_only_patience = options.labels_only_patience};
   std::vector<LayerGroup> groups = student->LayerGroups();
   for (auto group = groups.rbegin(); group != groups.rend(); ++group) {
     schedule_options.unfreeze_order.push_back(group->name);
@@ -238,6 +278,7 @@ absl::StatusOr<std::string> RunStudentCell(const StudentCellOptions& options,
       {"padding_share", report.padding_share},
       {"seconds", report.seconds},
       {"teacher", teacher_json},
+      {"embedding", embedding_json},
       {"config", config},
       {"provenance",
        {{"split_hash", split.split_hash},

@@ -33,6 +33,8 @@ struct StudentCellOptions {
   int64_t max_length = 128;
   int64_t max_epochs = 30;  // per phase
   int64_t patience = 5;     // per phase
+  int64_t labels_only_max_epochs = 100;  // phases on labeled data alone
+  int64_t labels_only_patience = 10;
   int64_t batch_size = 64;
   std::string optimizer = "adadelta";
   double learning_rate = 0;  // 0: the optimiser's default
@@ -42,6 +44,10 @@ struct StudentCellOptions {
   std::string logit_target = "log-odds";     // or "logits"
   std::string representation_target = "cls";  // or "pooled"
   std::string representation_reduction = "half-sum";  // or "mean" (Keras mse)
+  // The student's embedding initialisation: "" (U(-0.1, 0.1)), "fasttext"
+  // (skip-gram vectors trained on the split's non-test text in the student's
+  // own tokens), or a GloVe / word2vec text file.
+  std::string word_vectors;
   std::string cache_dir;     // teacher-output cache root; empty: the default
   int64_t transfer_limit = 0;  // use at most this many transfer examples; 0: all
   std::string git_revision = "unknown";

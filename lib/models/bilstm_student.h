@@ -58,6 +58,7 @@ class BiLstmStudentImpl : public StudentImpl {
   }
   // embedding, bilstm, classifier
   std::vector<LayerGroup> LayerGroups() override;
+  torch::Tensor EmbeddingWeight() override { return embedding->weight; }
   int64_t EmbeddingParameterCount() const override { return embedding->weight.numel(); }
 
   BiLstmStudentOptions options;

@@ -47,6 +47,7 @@ class CnnStudentImpl : public StudentImpl {
   std::string architecture() const override { return "cnn"; }
   // embedding, convolutions, classifier
   std::vector<LayerGroup> LayerGroups() override;
+  torch::Tensor EmbeddingWeight() override { return embedding->weight; }
   int64_t EmbeddingParameterCount() const override { return embedding->weight.numel(); }
 
   CnnStudentOptions options;

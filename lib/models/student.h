@@ -46,6 +46,9 @@ class StudentImpl : public torch::nn::Module {
   // parameter exactly once.
   virtual std::vector<LayerGroup> LayerGroups() = 0;
 
+  // The token embedding table [vocab, dim] (the parameter itself, for
+  // initialising it from word vectors).
+  virtual torch::Tensor EmbeddingWeight() = 0;
   virtual int64_t EmbeddingParameterCount() const = 0;
   int64_t NonEmbeddingParameterCount() const;
 };

@@ -61,6 +61,10 @@ TEST(TrainingScheduleTest, DistilOnceDistilsWithoutLabelsThenFineTunesOnLabels) 
     EXPECT_FALSE((*phases)[i].UsesTransferSet());
   }
   EXPECT_EQ((*phases)[1].trainable_groups, (std::vector<std::string>{"classifier"}));
+  // Labels-only phases take their own epoch caps.
+  EXPECT_EQ((*phases)[0].max_epochs, 30);
+  EXPECT_EQ((*phases)[1].max_epochs, 100);
+  EXPECT_EQ((*phases)[1].patience, 10);
 }
 
 TEST(TrainingScheduleTest, MethodsWithoutRepresentationSkipStageOne) {
