@@ -110,6 +110,10 @@ ABSL_FLAG(std::string, representation_target, "cls",
 ABSL_FLAG(std::string, representation_reduction, "half-sum",
           "L_RL reduction per example: half-sum (1/2 squared norm, the paper) or mean (Keras "
           "mse, the released code)");
+ABSL_FLAG(int, teacher_max_length, 128,
+          "distill: the teacher's maximum length ([CLS] and [SEP] included) for its outputs on "
+          "the transfer set; --max_length is the student's (the released code gives its student "
+          "40 tokens)");
 ABSL_FLAG(std::string, word_vectors, "",
           "student embedding init: empty = U(-0.1, 0.1); fasttext = skip-gram vectors trained "
           "on the split's non-test text (libfasttext); or a GloVe / word2vec text file");
@@ -384,6 +388,7 @@ int RunDistill(const std::vector<std::string>&, const c10::Device& device) {
                              .labels_per_class = absl::GetFlag(FLAGS_labels_per_class),
                              .seed = absl::GetFlag(FLAGS_seed),
                              .max_length = absl::GetFlag(FLAGS_max_length),
+                             .teacher_max_length = absl::GetFlag(FLAGS_teacher_max_length),
                              .optimizer = optimizer,
                              .learning_rate = absl::GetFlag(FLAGS_learning_rate),
                              .cosine_restarts = absl::GetFlag(FLAGS_cosine_restarts),
@@ -472,7 +477,7 @@ const std::vector<Subcommand>& Subcommands() {
        "provenance); --teacher is a fine-tuned checkpoint whose outputs on "
        "the transfer set come through the teacher-output cache",
        {"dataset", "path", "teacher", "profile", "method", "schedule", "student", "student_size",
-        "labels_per_class", "seed", "max_length", "max_epochs", "patience",
+        "labels_per_class", "seed", "max_length", "teacher_max_length", "max_epochs", "patience",
         "labels_only_max_epochs", "labels_only_patience", "batch_size", "optimizer", "learning_rate", "cosine_restarts", "alpha", "beta", "gamma", "temperature",
         "logit_target", "representation_target", "representation_reduction", "word_vectors",
         "transfer_limit",

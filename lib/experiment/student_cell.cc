@@ -45,6 +45,7 @@ nlohmann::json ConfigJson(const StudentCellOptions& o) {
           {"student_size", o.student_size},
           {"labels_per_class", o.labels_per_class},
           {"max_length", o.max_length},
+          {"teacher_max_length", o.teacher_max_length},
           {"max_epochs", o.max_epochs},
           {"patience", o.patience},
           {"labels_only_max_epochs", o.labels_only_max_epochs},
@@ -203,7 +204,7 @@ absl::StatusOr<std::string> RunStudentCell(const StudentCellOptions& options,
     std::vector<std::string> texts;
     for (int64_t index : unlabeled) texts.push_back(CorpusExample(corpus, index).text);
     ASSIGN_OR_RETURN(CachedTeacherRun run,
-                     TeacherOutputsThroughCache(teacher, texts, options.max_length,
+                     TeacherOutputsThroughCache(teacher, texts, options.teacher_max_length,
                                                 options.cache_dir, options.batch_size, device));
     std::vector<int64_t> held_out_indices(unlabeled.begin(), unlabeled.begin() + held_out_count);
     std::vector<int64_t> transfer_indices(unlabeled.begin() + held_out_count, unlabeled.end());

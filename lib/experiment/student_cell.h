@@ -30,7 +30,8 @@ struct StudentCellOptions {
   std::string student_size = "mini";
   int64_t labels_per_class = 100;
   uint64_t seed = 1;
-  int64_t max_length = 128;
+  int64_t max_length = 128;          // the student's input, in its own tokens
+  int64_t teacher_max_length = 128;  // the teacher's, [CLS] and [SEP] included
   int64_t max_epochs = 30;  // per phase
   int64_t patience = 5;     // per phase
   int64_t labels_only_max_epochs = 100;  // phases on labeled data alone
