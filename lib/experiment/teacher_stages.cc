@@ -102,7 +102,7 @@ absl::StatusOr<std::string> RunPretrainStage(const PretrainStageOptions& options
                    PretrainMaskedLm(teacher, transfer, vocab.mask_id(), vocab.pad_id(),
                                     vocab.cls_id(), vocab.sep_id(), pretrain, device));
   teacher->to(torch::kCPU);
-  RETURN_IF_ERROR(SaveBertTeacher(teacher, vocab, options.out));
+  RETURN_IF_ERROR(SaveBertTeacher(teacher, vocab, options.out, "BertForMaskedLM"));
   nlohmann::json summary = {
       {"stage", "pretrain"},
       {"dataset", options.data.dataset},

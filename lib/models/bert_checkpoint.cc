@@ -125,6 +125,13 @@ absl::StatusOr<LoadedTeacher> LoadBertTeacher(const std::string& directory,
     return absl::InvalidArgumentError(absl::StrCat(
         config_path, ": no id2label: this is not a fine-tuned classifier"));
   }
+  if (options.require_classifier && !config.architecture.empty() &&
+      config.architecture != "BertForSequenceClassification") {
+    return absl::InvalidArgumentError(absl::StrCat(
+        config_path, ": architectures names ", config.architecture,
+        ", a pre-trained encoder, not a fine-tuned classifier; fine-tune it first "
+        "(kdbench teacher finetune --checkpoint=", directory, ")"));
+  }
   ASSIGN_OR_RETURN(SafetensorsFile file, SafetensorsFile::Open(weights_path));
   LoadedTeacher loaded{BertTeacher(config), std::move(vocabulary), {}, ""};
   ASSIGN_OR_RETURN(loaded.report, LoadBertWeights(*loaded.model, file));
@@ -152,7 +159,7 @@ absl::StatusOr<LoadedTeacher> LoadBertTeacher(const std::string& directory,
 }
 
 absl::Status SaveBertTeacher(BertTeacher& model, const Vocabulary& vocabulary,
-                             const std::string& directory) {
+                             const std::string& directory, const std::string& architecture) {
   const fs::path target(directory);
   const fs::path staging = target.string() + ".staging";
   std::error_code error;
@@ -161,8 +168,9 @@ absl::Status SaveBertTeacher(BertTeacher& model, const Vocabulary& vocabulary,
   for (const auto& item : model->named_parameters()) tensors.push_back({item.key(), item.value()});
   RETURN_IF_ERROR(WriteSafetensors((staging / "model.safetensors").string(), tensors,
                                    {{"format", "pt"}, {"writer", "kd-bench"}}));
-  RETURN_IF_ERROR(WriteFileAtomically((staging / "config.json").string(),
-                                      BertConfigToJson(model->config())));
+  BertConfig config = model->config();
+  config.architecture = architecture;
+  RETURN_IF_ERROR(WriteFileAtomically((staging / "config.json").string(), BertConfigToJson(config)));
   RETURN_IF_ERROR(WriteFileAtomically((staging / "vocab.txt").string(), vocabulary.ToText()));
   // Replace the old checkpoint only once the new one is complete.
   const fs::path old = target.string() + ".old";

@@ -45,7 +45,9 @@ struct TeacherLoadOptions {
   std::string fallback_vocab;
 };
 
-// Errors name the directory and what is missing or wrong: no config.json; a
+// Errors name the directory and what is missing or wrong: no config.json;
+// with require_classifier, a config whose "architectures" names a
+// pre-trained encoder rather than a sequence classifier; a
 // pytorch_model.bin without model.safetensors (refused, with how to
 // convert); missing encoder weights (listed).
 absl::StatusOr<LoadedTeacher> LoadBertTeacher(const std::string& directory,
@@ -53,8 +55,12 @@ absl::StatusOr<LoadedTeacher> LoadBertTeacher(const std::string& directory,
 
 // Writes config.json, vocab.txt and model.safetensors into `directory`
 // atomically: a staging directory is filled, then renamed into place.
+// `architecture` goes into config.json's "architectures": a pre-trained
+// encoder is "BertForMaskedLM", so that it is never taken for a fine-tuned
+// teacher.
 absl::Status SaveBertTeacher(BertTeacher& model, const Vocabulary& vocabulary,
-                             const std::string& directory);
+                             const std::string& directory,
+                             const std::string& architecture = "BertForSequenceClassification");
 
 }  // namespace kdbench
 

@@ -89,6 +89,14 @@ absl::StatusOr<BertConfig> ParseBertConfig(absl::string_view json_text,
                     absl::StrCat(config.hidden_size, " is not divisible by num_attention_heads=",
                                  config.num_attention_heads));
   }
+  config.architecture.clear();
+  if (auto architectures = json.find("architectures"); architectures != json.end()) {
+    if (!architectures->is_array() ||
+        (!architectures->empty() && !(*architectures)[0].is_string())) {
+      return KeyError(source, "architectures", "must be a list of class names");
+    }
+    if (!architectures->empty()) config.architecture = (*architectures)[0].get<std::string>();
+  }
   if (auto id2label = json.find("id2label"); id2label != json.end()) {
     if (!id2label->is_object()) return KeyError(source, "id2label", "must be an object");
     std::map<int64_t, std::string> by_id;
@@ -116,7 +124,9 @@ absl::StatusOr<BertConfig> ReadBertConfig(const std::string& path) {
 std::string BertConfigToJson(const BertConfig& config) {
   nlohmann::json json = {
       {"model_type", "bert"},
-      {"architectures", {"BertForSequenceClassification"}},
+      {"architectures", nlohmann::json::array({config.architecture.empty()
+                                                   ? std::string("BertForSequenceClassification")
+                                                   : config.architecture})},
       {"vocab_size", config.vocab_size},
       {"hidden_size", config.hidden_size},
       {"num_hidden_layers", config.num_hidden_layers},

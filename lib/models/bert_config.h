@@ -28,6 +28,11 @@ struct BertConfig {
   // Classification labels (config's id2label, in id order); may be empty
   // for a pre-trained encoder without a head.
   std::vector<std::string> labels;
+  // The first entry of "architectures": "BertForSequenceClassification" for
+  // a fine-tuned classifier, "BertForMaskedLM" (or "BertForPreTraining") for
+  // a pre-trained encoder whose classifier, if any, is untrained; empty when
+  // the file does not say.
+  std::string architecture = "BertForSequenceClassification";
 
   int64_t head_size() const { return hidden_size / num_attention_heads; }
 };

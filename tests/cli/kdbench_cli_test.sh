@@ -88,6 +88,9 @@ check "an unknown --method lists the known ones" grep -q -- "--method=distil-har
 out="$("$KDBENCH" distill --dataset=fortunes --teacher="$T/pre" --method=none --schedule=stagewise 2>&1)"; rc=$?
 check "--method=none with a staged schedule is refused" grep -q -- "--method=none trains on labels alone" <<<"$out"
 
+out="$("$KDBENCH" distill --dataset=fortunes --teacher="$T/pre" --method=soft 2>&1)"; rc=$?
+check "a pre-trained (not fine-tuned) teacher is refused for distillation" grep -q "architectures names BertForMaskedLM, a pre-trained encoder, not a fine-tuned classifier" <<<"$out"
+
 # Distillation cells on the smoke profile (tiny student, 300 transfer
 # examples) from the fine-tuned fortunes teacher.
 smoke=(--dataset=fortunes --teacher="$T/ft" --labels_per_class=40 --max_length=32 --profile=smoke --max_epochs=2 --cache_dir="$T/cache")

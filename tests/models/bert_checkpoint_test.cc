@@ -151,6 +151,25 @@ TEST(BertCheckpointTest, DirectoryProblemsAreExplained) {
   EXPECT_NE(LoadBertTeacher(encoder_dir, {}).status().message().find("no id2label"),
             absl::string_view::npos);
   EXPECT_TRUE(LoadBertTeacher(encoder_dir, {.require_classifier = false}).ok());
+  // A masked-LM checkpoint with labels (as `teacher pretrain` writes it)
+  // carries an untrained classifier: refused as a teacher, loaded to fine-tune.
+  const std::string masked_lm_dir = FreshDir("masked-lm");
+  BertTeacher masked_lm(TinyConfig());
+  ASSERT_TRUE(SaveBertTeacher(masked_lm, TinyVocabulary(), masked_lm_dir, "BertForMaskedLM").ok());
+  absl::Status refused = LoadBertTeacher(masked_lm_dir, {}).status();
+  EXPECT_NE(refused.message().find("architectures names BertForMaskedLM, a pre-trained encoder"),
+            absl::string_view::npos)
+      << refused;
+  EXPECT_TRUE(LoadBertTeacher(masked_lm_dir, {.require_classifier = false}).ok());
+  // Configs that do not say load as before.
+  BertConfig unspecified = TinyConfig();
+  unspecified.architecture.clear();
+  absl::StatusOr<BertConfig> parsed = ParseBertConfig(BertConfigToJson(unspecified), "x");
+  ASSERT_TRUE(parsed.ok());
+  EXPECT_EQ(parsed->architecture, "BertForSequenceClassification");
+  absl::StatusOr<BertConfig> bad = ParseBertConfig(R"({"architectures": "BertModel"})", "cfg");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("architectures"), absl::string_view::npos);
 }
 
 }  // namespace
