@@ -8,6 +8,7 @@
 #include "lib/data/data_directory.h"
 #include "lib/data/dataset_registry.h"
 #include "lib/data/length_batching.h"
+#include "lib/distill/classifier_evaluation.h"
 #include "lib/distill/teacher_output_cache.h"
 #include "lib/util/content_hash.h"
 #include "lib/util/progress.h"
@@ -145,8 +146,11 @@ absl::StatusOr<std::string> RunFinetuneStage(const FinetuneStageOptions& options
                    FinetuneClassifier(loaded.model, train, dev, pad, finetune, device));
   // The test split is read once, after model selection on dev.
   EncodedExamples test = EncodeExamples(data.corpus, data.split.test, tokenizer, max_length);
-  const double test_accuracy =
-      Accuracy(PredictClasses(loaded.model, test, pad, options.batch_size, device), test.labels);
+  const std::vector<int32_t> predicted =
+      PredictClasses(loaded.model, test, pad, options.batch_size, device);
+  const double test_accuracy = Accuracy(predicted, test.labels);
+  const double test_macro_f1 =
+      MacroF1(predicted, test.labels, static_cast<int64_t>(data.corpus.label_names.size()));
   loaded.model->to(torch::kCPU);
   RETURN_IF_ERROR(SaveBertTeacher(loaded.model, tokenizer.vocabulary(), options.out));
   nlohmann::json summary = {
@@ -162,6 +166,7 @@ absl::StatusOr<std::string> RunFinetuneStage(const FinetuneStageOptions& options
       {"best_epoch", report.best_epoch},
       {"dev_accuracy", report.best_dev_accuracy},
       {"test_accuracy", test_accuracy},
+      {"test_macro_f1", test_macro_f1},
       {"seconds", report.seconds},
       {"split_hash", data.split.split_hash},
       {"pretrained_checkpoint_hash", loaded.checkpoint_hash},
