@@ -125,6 +125,9 @@ absl::StatusOr<std::string> RunStudentCell(const StudentCellOptions& options,
   } else {
     encode = [&tokenizer](const std::string& text) { return tokenizer.Encode(text); };
   }
+  // LibTorch seeds its default generator from /dev/urandom: without this the
+  // student's initial weights would differ between runs of the same seed.
+  torch::manual_seed(options.seed);
   ASSIGN_OR_RETURN(StudentPtr student, MakeStudent({.architecture = options.student,
                                                     .size = options.student_size,
                                                     .vocab_size = student_vocab_size,

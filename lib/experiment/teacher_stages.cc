@@ -125,8 +125,12 @@ absl::StatusOr<std::string> RunPretrainStage(const PretrainStageOptions& options
 absl::StatusOr<std::string> RunFinetuneStage(const FinetuneStageOptions& options,
                                              const c10::Device& device) {
   if (options.out.empty()) return absl::InvalidArgumentError("--out=DIR is required");
+  // Seeded before loading: heads a checkpoint lacks are initialised randomly.
+  torch::manual_seed(options.data.seed);
+  // A pre-trained encoder (BertForMaskedLM) is what gets fine-tuned; its
+  // labels must still match the dataset's.
   ASSIGN_OR_RETURN(LoadedTeacher loaded,
-                   LoadBertTeacher(options.checkpoint, {.require_classifier = true}));
+                   LoadBertTeacher(options.checkpoint, {.require_classifier = false}));
   ASSIGN_OR_RETURN(PreparedData data, Prepare(options.data));
   if (loaded.model->config().labels != data.corpus.label_names) {
     return absl::InvalidArgumentError(absl::StrCat(

@@ -103,6 +103,10 @@ assert d["phases"][0]["selection"] == "held-out transfer loss"
 assert names[-1].endswith("unfrozen: all (end to end)"), names
 assert d["transfer_examples"] + d["held_out_transfer_examples"] == 300
 assert d["teacher"]["forward_passes"] == 0, d["teacher"]' "$out"
+strip_timing='import json,sys; d=json.load(sys.stdin); [d.pop(k) for k in ("seconds", "train_examples_per_second")]; print(json.dumps(d, sort_keys=True))'
+first="$("$KDBENCH" distill "${smoke[@]}" --method=soft --seed=3 2>/dev/null | python3 -c "$strip_timing")"
+second="$("$KDBENCH" distill "${smoke[@]}" --method=soft --seed=3 2>/dev/null | python3 -c "$strip_timing")"
+check "the same seed twice gives the same result (timings aside)" test -n "$first" -a "$first" = "$second"
 out="$("$KDBENCH" distill "${smoke[@]}" --method=hard --schedule=distil-once 2>/dev/null)"; rc=$?
 check "hard distil-once exits 0 with stage 1 on the transfer set alone" python3 -c '
 import json,sys; d=json.loads(sys.argv[1]); assert d["phases"][0]["name"] == "stage 1: L_hard", d["phases"]' "$out"
