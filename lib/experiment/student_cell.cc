@@ -86,6 +86,8 @@ absl::StatusOr<std::string> RunStudentCell(const StudentCellOptions& options,
   RETURN_IF_ERROR(CheckChoice("representation_reduction", options.representation_reduction,
                               {"half-sum", "mean"}));
   RETURN_IF_ERROR(CheckChoice("optimizer", options.optimizer, {"adadelta", "adam"}));
+  RETURN_IF_ERROR(CheckChoice("method", options.method, KnownMethods()));
+  RETURN_IF_ERROR(CheckChoice("schedule", options.schedule, KnownSchedules()));
   if (options.teacher.empty()) {
     return absl::InvalidArgumentError(
         "--teacher=DIR is required: a fine-tuned teacher checkpoint (its vocabulary is the "
