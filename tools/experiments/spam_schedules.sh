@@ -9,6 +9,8 @@
 # Without a pre-trained teacher it pre-trains the mini base teacher first
 # (about 10 minutes on 2 cores).
 set -euo pipefail
+# Stopping the script stops its cells too (xargs would go on starting them).
+trap 'trap - INT TERM; kill -- -$$ 2>/dev/null; exit 130' INT TERM
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 OUT="${1:?usage: $0 OUT_DIR [PRETRAINED_TEACHER_DIR]}"
 PRE="${2:-$OUT/teacher-pre}"
