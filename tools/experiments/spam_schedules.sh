@@ -9,7 +9,9 @@
 # Without a pre-trained teacher it pre-trains the mini base teacher first
 # (about 10 minutes on 2 cores).
 set -euo pipefail
-# Stopping the script stops its cells too (xargs would go on starting them).
+# Stopping the script stops its cells too (xargs would go on starting them):
+# it runs as its own process group and signals the whole group.
+if [[ "$(ps -o pgid= $$ | tr -d ' ')" != "$$" ]]; then exec setsid "$0" "$@"; fi
 trap 'trap - INT TERM; kill -- -$$ 2>/dev/null; exit 130' INT TERM
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 OUT="${1:?usage: $0 OUT_DIR [PRETRAINED_TEACHER_DIR]}"
@@ -70,4 +72,6 @@ run_cell() {
 }
 export -f run_cell
 export K OUT EPOCHS PATIENCE TRANSFER_LIMIT MAX_LENGTH
-printf '%s\n' "${cells[@]}" | xargs -P "$WORKERS" -L 1 bash -c 'run_cell $0 $1 $2'
+# In the background and waited for, so that a signal reaches the trap at once.
+printf '%s\n' "${cells[@]}" | xargs -P "$WORKERS" -L 1 bash -c 'run_cell $0 $1 $2' &
+wait $!
