@@ -94,6 +94,10 @@ ABSL_FLAG(std::string, optimizer, "",
 ABSL_FLAG(bool, cosine_restarts, false,
           "cosine warm restarts per epoch (1e-3 to 1e-8, period 50, doubling), with --optimizer=adam "
           "as the released code");
+ABSL_FLAG(std::string, unfreeze_order, "",
+          "distill: gradual unfreezing order, top down, comma-separated layer groups; empty = the "
+          "student's from the top (bilstm: classifier,bilstm,embedding; cnn: "
+          "classifier,convolutions,embedding)");
 ABSL_FLAG(int64_t, labels_only_max_epochs, 100,
           "distill: epoch cap of phases on labeled data alone (no distillation, distil-once "
           "stage 2), whose epochs are a few steps over a small labeled split");
@@ -389,6 +393,7 @@ int RunDistill(const std::vector<std::string>&, const c10::Device& device) {
                              .seed = absl::GetFlag(FLAGS_seed),
                              .max_length = absl::GetFlag(FLAGS_max_length),
                              .teacher_max_length = absl::GetFlag(FLAGS_teacher_max_length),
+                             .unfreeze_order = absl::GetFlag(FLAGS_unfreeze_order),
                              .optimizer = optimizer,
                              .learning_rate = absl::GetFlag(FLAGS_learning_rate),
                              .cosine_restarts = absl::GetFlag(FLAGS_cosine_restarts),
@@ -478,7 +483,8 @@ const std::vector<Subcommand>& Subcommands() {
        "the transfer set come through the teacher-output cache",
        {"dataset", "path", "teacher", "profile", "method", "schedule", "student", "student_size",
         "labels_per_class", "seed", "max_length", "teacher_max_length", "max_epochs", "patience",
-        "labels_only_max_epochs", "labels_only_patience", "batch_size", "optimizer", "learning_rate", "cosine_restarts", "alpha", "beta", "gamma", "temperature",
+        "labels_only_max_epochs", "labels_only_patience", "unfreeze_order", "batch_size",
+        "optimizer", "learning_rate", "cosine_restarts", "alpha", "beta", "gamma", "temperature",
         "logit_target", "representation_target", "representation_reduction", "word_vectors",
         "transfer_limit",
         "cache_dir", "device", "threads"},

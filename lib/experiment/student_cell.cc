@@ -6,6 +6,8 @@
 #include <optional>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "lib/data/dataset_registry.h"
 #include "lib/data/encoded_examples.h"
 #include "lib/data/splits.h"
@@ -52,6 +54,7 @@ nlohmann::json ConfigJson(const StudentCellOptions& o) {
           {"labels_only_patience", o.labels_only_patience},
           {"batch_size", o.batch_size},
           {"optimizer", o.optimizer},
+          {"unfreeze_order", o.unfreeze_order},
           {"learning_rate", o.learning_rate},
           {"cosine_restarts", o.cosine_restarts},
           {"alpha", o.alpha},
@@ -176,8 +179,25 @@ absl::StatusOr<std::string> RunStudentCell(const StudentCellOptions& options,
                                    .labels_only_max_epochs = options.labels_only_max_epochs,
                                    .labels_only_patience = options.labels_only_patience};
   std::vector<LayerGroup> groups = student->LayerGroups();
+  std::vector<std::string> group_names;
   for (auto group = groups.rbegin(); group != groups.rend(); ++group) {
-    schedule_options.unfreeze_order.push_back(group->name);
+    group_names.push_back(group->name);
+  }
+  if (options.unfreeze_order.empty()) {
+    schedule_options.unfreeze_order = group_names;
+  } else {
+    // Every group exactly once, so the last phase trains the whole student.
+    schedule_options.unfreeze_order = absl::StrSplit(options.unfreeze_order, ',');
+    std::vector<std::string> sorted_given = schedule_options.unfreeze_order;
+    std::vector<std::string> sorted_known = group_names;
+    std::sort(sorted_given.begin(), sorted_given.end());
+    std::sort(sorted_known.begin(), sorted_known.end());
+    if (sorted_given != sorted_known) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--unfreeze_order=", options.unfreeze_order, ": must name each of the ",
+          student->architecture(), " student's layer groups once: ",
+          absl::StrJoin(group_names, ",")));
+    }
   }
   ASSIGN_OR_RETURN(std::vector<TrainingPhase> phases,
                    MakeSchedule(options.schedule, options.method, schedule_options));

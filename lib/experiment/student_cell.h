@@ -37,6 +37,9 @@ struct StudentCellOptions {
   int64_t labels_only_max_epochs = 100;  // phases on labeled data alone
   int64_t labels_only_patience = 10;
   int64_t batch_size = 64;
+  // Gradual unfreezing order, top down, comma-separated group names; empty:
+  // the student's groups from the top (bilstm: classifier,bilstm,embedding).
+  std::string unfreeze_order;
   std::string optimizer = "adadelta";
   double learning_rate = 0;  // 0: the optimiser's default
   bool cosine_restarts = false;

@@ -52,6 +52,12 @@ check "the same seed twice gives the same result (timings aside)" test -n "$firs
 out="$("$KDBENCH" distill "${smoke[@]}" --method=hard --schedule=distil-once 2>/dev/null)"; rc=$?
 check "hard distil-once exits 0 with stage 1 on the transfer set alone" python3 -c '
 import json,sys; d=json.loads(sys.argv[1]); assert d["phases"][0]["name"] == "stage 1: L_hard", d["phases"]' "$out"
+out="$("$KDBENCH" distill "${smoke[@]}" --method=soft --schedule=stagewise --unfreeze_order=bilstm,classifier,embedding --max_epochs=1 2>/dev/null)"; rc=$?
+check "--unfreeze_order sets the phases" python3 -c '
+import json,sys; d=json.loads(sys.argv[1]); names=[p["name"] for p in d["phases"]]
+assert names[0].endswith("unfrozen: bilstm") and names[1].endswith("unfrozen: bilstm+classifier"), names' "$out"
+out="$("$KDBENCH" distill "${smoke[@]}" --method=soft --schedule=stagewise --unfreeze_order=classifier,bilstm 2>&1)"; rc=$?
+check "an --unfreeze_order missing a group is refused" grep -q -- "--unfreeze_order=classifier,bilstm: must name each of the bilstm-maxpool student's layer groups once: classifier,bilstm,embedding" <<<"$out"
 out="$("$KDBENCH" distill "${smoke[@]}" --method=soft --logit_target=probabilities 2>&1)"; rc=$?
 check "a bad --logit_target is named" grep -q -- "--logit_target=probabilities: unknown; known: log-odds, logits" <<<"$out"
 
