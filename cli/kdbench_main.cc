@@ -118,6 +118,9 @@ ABSL_FLAG(int, teacher_max_length, 128,
           "distill: the teacher's maximum length ([CLS] and [SEP] included) for its outputs on "
           "the transfer set; --max_length is the student's (the released code gives its student "
           "40 tokens)");
+ABSL_FLAG(bool, shared_head, false,
+          "distill: the released code's student head, Dense(teacher width, gelu) after pooling, "
+          "shared by the classifier and L_RL (bilstm only)");
 ABSL_FLAG(std::string, word_vectors, "",
           "student embedding init: empty = U(-0.1, 0.1); fasttext = skip-gram vectors trained "
           "on the split's non-test text (libfasttext); or a GloVe / word2vec text file");
@@ -405,6 +408,7 @@ int RunDistill(const std::vector<std::string>&, const c10::Device& device) {
                              .representation_target = absl::GetFlag(FLAGS_representation_target),
                              .representation_reduction =
                                  absl::GetFlag(FLAGS_representation_reduction),
+                             .shared_head = absl::GetFlag(FLAGS_shared_head),
                              .word_vectors = absl::GetFlag(FLAGS_word_vectors),
                              .cache_dir = absl::GetFlag(FLAGS_cache_dir),
                              .transfer_limit = transfer_limit,
@@ -485,7 +489,8 @@ const std::vector<Subcommand>& Subcommands() {
         "labels_per_class", "seed", "max_length", "teacher_max_length", "max_epochs", "patience",
         "labels_only_max_epochs", "labels_only_patience", "unfreeze_order", "batch_size",
         "optimizer", "learning_rate", "cosine_restarts", "alpha", "beta", "gamma", "temperature",
-        "logit_target", "representation_target", "representation_reduction", "word_vectors",
+        "logit_target", "representation_target", "representation_reduction", "shared_head",
+        "word_vectors",
         "transfer_limit",
         "cache_dir", "device", "threads"},
        {},

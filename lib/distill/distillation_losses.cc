@@ -37,12 +37,16 @@ torch::Tensor LogitLossImpl::forward(const torch::Tensor& features, const torch:
 }
 
 void RepresentationLossImpl::reset() {
-  projection = register_module(
-      "projection", torch::nn::Linear(options.feature_size(), options.teacher_width()));
+  TORCH_CHECK(options.project() || options.feature_size() == options.teacher_width(),
+              "without a projection the student's features must have the teacher's width");
+  if (options.project()) {
+    projection = register_module(
+        "projection", torch::nn::Linear(options.feature_size(), options.teacher_width()));
+  }
 }
 
 torch::Tensor RepresentationLossImpl::Project(const torch::Tensor& features) {
-  return torch::gelu(projection(features));
+  return options.project() ? torch::gelu(projection(features)) : features;
 }
 
 torch::Tensor RepresentationLossImpl::forward(const torch::Tensor& features,

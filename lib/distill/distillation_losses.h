@@ -73,6 +73,9 @@ struct RepresentationLossOptions {
   TORCH_ARG(int64_t, feature_size);
   TORCH_ARG(int64_t, teacher_width);
   TORCH_ARG(FeatureReduction, reduction) = FeatureReduction::kHalfSum;
+  // false: z is already gelu(W z + b) at the teacher's width (a student with
+  // the released code's shared head) and is compared as it is.
+  TORCH_ARG(bool, project) = true;
 };
 
 class RepresentationLossImpl : public torch::nn::Cloneable<RepresentationLossImpl> {

@@ -194,6 +194,12 @@ absl::StatusOr<StudentTrainingReport> TrainStudent(const StudentPtr& student,
   if (needs_representation && teacher_width <= 0) {
     return absl::InvalidArgumentError("L_RL needs the teacher's representation width");
   }
+  if (options.representation_without_projection && teacher_width > 0 &&
+      student->feature_size() != teacher_width) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "L_RL without a projection needs the student's features (", student->feature_size(),
+        ") at the teacher's width (", teacher_width, ")"));
+  }
 
   torch::manual_seed(options.seed);
   Trainee trainee;
@@ -205,7 +211,8 @@ absl::StatusOr<StudentTrainingReport> TrainStudent(const StudentPtr& student,
   if (teacher_width > 0) {
     trainee.representation_loss = RepresentationLoss(
         RepresentationLossOptions(student->feature_size(), teacher_width)
-            .reduction(options.representation_reduction));
+            .reduction(options.representation_reduction)
+            .project(!options.representation_without_projection));
     trainee.module->register_module("representation_loss", trainee.representation_loss.ptr());
   }
   trainee.module->to(device);

@@ -63,6 +63,9 @@ struct StudentTrainingOptions {
   int64_t batch_size = 64;
   double temperature = 2;  // for L_KL
   FeatureReduction representation_reduction = FeatureReduction::kHalfSum;
+  // The student's z already has the teacher's width (the released code's
+  // shared head): L_RL compares it without a projection of its own.
+  bool representation_without_projection = false;
   uint64_t seed = 1;
   bool progress = true;
   // Called after each epoch's training steps, before evaluation (tests use

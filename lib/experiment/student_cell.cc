@@ -64,6 +64,7 @@ nlohmann::json ConfigJson(const StudentCellOptions& o) {
           {"logit_target", o.logit_target},
           {"representation_target", o.representation_target},
           {"representation_reduction", o.representation_reduction},
+          {"shared_head", o.shared_head},
           {"transfer_limit", o.transfer_limit},
           {"word_vectors", o.word_vectors}};
 }
@@ -137,7 +138,10 @@ absl::StatusOr<std::string> RunStudentCell(const StudentCellOptions& options,
                                                     .size = options.student_size,
                                                     .vocab_size = student_vocab_size,
                                                     .num_classes = num_classes,
-                                                    .padding_idx = pad}));
+                                                    .padding_idx = pad,
+                                                    .head_width = options.shared_head
+                                                                      ? teacher.model->config().hidden_size
+                                                                      : 0}));
   const Vocabulary& student_vocabulary =
       word_vocabulary.has_value() ? *word_vocabulary : tokenizer.vocabulary();
   nlohmann::json embedding_json = {{"init", "uniform(-0.1, 0.1)"}};
@@ -257,6 +261,7 @@ absl::StatusOr<std::string> RunStudentCell(const StudentCellOptions& options,
       .representation_reduction = options.representation_reduction == "mean"
                                       ? FeatureReduction::kMean
                                       : FeatureReduction::kHalfSum,
+      .representation_without_projection = options.shared_head,
       .seed = options.seed,
       .progress = options.progress};
   ASSIGN_OR_RETURN(StudentTrainingReport report,

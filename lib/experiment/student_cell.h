@@ -48,6 +48,9 @@ struct StudentCellOptions {
   std::string logit_target = "log-odds";     // or "logits"
   std::string representation_target = "cls";  // or "pooled"
   std::string representation_reduction = "half-sum";  // or "mean" (Keras mse)
+  // The released code's student head: Dense(teacher width, gelu) after
+  // pooling, shared by the classifier and L_RL (bilstm only).
+  bool shared_head = false;
   // The student's embedding initialisation: "" (U(-0.1, 0.1)), "fasttext"
   // (skip-gram vectors trained on the split's non-test text in the student's
   // own tokens), or a GloVe / word2vec text file.

@@ -16,8 +16,12 @@ BiLstmStudentImpl::BiLstmStudentImpl(BiLstmStudentOptions options_in)
   lstm_forward = register_module("lstm_forward", torch::nn::LSTM(lstm_options));
   lstm_backward = register_module("lstm_backward", torch::nn::LSTM(lstm_options));
   dropout = register_module("dropout", torch::nn::Dropout(options.dropout()));
-  classifier = register_module(
-      "classifier", torch::nn::Linear(2 * options.hidden_size(), options.num_classes()));
+  if (options.head_width() > 0) {
+    head = register_module("head",
+                           torch::nn::Linear(2 * options.hidden_size(), options.head_width()));
+  }
+  classifier = register_module("classifier",
+                               torch::nn::Linear(feature_size(), options.num_classes()));
   // Embedding rows U(-0.1, 0.1), as the paper initialises unknown words.
   torch::NoGradGuard no_grad;
   embedding->weight.uniform_(-0.1, 0.1);
@@ -47,6 +51,7 @@ StudentOutputs BiLstmStudentImpl::forward(const torch::Tensor& input_ids,
     torch::Tensor outputs = torch::cat({forward_out, backward_out}, /*dim=*/2);
     result.features = MaskedMaxPool(outputs, LengthMask(device_lengths, time));
   }
+  if (options.head_width() > 0) result.features = torch::gelu(head(dropout(result.features)));
   result.logits = classifier(dropout(result.features));
   return result;
 }
@@ -54,9 +59,11 @@ StudentOutputs BiLstmStudentImpl::forward(const torch::Tensor& input_ids,
 std::vector<LayerGroup> BiLstmStudentImpl::LayerGroups() {
   std::vector<torch::Tensor> lstm = lstm_forward->parameters();
   for (const auto& parameter : lstm_backward->parameters()) lstm.push_back(parameter);
-  return {{"embedding", embedding->parameters()},
-          {"bilstm", lstm},
-          {"classifier", classifier->parameters()}};
+  std::vector<torch::Tensor> top = classifier->parameters();
+  if (options.head_width() > 0) {
+    for (const auto& parameter : head->parameters()) top.push_back(parameter);
+  }
+  return {{"embedding", embedding->parameters()}, {"bilstm", lstm}, {"classifier", top}};
 }
 
 }  // namespace kdbench

@@ -2,7 +2,10 @@
 // BiLSTM outputs (padding excluded) -> classifier, with dropout after the
 // embedding and after pooling. With BiLstmPooling::kLastState it is the
 // paper's "RNN" baseline instead: the forward direction's state at the last
-// real token joined with the backward direction's state at the first.
+// real token joined with the backward direction's state at the first. With
+// head_width > 0 it is the authors' released variant: a Dense(head_width,
+// gelu) layer after pooling, whose output is both z and the classifier's
+// input (the representation loss then compares z with the teacher directly).
 //
 // The two directions run as two unidirectional LSTMs over dense batches; the
 // backward one reads each sequence reversed within its own length, so it
@@ -44,6 +47,7 @@ struct BiLstmStudentOptions {
   TORCH_ARG(double, dropout) = 0.4;
   TORCH_ARG(int64_t, padding_idx) = 0;
   TORCH_ARG(BiLstmPooling, pooling) = BiLstmPooling::kMax;
+  TORCH_ARG(int64_t, head_width) = 0;  // 0: no shared Dense(gelu) head
 };
 
 class BiLstmStudentImpl : public StudentImpl {
@@ -51,12 +55,14 @@ class BiLstmStudentImpl : public StudentImpl {
   explicit BiLstmStudentImpl(BiLstmStudentOptions options);
 
   StudentOutputs forward(const torch::Tensor& input_ids, const torch::Tensor& lengths) override;
-  int64_t feature_size() const override { return 2 * options.hidden_size(); }
+  int64_t feature_size() const override {
+    return options.head_width() > 0 ? options.head_width() : 2 * options.hidden_size();
+  }
   int64_t num_classes() const override { return options.num_classes(); }
   std::string architecture() const override {
     return options.pooling() == BiLstmPooling::kMax ? "bilstm-maxpool" : "bilstm-last-state";
   }
-  // embedding, bilstm, classifier
+  // embedding, bilstm, classifier (with the shared head, if any)
   std::vector<LayerGroup> LayerGroups() override;
   torch::Tensor EmbeddingWeight() override { return embedding->weight; }
   int64_t EmbeddingParameterCount() const override { return embedding->weight.numel(); }
@@ -66,6 +72,7 @@ class BiLstmStudentImpl : public StudentImpl {
   torch::nn::LSTM lstm_forward{nullptr};
   torch::nn::LSTM lstm_backward{nullptr};
   torch::nn::Dropout dropout{nullptr};
+  torch::nn::Linear head{nullptr};  // only with head_width > 0
   torch::nn::Linear classifier{nullptr};
 };
 TORCH_MODULE(BiLstmStudent);

@@ -40,7 +40,13 @@ absl::StatusOr<StudentPtr> MakeStudent(const StudentSpec& spec) {
             .hidden_size(dims->hidden)
             .dropout(spec.dropout)
             .padding_idx(spec.padding_idx)
-            .pooling(spec.architecture == "rnn" ? BiLstmPooling::kLastState : BiLstmPooling::kMax));
+            .pooling(spec.architecture == "rnn" ? BiLstmPooling::kLastState : BiLstmPooling::kMax)
+            .head_width(spec.head_width));
+  }
+  if (spec.head_width > 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the shared Dense(gelu) head exists for the bilstm student only, not --student=",
+        spec.architecture));
   }
   if (spec.architecture == "cnn") {
     // Kim's 100 filters per window width; fewer for the tiny size.

@@ -58,6 +58,11 @@ import json,sys; d=json.loads(sys.argv[1]); names=[p["name"] for p in d["phases"
 assert names[0].endswith("unfrozen: bilstm") and names[1].endswith("unfrozen: bilstm+classifier"), names' "$out"
 out="$("$KDBENCH" distill "${smoke[@]}" --method=soft --schedule=stagewise --unfreeze_order=classifier,bilstm 2>&1)"; rc=$?
 check "an --unfreeze_order missing a group is refused" grep -q -- "--unfreeze_order=classifier,bilstm: must name each of the bilstm-maxpool student's layer groups once: classifier,bilstm,embedding" <<<"$out"
+out="$("$KDBENCH" distill "${smoke[@]}" --method=soft+repr --shared_head --max_epochs=1 2>/dev/null)"; rc=$?
+check "--shared_head (the released code's student head) trains" python3 -c '
+import json,sys; d=json.loads(sys.argv[1]); assert d["config"]["shared_head"] is True and d["epochs"] >= 1' "$out"
+out="$("$KDBENCH" distill "${smoke[@]}" --method=soft+repr --student=cnn --shared_head 2>&1)"; rc=$?
+check "--shared_head with a CNN is refused" grep -q "for the bilstm student only" <<<"$out"
 out="$("$KDBENCH" distill "${smoke[@]}" --method=soft --logit_target=probabilities 2>&1)"; rc=$?
 check "a bad --logit_target is named" grep -q -- "--logit_target=probabilities: unknown; known: log-odds, logits" <<<"$out"
 

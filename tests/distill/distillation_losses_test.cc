@@ -125,6 +125,14 @@ TEST(DistillationLossesTest, RepresentationLossUsesErfGeluAndBothReductions) {
   EXPECT_NEAR(mean(ToTensor(features), ToTensor(target)).item<double>(), squared_error / 10, 1e-5);
 }
 
+TEST(DistillationLossesTest, RepresentationLossWithoutProjectionComparesFeaturesDirectly) {
+  RepresentationLoss loss(RepresentationLossOptions(2, 2).project(false));
+  EXPECT_EQ(loss->parameters().size(), 0u);
+  // 1/2 ((1 - 0)^2 + (2 - 4)^2) = 2.5 for one example.
+  EXPECT_NEAR(loss(torch::tensor({{1.0f, 2.0f}}), torch::tensor({{0.0f, 4.0f}})).item<double>(),
+              2.5, 1e-6);
+}
+
 TEST(DistillationLossesTest, LossesAreDifferentiableInTheStudent) {
   torch::Tensor student = ToTensor(kStudentLogits).requires_grad_(true);
   TemperatureKlLoss(student, ToTensor(kTeacherLogits), 2.0).backward();

@@ -116,6 +116,26 @@ TEST(BiLstmStudentTest, LastStatePoolingTakesEachDirectionsFinalState) {
   }
 }
 
+TEST(BiLstmStudentTest, SharedHeadIsGeluDenseUnderTheClassifier) {
+  torch::manual_seed(5);
+  BiLstmStudent student(
+      BiLstmStudentOptions(50, 3).embedding_dim(8).hidden_size(6).dropout(0.0).head_width(10));
+  student->eval();
+  EXPECT_EQ(student->feature_size(), 10);
+  torch::NoGradGuard no_grad;
+  torch::Tensor ids = torch::tensor({{5, 6, 7, 0}}, torch::kLong);
+  torch::Tensor lengths = torch::tensor({3}, torch::kLong);
+  StudentOutputs outputs = student->forward(ids, lengths);
+  torch::Tensor pooled = std::get<0>(PackedReferenceOutputs(student, ids, lengths)[0].slice(0, 0, 3).max(0));
+  torch::Tensor expected = torch::gelu(student->head(pooled.unsqueeze(0)));
+  EXPECT_TRUE(torch::allclose(outputs.features, expected, 1e-5, 1e-6));
+  EXPECT_TRUE(torch::allclose(outputs.logits, student->classifier(expected), 1e-5, 1e-6));
+  // The head trains with the classifier (the released code's "dense" group).
+  auto groups = student->LayerGroups();
+  EXPECT_EQ(groups.back().name, "classifier");
+  EXPECT_EQ(groups.back().parameters.size(), 4u);
+}
+
 TEST(ReverseWithinLengthsTest, ReversesRealPositionsOnlyAndIsItsOwnInverse) {
   torch::Tensor values = torch::arange(10).view({2, 5}).unsqueeze(-1).to(torch::kFloat);
   torch::Tensor lengths = torch::tensor({3, 5}, torch::kLong);
