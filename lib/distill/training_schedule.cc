@@ -79,9 +79,7 @@ std::string LossTermName(LossTerm term) {
   return "?";
 }
 
-absl::StatusOr<std::vector<TrainingPhase>> MakeSchedule(const std::string& schedule,
-                                                        const std::string& method,
-                                                        const ScheduleOptions& o) {
+absl::Status CheckScheduleNames(const std::string& schedule, const std::string& method) {
   if (std::find(KnownMethods().begin(), KnownMethods().end(), method) == KnownMethods().end()) {
     return absl::InvalidArgumentError(absl::StrCat("--method=", method, ": unknown; known: ",
                                                    absl::StrJoin(KnownMethods(), ", ")));
@@ -91,16 +89,23 @@ absl::StatusOr<std::vector<TrainingPhase>> MakeSchedule(const std::string& sched
     return absl::InvalidArgumentError(absl::StrCat("--schedule=", schedule, ": unknown; known: ",
                                                    absl::StrJoin(KnownSchedules(), ", ")));
   }
+  if (method == "none" && schedule != "joint") {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--method=none trains on labels alone and has no stages; --schedule=", schedule,
+        " needs a distillation method (hard, soft, soft+repr, kl)"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<TrainingPhase>> MakeSchedule(const std::string& schedule,
+                                                        const std::string& method,
+                                                        const ScheduleOptions& o) {
+  if (absl::Status names = CheckScheduleNames(schedule, method); !names.ok()) return names;
   if (o.unfreeze_order.empty()) {
     return absl::InvalidArgumentError("schedule: the student has no layer groups");
   }
   const WeightedLoss cross_entropy{LossTerm::kCrossEntropy, o.alpha};
   if (method == "none") {
-    if (schedule != "joint") {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "--method=none trains on labels alone and has no stages; --schedule=", schedule,
-          " needs a distillation method (hard, soft, soft+repr, kl)"));
-    }
     // Weight 1: with labels alone, alpha would only rescale the learning rate.
     return std::vector<TrainingPhase>{{.name = "no distillation: L_CE",
                                        .losses = {{LossTerm::kCrossEntropy, 1.0}},

@@ -78,7 +78,10 @@ const std::vector<std::string>& KnownMethods();
 const std::vector<std::string>& KnownSchedules();
 
 // An unknown method or schedule, or "none" with a staged schedule, is an
-// error that lists the known names.
+// error that lists the known names. Callers can check the names before any
+// expensive set-up; MakeSchedule checks them as well.
+absl::Status CheckScheduleNames(const std::string& schedule, const std::string& method);
+
 absl::StatusOr<std::vector<TrainingPhase>> MakeSchedule(const std::string& schedule,
                                                         const std::string& method,
                                                         const ScheduleOptions& options);

@@ -32,10 +32,8 @@ namespace {
 absl::Status CheckChoice(const std::string& flag, const std::string& value,
                          const std::vector<std::string>& known) {
   if (std::find(known.begin(), known.end(), value) != known.end()) return absl::OkStatus();
-  std::string list;
-  for (const std::string& name : known) list += (list.empty() ? "" : ", ") + name;
   return absl::InvalidArgumentError(
-      absl::StrCat("--", flag, "=", value, ": unknown; known: ", list));
+      absl::StrCat("--", flag, "=", value, ": unknown; known: ", absl::StrJoin(known, ", ")));
 }
 
 // Everything that determines the cell's result except the seed.
@@ -90,8 +88,7 @@ absl::StatusOr<std::string> RunStudentCell(const StudentCellOptions& options,
   RETURN_IF_ERROR(CheckChoice("representation_reduction", options.representation_reduction,
                               {"half-sum", "mean"}));
   RETURN_IF_ERROR(CheckChoice("optimizer", options.optimizer, {"adadelta", "adam"}));
-  RETURN_IF_ERROR(CheckChoice("method", options.method, KnownMethods()));
-  RETURN_IF_ERROR(CheckChoice("schedule", options.schedule, KnownSchedules()));
+  RETURN_IF_ERROR(CheckScheduleNames(options.schedule, options.method));
   if (options.teacher.empty()) {
     return absl::InvalidArgumentError(
         "--teacher=DIR is required: a fine-tuned teacher checkpoint (its vocabulary is the "

@@ -8,7 +8,7 @@
 namespace kdbench {
 namespace {
 
-// stdout of `command`, or nullopt-like "" with ok=false when it fails.
+// Runs `command`; false when it cannot start or exits non-zero.
 bool CommandOutput(const std::string& command, std::string* output) {
   FILE* pipe = popen(command.c_str(), "r");
   if (pipe == nullptr) return false;
