@@ -179,16 +179,6 @@ int RunInfo(const std::vector<std::string>&, const c10::Device& device) {
   return RunSelfChecks(device);
 }
 
-int RunReproduce(const std::vector<std::string>&,
-                 const c10::Device& device) {
-  int status = RunSelfChecks(device);
-  std::printf(
-      "\nNOTHING WAS REPRODUCED: teacher training, the students, losses, "
-      "grids and the report\nare not built yet (issues 4-6). Only the "
-      "LibTorch self-check above ran.\n");
-  return status;
-}
-
 int RunTokenize(const std::vector<std::string>&, const c10::Device&) {
   const std::string vocab = absl::GetFlag(FLAGS_vocab);
   if (vocab.empty()) {
@@ -443,12 +433,6 @@ const std::vector<Subcommand>& Subcommands() {
        {"threads", "device", "matmul_size", "self_check_steps"},
        {},
        RunInfo},
-      {"reproduce",
-       "the main job: run the experiment grids and write the report (not "
-       "built yet: runs the self-check and says so)",
-       {"threads", "device", "matmul_size", "self_check_steps"},
-       {},
-       RunReproduce},
       {"tokenize",
        "BERT WordPiece tokenization: JSON lines with a \"text\" field on "
        "stdin -> JSON lines with \"tokens\" and \"ids\" on stdout",

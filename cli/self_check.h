@@ -1,5 +1,5 @@
 // A quick, real check that LibTorch trains and the BLAS is fast: used by
-// `kdbench info` and by `kdbench reproduce` while the grids are not built.
+// `kdbench info` and by the test command's start-up log.
 #ifndef KDBENCH_CLI_SELF_CHECK_H_
 #define KDBENCH_CLI_SELF_CHECK_H_
 

@@ -130,6 +130,23 @@ def kdbench_system_libraries():
         build_template = _LIBRARY_TEMPLATE.format(name = "json"),
     )
 
+    # Grid specifications and profiles (TOML; every node knows its line).
+    # Header-only; without exceptions, parse errors come back as values.
+    system_cc_repository(
+        name = "tomlplusplus",
+        include_entries = ["toml++"],
+        debian_package = "libtomlplusplus-dev",
+        build_template = """package(default_visibility = ["//visibility:public"])
+
+cc_library(
+    name = "tomlplusplus",
+    hdrs = glob(["include/**"]),
+    includes = ["include"],
+    defines = ["TOML_EXCEPTIONS=0"],
+)
+""",
+    )
+
     # SHA-256 for content-addressed cache keys.
     system_cc_repository(
         name = "openssl",

@@ -22,7 +22,6 @@
 #include "lib/text/vocabulary.h"
 #include "lib/text/whitespace_tokenizer.h"
 #include "lib/util/content_hash.h"
-#include "lib/util/stable_random.h"
 #include "lib/util/status_macros.h"
 #include "nlohmann/json.hpp"
 
@@ -209,16 +208,14 @@ absl::StatusOr<std::string> RunStudentCell(const StudentCellOptions& options,
       EncodeExamplesWith(corpus, split.dev, encode, options.max_length);
   StudentTrainingData data{.labeled = &train, .dev = &dev};
   TransferSet transfer, held_out;
-  nlohmann::json teacher_json = {{"hash", teacher.checkpoint_hash}};
+  const BertParameterCounts teacher_parameters = CountClassifierParameters(*teacher.model);
+  nlohmann::json teacher_json = {{"hash", teacher.checkpoint_hash},
+                                 {"parameters", teacher_parameters.total},
+                                 {"embedding_parameters", teacher_parameters.embedding}};
   if (options.method != "none") {
     // The transfer order and the held-out slice are fixed by the split seed.
-    std::vector<int64_t> unlabeled = split.unlabeled;
-    StableRandom random(options.seed ^ 0x7a4f5e1dULL);
-    random.Shuffle(&unlabeled);
-    if (options.transfer_limit > 0 &&
-        static_cast<int64_t>(unlabeled.size()) > options.transfer_limit) {
-      unlabeled.resize(options.transfer_limit);
-    }
+    std::vector<int64_t> unlabeled =
+        SelectTransferExamples(split.unlabeled, options.seed, options.transfer_limit);
     if (unlabeled.size() < 2) {
       return absl::InvalidArgumentError(absl::StrCat(
           "dataset ", options.dataset, " at ", options.labels_per_class,

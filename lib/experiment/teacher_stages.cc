@@ -12,6 +12,7 @@
 #include "lib/distill/teacher_output_cache.h"
 #include "lib/util/content_hash.h"
 #include "lib/util/progress.h"
+#include "lib/util/stable_random.h"
 #include "lib/data/encoded_examples.h"
 #include "lib/data/splits.h"
 #include "lib/models/bert.h"
@@ -243,13 +244,24 @@ absl::StatusOr<CachedTeacherRun> TeacherOutputsThroughCache(
   return run;
 }
 
+std::vector<int64_t> SelectTransferExamples(std::vector<int64_t> unlabeled, uint64_t seed,
+                                            int64_t limit) {
+  StableRandom random(seed ^ 0x7a4f5e1dULL);
+  random.Shuffle(&unlabeled);
+  if (limit > 0 && static_cast<int64_t>(unlabeled.size()) > limit) unlabeled.resize(limit);
+  return unlabeled;
+}
+
 absl::StatusOr<std::string> RunTeacherOutputsStage(const TeacherOutputsStageOptions& options,
                                                    const c10::Device& device) {
   ASSIGN_OR_RETURN(LoadedTeacher loaded,
                    LoadBertTeacher(options.checkpoint, {.require_classifier = true}));
   ASSIGN_OR_RETURN(PreparedData data, Prepare(options.data));
   std::vector<std::string> texts;
-  for (int64_t index : data.split.unlabeled) texts.push_back(CorpusExample(data.corpus, index).text);
+  for (int64_t index : SelectTransferExamples(data.split.unlabeled, options.data.seed,
+                                              options.transfer_limit)) {
+    texts.push_back(CorpusExample(data.corpus, index).text);
+  }
   ASSIGN_OR_RETURN(CachedTeacherRun run,
                    TeacherOutputsThroughCache(loaded, texts, options.data.max_length,
                                               options.cache_dir, options.batch_size, device));
@@ -257,6 +269,9 @@ absl::StatusOr<std::string> RunTeacherOutputsStage(const TeacherOutputsStageOpti
   // probabilities (the paper's Table 9 statistic).
   const double variance =
       run.outputs.probabilities.var(/*dim=*/1, /*unbiased=*/false).mean().item<double>();
+  // A one-hot vector over C classes: mean 1/C, population variance (C-1)/C^2.
+  const auto classes = static_cast<double>(loaded.model->num_labels());
+  const BertParameterCounts counts = CountClassifierParameters(*loaded.model);
   nlohmann::json summary = {
       {"stage", "teacher-outputs"},
       {"dataset", options.data.dataset},
@@ -265,6 +280,13 @@ absl::StatusOr<std::string> RunTeacherOutputsStage(const TeacherOutputsStageOpti
       {"reused_from_cache", run.counters.reused},
       {"corrupt_chunks_rebuilt", run.counters.corrupt_chunks},
       {"mean_probability_variance", variance},
+      {"one_hot_variance", (classes - 1) / (classes * classes)},
+      {"classes", loaded.model->num_labels()},
+      {"parameters", counts.total},
+      {"embedding_parameters", counts.embedding},
+      {"non_embedding_parameters", counts.total - counts.embedding},
+      {"layers", loaded.model->config().num_hidden_layers},
+      {"hidden", loaded.model->config().hidden_size},
       {"seconds", run.seconds},
       {"cache", run.cache_directory},
       {"teacher_hash", loaded.checkpoint_hash},

@@ -67,11 +67,19 @@ struct TeacherOutputsStageOptions {
   std::string checkpoint;
   std::string cache_dir;  // the teacher-output cache's root
   int64_t batch_size = 64;
+  int64_t transfer_limit = 0;  // as the student cell selects them; 0: all
 };
+
+// The transfer examples a cell uses: the split's unlabeled indices in an
+// order fixed by the seed, cut to `limit` (0: all). Student cells and the
+// teacher's own statistics read the same examples, so the cache serves both.
+std::vector<int64_t> SelectTransferExamples(std::vector<int64_t> unlabeled, uint64_t seed,
+                                            int64_t limit);
 
 // Teacher outputs for the split's unlabeled transfer set, through the cache;
 // returns a JSON summary with the cache counters (forward passes made,
-// examples reused).
+// examples reused), the parameter counts and the mean population variance
+// of the class probabilities (the paper's Table 9) with its one-hot maximum.
 absl::StatusOr<std::string> RunTeacherOutputsStage(const TeacherOutputsStageOptions& options,
                                                    const c10::Device& device);
 

@@ -227,4 +227,20 @@ void InitializeBertWeights(torch::nn::Module& module, double initializer_range) 
   }
 }
 
+BertParameterCounts CountClassifierParameters(BertTeacherImpl& teacher) {
+  BertParameterCounts counts;
+  for (const auto& item : teacher.bert->named_parameters()) {
+    counts.total += item.value().numel();
+    if (item.key().find("_embeddings.") != std::string::npos) {
+      counts.embedding += item.value().numel();
+    }
+  }
+  if (teacher.classifier) {
+    for (const torch::Tensor& parameter : teacher.classifier->parameters()) {
+      counts.total += parameter.numel();
+    }
+  }
+  return counts;
+}
+
 }  // namespace kdbench

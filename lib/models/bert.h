@@ -255,6 +255,15 @@ class BertTeacherImpl : public torch::nn::Cloneable<BertTeacherImpl> {
 };
 TORCH_MODULE(BertTeacher);
 
+// The parameters classification uses (encoder, pooler, classifier; not the
+// MLM head) and how many of them are embedding tables, as the paper counts
+// model size.
+struct BertParameterCounts {
+  int64_t total = 0;
+  int64_t embedding = 0;
+};
+BertParameterCounts CountClassifierParameters(BertTeacherImpl& teacher);
+
 // BERT's initialisation: normal(0, initializer_range) weights, zero biases,
 // LayerNorm weight 1 and bias 0.
 void InitializeBertWeights(torch::nn::Module& module, double initializer_range);

@@ -1,0 +1,621 @@
+// The experiment grids as Google Benchmark targets: each cell of each grid
+// (benchmarks/grids/*.toml) is one benchmark, Iterations(1), timed by the
+// seconds the cell took to compute, with accuracy, macro F1, parameter
+// counts, compression and examples/s as counters. The benchmark JSON of
+// grid G lands in <results_dir>/G.benchmark.json, next to the cell records
+// and a run manifest.
+//
+// Phases: `teachers` and `cells` compute (workers may share them: each
+// artifact is claimed by a file lock), `benchmark` (the default) reports,
+// computing what is still missing, `list` prints the cells. --jobs=N runs
+// the first two phases in N worker processes with overall progress and ETA,
+// then reports.
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "benchmark/benchmark.h"
+#include "lib/experiment/grid_profile.h"
+#include "lib/experiment/grid_runner.h"
+#include "lib/experiment/grid_spec.h"
+#include "lib/util/atomic_file.h"
+#include "lib/util/device.h"
+#include "lib/util/git_revision.h"
+#include "lib/util/library_versions.h"
+#include "lib/util/progress.h"
+#include "lib/util/runfiles.h"
+#include "lib/util/runtime_environment.h"
+#include "nlohmann/json.hpp"
+
+ABSL_FLAG(std::string, grids, "",
+          "comma-separated grid files (benchmarks/grids/*.toml); relative paths are looked up "
+          "in the working directory, the workspace and the runfiles");
+ABSL_FLAG(std::string, profile, "mini", "profile: paper, mini or smoke (profiles.toml)");
+ABSL_FLAG(std::string, profile_file, "benchmarks/grids/profiles.toml", "the profiles");
+ABSL_FLAG(std::string, config, "",
+          "a TOML file of settings over the profile (the paper profile's dataset paths and "
+          "checkpoints)");
+ABSL_FLAG(int, seeds, 0, "seeds 1..N for grids without a seed axis; 0: the profile's");
+ABSL_FLAG(std::string, results_dir, "", "cell records and benchmark JSON; default results/PROFILE");
+ABSL_FLAG(std::string, store_dir, "",
+          "teacher checkpoints, teacher outputs and locks; default ~/.cache/kdbench/store/PROFILE");
+ABSL_FLAG(std::string, phase, "benchmark", "benchmark | teachers | cells | list");
+ABSL_FLAG(std::string, shard, "", "i/n: only the cells of shard i (0-based) of n");
+ABSL_FLAG(int, jobs, 1, "worker processes for the teachers and cells phases");
+ABSL_FLAG(int, threads, 0, "LibTorch threads (per worker); 0 = cores / jobs");
+ABSL_FLAG(std::string, device, "auto", "auto, cpu or cuda[:N]");
+
+extern char** environ;
+
+namespace kdbench {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double SecondsSince(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+std::string WorkspaceDirectory() {
+  if (const char* workspace = std::getenv("BUILD_WORKSPACE_DIRECTORY")) return workspace;
+  return ".";
+}
+
+// A relative path: as given when it exists, else under the workspace (bazel
+// run), else in the runfiles.
+std::string LocateInput(const std::string& path) {
+  if (path.empty() || path[0] == '/' || std::filesystem::exists(path)) return path;
+  const std::string in_workspace = WorkspaceDirectory() + "/" + path;
+  if (std::filesystem::exists(in_workspace)) return in_workspace;
+  const std::string runfile = FindRunfile(path);
+  return runfile.empty() ? path : runfile;
+}
+
+std::string DefaultStoreDirectory(const std::string& profile) {
+  const char* home = std::getenv("HOME");
+  return absl::StrCat(home ? home : "/tmp", "/.cache/kdbench/store/", profile);
+}
+
+struct Grid {
+  GridSpec spec;
+  std::vector<GridCell> cells;
+};
+
+struct Shard {
+  int64_t index = 0, count = 1;
+};
+
+// --shard, else Slurm's array variables, else Bazel's test sharding.
+absl::StatusOr<Shard> ResolveShard(const std::string& flag) {
+  std::string index_text, count_text;
+  if (!flag.empty()) {
+    std::vector<std::string> parts = absl::StrSplit(flag, '/');
+    if (parts.size() != 2) return absl::InvalidArgumentError("--shard must be i/n, e.g. 0/4");
+    index_text = parts[0], count_text = parts[1];
+  } else if (std::getenv("SLURM_ARRAY_TASK_ID") && std::getenv("SLURM_ARRAY_TASK_COUNT")) {
+    index_text = std::getenv("SLURM_ARRAY_TASK_ID");
+    count_text = std::getenv("SLURM_ARRAY_TASK_COUNT");
+  } else if (std::getenv("TEST_SHARD_INDEX") && std::getenv("TEST_TOTAL_SHARDS")) {
+    index_text = std::getenv("TEST_SHARD_INDEX");
+    count_text = std::getenv("TEST_TOTAL_SHARDS");
+  } else {
+    return Shard{};
+  }
+  Shard shard;
+  if (!absl::SimpleAtoi(index_text, &shard.index) || !absl::SimpleAtoi(count_text, &shard.count) ||
+      shard.count < 1 || shard.index < 0 || shard.index >= shard.count) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("shard ", index_text, "/", count_text, ": need 0 <= i < n"));
+  }
+  return shard;
+}
+
+// Every distinct cell of the grids in first-appearance order, keyed.
+std::vector<std::pair<std::string, GridCell>> DistinctCells(const std::vector<Grid>& grids,
+                                                            const GridRunner& runner) {
+  std::vector<std::pair<std::string, GridCell>> cells;
+  std::set<std::string> seen;
+  for (const Grid& grid : grids) {
+    for (const GridCell& cell : grid.cells) {
+      std::string key = runner.CellKey(cell);
+      if (seen.insert(key).second) cells.emplace_back(std::move(key), cell);
+    }
+  }
+  return cells;
+}
+
+// One job per distinct teacher that unfinished cells need: pre-training
+// first (as a "none" cell, which needs nothing else), then fine-tuning.
+std::vector<std::pair<std::string, GridCell>> TeacherJobs(
+    const std::vector<std::pair<std::string, GridCell>>& cells, const GridRunner& runner,
+    bool teacher_per_seed) {
+  std::vector<std::pair<std::string, GridCell>> jobs;
+  std::set<std::string> seen;
+  for (int pass = 0; pass < 2; ++pass) {
+    for (const auto& [key, cell] : cells) {
+      if (runner.FinishedCell(cell).ok()) continue;
+      if (pass == 1 && cell.method == "none") continue;
+      GridCell job = cell;
+      if (pass == 0) job.method = "none";
+      else job.method = kTeacherMethod;
+      job.student.clear();
+      job.schedule.clear();
+      if (pass == 0) job.labels_per_class = 0;
+      if (pass == 0 || !teacher_per_seed) job.seed = 1;
+      const std::string id =
+          pass == 0 ? absl::StrCat("pre-train ", job.dataset, "/", job.teacher)
+                    : absl::StrCat("fine-tune ", job.dataset, "/", job.teacher, "/labels:",
+                                   LabelsName(job.labels_per_class), "/seed:", job.seed);
+      if (seen.insert(id).second) jobs.emplace_back(id, job);
+    }
+  }
+  return jobs;
+}
+
+// Prints a line both to the console and, for the parent, as an event.
+void Event(const std::string& line) {
+  std::printf("%s\n", line.c_str());
+  std::fflush(stdout);
+}
+
+// Claims work by file locks: a pass takes what nobody else holds, later
+// passes wait for what is left. A job returns "" for work that was already
+// done. Returns the number of failures.
+template <typename Job>
+int RunClaimed(const std::vector<std::pair<std::string, GridCell>>& jobs, const char* what,
+               bool label_is_id, Job job) {
+  std::vector<bool> done(jobs.size(), false);
+  int failures = 0;
+  for (int pass = 0; pass < 2; ++pass) {
+    for (size_t i = 0; i < jobs.size(); ++i) {
+      if (done[i]) continue;
+      const auto start = Clock::now();
+      absl::StatusOr<std::string> outcome = job(jobs[i].second, /*wait=*/pass > 0);
+      if (absl::IsUnavailable(outcome.status()) && pass == 0) continue;
+      done[i] = true;
+      if (outcome.ok() && outcome->empty()) continue;  // finished by another worker
+      std::string label = label_is_id ? jobs[i].first : jobs[i].second.Name();
+      for (char& c : label) c = c == ' ' ? '_' : c;  // one field in the event line
+      if (!outcome.ok()) {
+        ++failures;
+        Event(absl::StrCat("FAILED ", what, " ", label, ": ", outcome.status().message()));
+      } else {
+        Event(absl::StrCat("DONE ", what, " ", SecondsSince(start), " ", label, " ", *outcome));
+      }
+    }
+  }
+  return failures;
+}
+
+// Forwards to the console and writes JSON to a file: Google Benchmark ties
+// its file reporter to --benchmark_out, one file per process, and each grid
+// gets its own file here.
+class TeeReporter : public benchmark::BenchmarkReporter {
+ public:
+  TeeReporter(benchmark::BenchmarkReporter* console, std::ostream* json_stream)
+      : console_(console) {
+    json_.SetOutputStream(json_stream);
+    json_.SetErrorStream(json_stream);
+  }
+  bool ReportContext(const Context& context) override {
+    json_.ReportContext(context);
+    return console_->ReportContext(context);
+  }
+  void ReportRuns(const std::vector<Run>& runs) override {
+    json_.ReportRuns(runs);
+    console_->ReportRuns(runs);
+  }
+  void Finalize() override {
+    json_.Finalize();
+    console_->Finalize();
+  }
+
+ private:
+  benchmark::BenchmarkReporter* console_;
+  benchmark::JSONReporter json_;
+};
+
+void SetCounters(const nlohmann::json& record, benchmark::State& state) {
+  const nlohmann::json& result = record["result"];
+  auto set = [&](const char* name, double value) {
+    state.counters[name] = benchmark::Counter(value);
+  };
+  set("test_accuracy", result.value("test_accuracy", 0.0));
+  set("test_macro_f1", result.value("test_macro_f1", 0.0));
+  if (record["kind"] == "teacher") {
+    const nlohmann::json& finetune = record["teacher"]["finetune"];
+    set("test_accuracy", finetune.value("test_accuracy", 0.0));
+    set("test_macro_f1", finetune.value("test_macro_f1", 0.0));
+    set("dev_accuracy", finetune.value("dev_accuracy", 0.0));
+    set("parameters", result.value("parameters", 0.0));
+    set("embedding_parameters", result.value("embedding_parameters", 0.0));
+    set("non_embedding_parameters", result.value("non_embedding_parameters", 0.0));
+    set("compression", 1);
+    set("prediction_variance", result.value("mean_probability_variance", 0.0));
+    set("one_hot_variance", result.value("one_hot_variance", 0.0));
+    return;
+  }
+  const double embedding = result.value("embedding_parameters", 0.0);
+  const double non_embedding = result.value("non_embedding_parameters", 0.0);
+  set("dev_accuracy", result.value("dev_accuracy", 0.0));
+  set("parameters", embedding + non_embedding);
+  set("embedding_parameters", embedding);
+  set("non_embedding_parameters", non_embedding);
+  const double teacher = result["teacher"].value("parameters", 0.0);
+  if (teacher > 0 && embedding + non_embedding > 0) {
+    set("compression", teacher / (embedding + non_embedding));
+  }
+  set("examples_per_second", result.value("train_examples_per_second", 0.0));
+  set("epochs", result.value("epochs", 0.0));
+}
+
+int RunBenchmarks(const std::vector<Grid>& grids, GridRunner* runner,
+                  const std::string& results_dir) {
+  int failures = 0;
+  for (const Grid& grid : grids) {
+    benchmark::ClearRegisteredBenchmarks();
+    for (const GridCell& cell : grid.cells) {
+      benchmark::RegisterBenchmark(
+          absl::StrCat(grid.spec.id, "/", cell.Name()).c_str(),
+          [runner, cell, &failures](benchmark::State& state) {
+            for (auto _ : state) {
+              absl::StatusOr<std::string> record = runner->RunCell(cell);
+              if (!record.ok()) {
+                ++failures;
+                state.SkipWithError(std::string(record.status().message()).c_str());
+                break;
+              }
+              const nlohmann::json json = nlohmann::json::parse(*record);
+              if (json["status"] != "ok") {
+                state.SkipWithError(
+                    absl::StrCat("not available: ", json.value("reason", "")).c_str());
+                break;
+              }
+              state.SetIterationTime(json.value("seconds", 0.0));
+              SetCounters(json, state);
+            }
+          })
+          ->Iterations(1)
+          ->UseManualTime()
+          ->Unit(benchmark::kSecond);
+    }
+    const std::string path = absl::StrCat(results_dir, "/", grid.spec.id, ".benchmark.json");
+    std::ofstream json(path + ".partial");
+    // The default display reporter is a process-wide singleton: not ours to delete.
+    TeeReporter tee(benchmark::CreateDefaultDisplayReporter(), &json);
+    benchmark::RunSpecifiedBenchmarks(&tee);
+    json.close();
+    std::filesystem::rename(path + ".partial", path);
+  }
+  return failures;
+}
+
+// Runs the teachers and cells phases in `jobs` copies of this binary and
+// shows overall progress; worker logs go to <results_dir>/logs/.
+int RunWorkers(int jobs, const std::string& phase, const std::vector<std::string>& pass_flags,
+               const std::string& results_dir, int64_t total, Clock::time_point start) {
+  std::vector<pid_t> pids;
+  std::vector<FILE*> outputs;
+  const std::string logs = results_dir + "/logs";
+  if (!CreateDirectories(logs).ok()) return 1;
+  for (int worker = 0; worker < jobs; ++worker) {
+    int pipe_fds[2];
+    if (pipe(pipe_fds) != 0) return 1;
+    const std::string log = absl::StrCat(logs, "/", phase, "-worker-", worker, ".log");
+    std::vector<std::string> arguments = {"/proc/self/exe", absl::StrCat("--phase=", phase)};
+    arguments.insert(arguments.end(), pass_flags.begin(), pass_flags.end());
+    std::vector<char*> argv;
+    for (std::string& argument : arguments) argv.push_back(argument.data());
+    argv.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDOUT_FILENO);
+    posix_spawn_file_actions_addclose(&actions, pipe_fds[0]);
+    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, log.c_str(),
+                                     O_WRONLY | O_CREAT | O_APPEND, 0644);
+    pid_t pid = 0;
+    const int spawned = posix_spawn(&pid, "/proc/self/exe", &actions, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    close(pipe_fds[1]);
+    if (spawned != 0) {
+      std::fprintf(stderr, "kdbench: cannot start a worker\n");
+      return 1;
+    }
+    pids.push_back(pid);
+    outputs.push_back(fdopen(pipe_fds[0], "r"));
+  }
+  // One reader thread per worker; the main thread prints.
+  std::mutex mutex;
+  int64_t done = 0, failed = 0;
+  const auto phase_start = Clock::now();
+  std::vector<std::thread> readers;
+  for (FILE* output : outputs) {
+    readers.emplace_back([&, output] {
+      char* line = nullptr;
+      size_t capacity = 0;
+      while (getline(&line, &capacity, output) > 0) {
+        std::string text(line);
+        if (!text.empty() && text.back() == '\n') text.pop_back();
+        std::lock_guard<std::mutex> lock(mutex);
+        const bool is_done = text.rfind("DONE ", 0) == 0;
+        const bool is_failed = text.rfind("FAILED ", 0) == 0;
+        if (!is_done && !is_failed) continue;
+        ++done;
+        if (is_failed) ++failed;
+        const double elapsed = SecondsSince(phase_start);
+        const std::string eta =
+            total > 0 ? FormatDuration(elapsed / static_cast<double>(done) *
+                                       static_cast<double>(std::max<int64_t>(0, total - done)))
+                      : "?";
+        // "DONE what seconds name record" -> show name and seconds.
+        std::vector<std::string> fields = absl::StrSplit(text, absl::MaxSplits(' ', 4));
+        std::string shown = is_failed ? text.substr(0, 300)
+                                      : absl::StrCat(fields.size() > 3 ? fields[3] : "", " (",
+                                                     fields.size() > 2 ? fields[2].substr(0, 5)
+                                                                       : "",
+                                                     " s)");
+        const std::string count =
+            total > 0 ? absl::StrCat(done, "/", total) : absl::StrCat(done);
+        std::fprintf(stderr, "[%s %s] %s | elapsed %s, phase ETA %s\n", phase.c_str(),
+                     count.c_str(), shown.c_str(), FormatDuration(SecondsSince(start)).c_str(),
+                     eta.c_str());
+      }
+      free(line);
+      fclose(output);
+    });
+  }
+  for (std::thread& reader : readers) reader.join();
+  int status = 0;
+  for (pid_t pid : pids) {
+    int wait_status = 0;
+    waitpid(pid, &wait_status, 0);
+    if (!WIFEXITED(wait_status) || WEXITSTATUS(wait_status) != 0) status = 1;
+  }
+  if (failed > 0 || status != 0) {
+    std::fprintf(stderr, "kdbench: %lld %s failed; see %s\n", static_cast<long long>(failed),
+                 phase.c_str(), logs.c_str());
+    return 1;
+  }
+  return 0;
+}
+
+int Main(int argc, char** argv) {
+  const auto start = Clock::now();
+  const std::string profile_name = absl::GetFlag(FLAGS_profile);
+  absl::StatusOr<GridProfile> profile = LoadGridProfile(
+      LocateInput(absl::GetFlag(FLAGS_profile_file)), profile_name,
+      LocateInput(absl::GetFlag(FLAGS_config)));
+  if (!profile.ok()) {
+    std::fprintf(stderr, "kdbench: %s\n", std::string(profile.status().message()).c_str());
+    return 2;
+  }
+  std::vector<uint64_t> seeds;
+  const int seed_count = absl::GetFlag(FLAGS_seeds) > 0 ? absl::GetFlag(FLAGS_seeds)
+                                                         : static_cast<int>(profile->seeds());
+  for (int seed = 1; seed <= seed_count; ++seed) seeds.push_back(seed);
+
+  const std::vector<std::string> grid_files =
+      absl::StrSplit(absl::GetFlag(FLAGS_grids), ',', absl::SkipEmpty());
+  if (grid_files.empty()) {
+    std::fprintf(stderr, "kdbench: --grids=FILE[,FILE...] is required (benchmarks/grids/)\n");
+    return 2;
+  }
+  std::vector<Grid> grids;
+  std::set<std::string> datasets, roles;
+  for (const std::string& file : grid_files) {
+    absl::StatusOr<GridSpec> spec = ReadGridSpec(LocateInput(file));
+    if (!spec.ok()) {
+      std::fprintf(stderr, "kdbench: %s\n", std::string(spec.status().message()).c_str());
+      return 2;
+    }
+    absl::StatusOr<std::vector<GridCell>> cells = ExpandGrid(*spec, profile->datasets(), seeds);
+    if (!cells.ok()) {
+      std::fprintf(stderr, "kdbench: %s\n", std::string(cells.status().message()).c_str());
+      return 2;
+    }
+    for (const GridCell& cell : *cells) datasets.insert(cell.dataset), roles.insert(cell.teacher);
+    grids.push_back({*std::move(spec), *std::move(cells)});
+  }
+  const std::vector<std::string> missing = profile->Missing(
+      std::vector<std::string>(datasets.begin(), datasets.end()),
+      std::vector<std::string>(roles.begin(), roles.end()));
+  if (!missing.empty()) {
+    std::fprintf(stderr,
+                 "kdbench: the %s profile needs files this machine has not been given:\n",
+                 profile_name.c_str());
+    for (const std::string& item : missing) std::fprintf(stderr, "  - %s\n", item.c_str());
+    std::fprintf(stderr,
+                 "Write these settings into a TOML file and pass it with --config=FILE "
+                 "(see benchmarks/grids/README.md).\n");
+    return 2;
+  }
+  absl::StatusOr<Shard> shard = ResolveShard(absl::GetFlag(FLAGS_shard));
+  if (!shard.ok()) {
+    std::fprintf(stderr, "kdbench: %s\n", std::string(shard.status().message()).c_str());
+    return 2;
+  }
+  absl::StatusOr<c10::Device> device = ResolveDevice(absl::GetFlag(FLAGS_device));
+  if (!device.ok()) {
+    std::fprintf(stderr, "kdbench: %s\n", std::string(device.status().message()).c_str());
+    return 2;
+  }
+  std::string results_dir = absl::GetFlag(FLAGS_results_dir);
+  if (results_dir.empty()) results_dir = WorkspaceDirectory() + "/results/" + profile_name;
+  std::string store_dir = absl::GetFlag(FLAGS_store_dir);
+  if (store_dir.empty()) store_dir = DefaultStoreDirectory(profile_name);
+  const std::string phase = absl::GetFlag(FLAGS_phase);
+  const int jobs = std::max(1, absl::GetFlag(FLAGS_jobs));
+  GridRunner runner(&*profile,
+                    {.store_dir = store_dir,
+                     .results_dir = results_dir,
+                     .git_revision = GitRevision(WorkspaceDirectory()),
+                     .progress = phase == "benchmark" && jobs == 1},
+                    *device);
+
+  std::vector<std::pair<std::string, GridCell>> cells = DistinctCells(grids, runner);
+  if (shard->count > 1) {
+    std::vector<std::pair<std::string, GridCell>> mine;
+    for (size_t i = 0; i < cells.size(); ++i) {
+      if (static_cast<int64_t>(i) % shard->count == shard->index) mine.push_back(cells[i]);
+    }
+    cells = std::move(mine);
+  }
+
+  if (phase == "list") {
+    for (const Grid& grid : grids) {
+      std::printf("# %s (table %s): %s, %zu cells\n", grid.spec.id.c_str(),
+                  grid.spec.table.c_str(), grid.spec.title.c_str(), grid.cells.size());
+      for (const GridCell& cell : grid.cells) {
+        std::printf("%s %s %s\n", runner.CellKey(cell).substr(0, 16).c_str(),
+                    runner.FinishedCell(cell).ok() ? "done   " : "pending", cell.Name().c_str());
+      }
+    }
+    return 0;
+  }
+  if (phase == "teachers") {
+    return RunClaimed(TeacherJobs(cells, runner, profile->teacher_per_seed()), "teacher", true,
+                      [&](const GridCell& cell, bool wait) -> absl::StatusOr<std::string> {
+                        if (runner.TeacherReady(cell)) return std::string();
+                        absl::Status status = runner.PrepareTeacher(cell, wait);
+                        if (!status.ok()) return status;
+                        return std::string("ready");
+                      }) == 0
+               ? 0
+               : 1;
+  }
+  if (phase == "cells") {
+    return RunClaimed(cells, "cell", false,
+                      [&](const GridCell& cell, bool wait) -> absl::StatusOr<std::string> {
+                        if (runner.FinishedCell(cell).ok()) return std::string();
+                        const int64_t computed = runner.computed_cells();
+                        absl::StatusOr<std::string> record = runner.RunCell(cell, wait);
+                        if (!record.ok()) return record.status();
+                        // Finished by another worker while this one waited.
+                        if (runner.computed_cells() == computed) return std::string();
+                        const nlohmann::json json = nlohmann::json::parse(*record);
+                        const nlohmann::json& result = json.value("result", nlohmann::json{});
+                        const nlohmann::json& teacher_finetune =
+                            json.contains("teacher") ? json["teacher"]["finetune"] : nlohmann::json{};
+                        double accuracy = result.value("test_accuracy", -1.0);
+                        if (json["kind"] == "teacher" && teacher_finetune.is_object()) {
+                          accuracy = teacher_finetune.value("test_accuracy", -1.0);
+                        }
+                        return absl::StrCat(json.value("status", "?"), " test_accuracy ",
+                                            accuracy);
+                      }) == 0
+               ? 0
+               : 1;
+  }
+  if (phase != "benchmark") {
+    std::fprintf(stderr, "kdbench: --phase=%s: unknown; known: benchmark, teachers, cells, list\n",
+                 phase.c_str());
+    return 2;
+  }
+  int64_t pending = 0;
+  for (const auto& [key, cell] : cells) pending += runner.FinishedCell(cell).ok() ? 0 : 1;
+  std::fprintf(stderr, "kdbench: %zu grid(s), %zu distinct cells, %lld to compute; results in %s\n",
+               grids.size(), cells.size(), static_cast<long long>(pending), results_dir.c_str());
+  if (jobs > 1 && pending > 0) {
+    // Worker flags: the same run, one phase each.
+    std::vector<std::string> pass_flags = {
+        absl::StrCat("--grids=", absl::GetFlag(FLAGS_grids)),
+        absl::StrCat("--profile=", profile_name),
+        absl::StrCat("--profile_file=", LocateInput(absl::GetFlag(FLAGS_profile_file))),
+        absl::StrCat("--config=", LocateInput(absl::GetFlag(FLAGS_config))),
+        absl::StrCat("--seeds=", seed_count),
+        absl::StrCat("--results_dir=", results_dir),
+        absl::StrCat("--store_dir=", store_dir),
+        absl::StrCat("--threads=", std::max(1, HardwareThreads() / jobs)),
+        absl::StrCat("--device=", absl::GetFlag(FLAGS_device)),
+        absl::StrCat("--shard=", shard->index, "/", shard->count)};
+    if (absl::GetFlag(FLAGS_threads) > 0) {
+      pass_flags[7] = absl::StrCat("--threads=", absl::GetFlag(FLAGS_threads));
+    }
+    int64_t teachers = 0;
+    for (const auto& [id, job] : TeacherJobs(cells, runner, profile->teacher_per_seed())) {
+      teachers += runner.TeacherReady(job) ? 0 : 1;
+    }
+    if (int status = RunWorkers(jobs, "teachers", pass_flags, results_dir, teachers, start);
+        status != 0) {
+      return status;
+    }
+    if (int status = RunWorkers(jobs, "cells", pass_flags, results_dir, pending, start);
+        status != 0) {
+      return status;
+    }
+  }
+  const int failures = RunBenchmarks(grids, &runner, results_dir);
+
+  // The manifest ties the run together: which cells make each grid.
+  nlohmann::json manifest = {
+      {"format", "kdbench-manifest/1"},
+      {"profile", profile_name},
+      {"profile_sources", profile->sources()},
+      {"seeds", seeds},
+      {"git_revision", GitRevision(WorkspaceDirectory())},
+      {"libraries", LibraryVersions()},
+      {"environment", FormatRuntimeEnvironment(DetectRuntimeEnvironment())},
+      {"device", device->str()},
+      {"jobs", jobs},
+      {"cells_computed_by_this_run", pending},
+      {"seconds", SecondsSince(start)},
+  };
+  for (const Grid& grid : grids) {
+    nlohmann::json entries = nlohmann::json::array();
+    for (const GridCell& cell : grid.cells) {
+      entries.push_back({{"name", cell.Name()}, {"key", runner.CellKey(cell)}});
+    }
+    manifest["grids"][grid.spec.id] = {{"table", grid.spec.table},
+                                       {"title", grid.spec.title},
+                                       {"description", grid.spec.description},
+                                       {"source", grid.spec.source},
+                                       {"benchmark_json", grid.spec.id + ".benchmark.json"},
+                                       {"cells", entries}};
+  }
+  if (absl::Status status =
+          WriteFileAtomically(results_dir + "/manifest.json", manifest.dump(1) + "\n");
+      !status.ok()) {
+    std::fprintf(stderr, "kdbench: %s\n", std::string(status.message()).c_str());
+    return 1;
+  }
+  std::fprintf(stderr, "kdbench: %zu grid(s) done in %s; %d cell(s) failed; manifest %s\n",
+               grids.size(), FormatDuration(SecondsSince(start)).c_str(), failures,
+               (results_dir + "/manifest.json").c_str());
+  return failures == 0 ? 0 : 1;
+}
+
+}  // namespace
+}  // namespace kdbench
+
+int main(int argc, char** argv) {
+  kdbench::RestartWithFastOpenBlasIfNeeded(argv);
+  benchmark::Initialize(&argc, argv);
+  absl::ParseCommandLine(argc, argv);
+  int threads = absl::GetFlag(FLAGS_threads);
+  if (threads == 0) threads = std::max(1, kdbench::HardwareThreads() / std::max(1, absl::GetFlag(FLAGS_jobs)));
+  if (absl::Status status = kdbench::ConfigureThreads(threads); !status.ok()) {
+    std::fprintf(stderr, "kdbench: %s\n", std::string(status.message()).c_str());
+    return 2;
+  }
+  return kdbench::Main(argc, argv);
+}

@@ -1,0 +1,401 @@
+#include "lib/experiment/grid_runner.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+
+#include "absl/strings/str_cat.h"
+#include "lib/data/dataset_registry.h"
+#include "lib/data/splits.h"
+#include "lib/experiment/student_cell.h"
+#include "lib/experiment/teacher_stages.h"
+#include "lib/util/atomic_file.h"
+#include "lib/util/content_hash.h"
+#include "lib/util/library_versions.h"
+#include "lib/util/runtime_environment.h"
+#include "lib/util/status_macros.h"
+#include "nlohmann/json.hpp"
+
+namespace kdbench {
+namespace {
+
+// Bump when a change makes stored results of that kind stale.
+constexpr char kPretrainDomain[] = "grid-pretrain/v1";
+constexpr char kFinetuneDomain[] = "grid-finetune/v1";
+constexpr char kCellDomain[] = "grid-cell/v1";
+constexpr char kRecordFormat[] = "kdbench-cell/1";
+
+nlohmann::json TeacherSettingsJson(const ProfileSettings& s) {
+  return {{"path", s.path},
+          {"teacher_size", s.teacher_size},
+          {"teacher_checkpoint", s.teacher_checkpoint},
+          {"teacher_vocab_size", s.teacher_vocab_size},
+          {"teacher_max_length", s.teacher_max_length},
+          {"teacher_batch_size", s.teacher_batch_size},
+          {"pretrain_epochs", s.pretrain_epochs},
+          {"pretrain_learning_rate", s.pretrain_learning_rate},
+          {"pretrain_labels", s.pretrain_labels}};
+}
+
+nlohmann::json SettingsJson(const ProfileSettings& s) {
+  nlohmann::json json = TeacherSettingsJson(s);
+  json.update({{"finetune_max_epochs", s.finetune_max_epochs},
+               {"finetune_patience", s.finetune_patience},
+               {"finetune_learning_rate", s.finetune_learning_rate},
+               {"student_size", s.student_size},
+               {"max_length", s.max_length},
+               {"max_epochs", s.max_epochs},
+               {"patience", s.patience},
+               {"labels_only_max_epochs", s.labels_only_max_epochs},
+               {"labels_only_patience", s.labels_only_patience},
+               {"batch_size", s.batch_size},
+               {"optimizer", s.optimizer},
+               {"learning_rate", s.learning_rate},
+               {"transfer_limit", s.transfer_limit},
+               {"word_vectors", s.word_vectors}});
+  return json;
+}
+
+nlohmann::json CellJson(const GridCell& cell) {
+  return {{"dataset", cell.dataset},   {"teacher", cell.teacher},
+          {"student", cell.student},   {"method", cell.method},
+          {"schedule", cell.schedule}, {"labels_per_class", cell.labels_per_class},
+          {"labels", LabelsName(cell.labels_per_class)},
+          {"seed", cell.seed}};
+}
+
+nlohmann::json MachineJson(const c10::Device& device) {
+  const RuntimeEnvironment environment = DetectRuntimeEnvironment();
+  return {{"cpu", environment.cpu_model},
+          {"cores", environment.cpu_cores},
+          {"threads", environment.threads},
+          {"blas", BlasKindName(environment.blas.kind)},
+          {"blas_details", environment.blas.details},
+          {"torch", environment.torch_version},
+          {"device", device.str()},
+          {"cuda_devices", environment.cuda_device_count}};
+}
+
+std::string UtcNow() {
+  const std::time_t now = std::time(nullptr);
+  char buffer[32];
+  std::strftime(buffer, sizeof(buffer), "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
+  return buffer;
+}
+
+double SecondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// An exclusive advisory lock on a file, released when destroyed (and by the
+// kernel when the process dies, so a killed run leaves no stale lock).
+class FileLock {
+ public:
+  static absl::StatusOr<std::unique_ptr<FileLock>> Acquire(const std::string& path, bool wait) {
+    RETURN_IF_ERROR(CreateDirectories(std::filesystem::path(path).parent_path().string()));
+    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) return absl::InternalError(absl::StrCat("cannot open lock file ", path));
+    if (::flock(fd, wait ? LOCK_EX : LOCK_EX | LOCK_NB) != 0) {
+      const bool busy = errno == EWOULDBLOCK;
+      ::close(fd);
+      if (busy) return absl::UnavailableError(absl::StrCat(path, " is held by another process"));
+      return absl::InternalError(absl::StrCat("cannot lock ", path));
+    }
+    return std::unique_ptr<FileLock>(new FileLock(fd));
+  }
+  ~FileLock() {
+    ::flock(fd_, LOCK_UN);
+    ::close(fd_);
+  }
+
+ private:
+  explicit FileLock(int fd) : fd_(fd) {}
+  int fd_;
+};
+
+// A directory artifact is finished when its record.json exists: it is
+// written into a temporary directory that is then renamed into place.
+absl::StatusOr<std::string> FinishedArtifact(const std::string& directory) {
+  const std::string record_path = directory + "/record.json";
+  if (!std::filesystem::exists(record_path)) return absl::NotFoundError(record_path);
+  ASSIGN_OR_RETURN(std::string sealed, ReadFileToString(record_path));
+  return UnsealRecord(sealed, record_path);
+}
+
+template <typename Stage>
+absl::StatusOr<std::string> MakeArtifact(const std::string& directory, const std::string& lock,
+                                         bool wait, Stage stage) {
+  if (absl::StatusOr<std::string> done = FinishedArtifact(directory); done.ok()) return done;
+  ASSIGN_OR_RETURN(std::unique_ptr<FileLock> held, FileLock::Acquire(lock, wait));
+  // Another process may have made it while this one waited.
+  if (absl::StatusOr<std::string> done = FinishedArtifact(directory); done.ok()) return done;
+  std::error_code ignored;
+  std::filesystem::remove_all(directory, ignored);  // an unfinished or corrupt leftover
+  const std::string temporary = absl::StrCat(directory, ".partial-", ::getpid());
+  std::filesystem::remove_all(temporary, ignored);
+  ASSIGN_OR_RETURN(std::string summary, stage(temporary));
+  // The stage names the directory it wrote; the record names the final one.
+  nlohmann::json record = nlohmann::json::parse(summary);
+  if (record.contains("checkpoint")) record["checkpoint"] = directory;
+  RETURN_IF_ERROR(WriteFileAtomically(temporary + "/record.json", SealRecord(record.dump())));
+  std::filesystem::rename(temporary, directory);
+  return record.dump();
+}
+
+}  // namespace
+
+std::string SealRecord(const std::string& record_json) {
+  const nlohmann::json record = nlohmann::json::parse(record_json);
+  const std::string canonical = record.dump();
+  return nlohmann::json{{"record", record}, {"sha256", Sha256Hex(canonical)}}.dump(1) + "\n";
+}
+
+absl::StatusOr<std::string> UnsealRecord(const std::string& sealed, const std::string& path) {
+  const nlohmann::json json = nlohmann::json::parse(sealed, nullptr, /*allow_exceptions=*/false);
+  if (json.is_discarded() || !json.is_object() || !json.contains("record") ||
+      !json.contains("sha256") || !json["sha256"].is_string()) {
+    return absl::DataLossError(absl::StrCat(path, ": not a sealed record (truncated or corrupt)"));
+  }
+  const std::string canonical = json["record"].dump();
+  if (Sha256Hex(canonical) != json["sha256"].get<std::string>()) {
+    return absl::DataLossError(absl::StrCat(path, ": checksum mismatch (corrupt record)"));
+  }
+  return canonical;
+}
+
+struct GridRunner::TeacherPaths {
+  std::string pretrain_key, pretrain_dir, pretrain_record = "null";
+  std::string finetune_key, finetune_dir, finetune_record = "null";
+  uint64_t finetune_seed = 1;
+};
+
+GridRunner::GridRunner(const GridProfile* profile, GridRunnerOptions options, c10::Device device)
+    : profile_(profile), options_(std::move(options)), device_(device) {}
+GridRunner::~GridRunner() = default;
+
+std::string GridRunner::CellKey(const GridCell& cell) const {
+  const ProfileSettings settings = profile_->Resolve(cell.dataset, cell.teacher);
+  const uint64_t teacher_seed = profile_->teacher_per_seed() ? cell.seed : 1;
+  return ContentHasher(kCellDomain)
+      .Add("cell", CellJson(cell).dump())
+      .Add("settings", SettingsJson(settings).dump())
+      .Add("teacher_seed", static_cast<int64_t>(teacher_seed))
+      .HexDigest();
+}
+
+std::string GridRunner::CellPath(const GridCell& cell) const {
+  return absl::StrCat(options_.results_dir, "/cells/", CellKey(cell), ".json");
+}
+
+absl::StatusOr<std::string> GridRunner::FinishedCell(const GridCell& cell) const {
+  const std::string path = CellPath(cell);
+  if (!std::filesystem::exists(path)) return absl::NotFoundError(path);
+  ASSIGN_OR_RETURN(std::string sealed, ReadFileToString(path));
+  return UnsealRecord(sealed, path);
+}
+
+GridRunner::TeacherPaths GridRunner::LocateTeachers(const GridCell& cell) const {
+  const ProfileSettings s = profile_->Resolve(cell.dataset, cell.teacher);
+  TeacherPaths paths;
+  paths.pretrain_key = ContentHasher(kPretrainDomain)
+                           .Add("dataset", cell.dataset)
+                           .Add("role", cell.teacher)
+                           .Add("settings", TeacherSettingsJson(s).dump())
+                           .HexDigest();
+  const std::string teachers = options_.store_dir + "/teachers";
+  // A given encoder (teacher_checkpoint) has nothing to pre-train.
+  paths.pretrain_dir = !s.teacher_checkpoint.empty()
+                           ? s.teacher_checkpoint
+                           : absl::StrCat(teachers, "/pretrain-", cell.dataset, "-", cell.teacher,
+                                          "-", paths.pretrain_key.substr(0, 16));
+  if (cell.method == "none") return paths;  // the student needs only the vocabulary
+  paths.finetune_seed = profile_->teacher_per_seed() ? cell.seed : 1;
+  paths.finetune_key = ContentHasher(kFinetuneDomain)
+                           .Add("pretrain", paths.pretrain_key)
+                           .Add("labels", cell.labels_per_class)
+                           .Add("seed", static_cast<int64_t>(paths.finetune_seed))
+                           .Add("max_epochs", s.finetune_max_epochs)
+                           .Add("patience", s.finetune_patience)
+                           .Add("learning_rate", s.finetune_learning_rate)
+                           .HexDigest();
+  paths.finetune_dir =
+      absl::StrCat(teachers, "/finetune-", cell.dataset, "-", cell.teacher, "-l",
+                   LabelsName(cell.labels_per_class), "-s", paths.finetune_seed, "-",
+                   paths.finetune_key.substr(0, 16));
+  return paths;
+}
+
+bool GridRunner::TeacherReady(const GridCell& cell) {
+  absl::StatusOr<std::string> unavailable = Budget(cell);
+  if (unavailable.ok() && !unavailable->empty()) return true;
+  const TeacherPaths paths = LocateTeachers(cell);
+  const bool pretrained = !profile_->Resolve(cell.dataset, cell.teacher).teacher_checkpoint.empty() ||
+                          FinishedArtifact(paths.pretrain_dir).ok();
+  return pretrained && (paths.finetune_dir.empty() || FinishedArtifact(paths.finetune_dir).ok());
+}
+
+absl::StatusOr<GridRunner::TeacherPaths> GridRunner::Teachers(const GridCell& cell, bool wait) {
+  const ProfileSettings s = profile_->Resolve(cell.dataset, cell.teacher);
+  TeacherPaths paths = LocateTeachers(cell);
+  const std::string locks = options_.store_dir + "/locks/";
+  if (s.teacher_checkpoint.empty()) {
+    ASSIGN_OR_RETURN(
+        paths.pretrain_record,
+        MakeArtifact(paths.pretrain_dir, locks + paths.pretrain_key + ".lock", wait,
+                     [&](const std::string& out) {
+                       PretrainStageOptions pretrain{
+                           .data = {.dataset = cell.dataset,
+                                    .path = s.path,
+                                    .labels_per_class = s.pretrain_labels,
+                                    .seed = 1,
+                                    .max_length = s.teacher_max_length},
+                           .size = s.teacher_size,
+                           .vocab_size = static_cast<int>(s.teacher_vocab_size),
+                           .epochs = s.pretrain_epochs,
+                           .batch_size = s.teacher_batch_size,
+                           .learning_rate = s.pretrain_learning_rate,
+                           .out = out};
+                       std::fprintf(stderr, "kdbench: pre-training the %s teacher on %s\n",
+                                    cell.teacher.c_str(), cell.dataset.c_str());
+                       return RunPretrainStage(pretrain, device_);
+                     }));
+  }
+  if (paths.finetune_dir.empty()) return paths;
+  ASSIGN_OR_RETURN(
+      paths.finetune_record,
+      MakeArtifact(paths.finetune_dir, locks + paths.finetune_key + ".lock", wait,
+                   [&](const std::string& out) {
+                     FinetuneStageOptions finetune{
+                         .data = {.dataset = cell.dataset,
+                                  .path = s.path,
+                                  .labels_per_class = cell.labels_per_class,
+                                  .seed = paths.finetune_seed,
+                                  .max_length = s.teacher_max_length},
+                         .checkpoint = paths.pretrain_dir,
+                         .max_epochs = s.finetune_max_epochs,
+                         .patience = s.finetune_patience,
+                         .batch_size = s.teacher_batch_size,
+                         .learning_rate = s.finetune_learning_rate,
+                         .out = out};
+                     std::fprintf(stderr,
+                                  "kdbench: fine-tuning the %s teacher on %s, %s labels per "
+                                  "class, seed %llu\n",
+                                  cell.teacher.c_str(), cell.dataset.c_str(),
+                                  LabelsName(cell.labels_per_class).c_str(),
+                                  static_cast<unsigned long long>(paths.finetune_seed));
+                     return RunFinetuneStage(finetune, device_);
+                   }));
+  return paths;
+}
+
+absl::Status GridRunner::PrepareTeacher(const GridCell& cell, bool wait) {
+  ASSIGN_OR_RETURN(std::string reason, Budget(cell));
+  if (!reason.empty()) return absl::OkStatus();
+  return Teachers(cell, wait).status();
+}
+
+absl::StatusOr<std::string> GridRunner::Budget(const GridCell& cell) {
+  if (cell.labels_per_class == 0) return std::string();
+  const std::string id = absl::StrCat(cell.dataset, "/", cell.labels_per_class);
+  if (auto known = budget_errors_.find(id); known != budget_errors_.end()) return known->second;
+  const ProfileSettings s = profile_->Resolve(cell.dataset, cell.teacher);
+  ASSIGN_OR_RETURN(Corpus corpus, ReadDataset(cell.dataset, {.path = s.path}));
+  absl::StatusOr<DataSplit> split =
+      MakeSplit(corpus, {.labels_per_class = cell.labels_per_class, .seed = cell.seed});
+  // The only way a readable corpus fails to split is a budget it cannot give.
+  std::string reason = split.ok() ? "" : std::string(split.status().message());
+  budget_errors_[id] = reason;
+  return reason;
+}
+
+absl::StatusOr<std::string> GridRunner::RunCell(const GridCell& cell, bool wait) {
+  if (absl::StatusOr<std::string> done = FinishedCell(cell); done.ok()) return done;
+  const std::string key = CellKey(cell);
+  ASSIGN_OR_RETURN(std::unique_ptr<FileLock> held,
+                   FileLock::Acquire(options_.store_dir + "/locks/" + key + ".lock", wait));
+  if (absl::StatusOr<std::string> done = FinishedCell(cell); done.ok()) return done;
+
+  const auto start = std::chrono::steady_clock::now();
+  const ProfileSettings s = profile_->Resolve(cell.dataset, cell.teacher);
+  nlohmann::json record = {{"format", kRecordFormat},
+                           {"key", key},
+                           {"profile", profile_->name()},
+                           {"cell", CellJson(cell)},
+                           {"name", cell.Name()},
+                           {"kind", cell.is_teacher() ? "teacher" : "student"},
+                           {"settings", SettingsJson(s)}};
+  ASSIGN_OR_RETURN(std::string unavailable, Budget(cell));
+  if (!unavailable.empty()) {
+    record["status"] = "not_available";
+    record["reason"] = unavailable;
+  } else {
+    ASSIGN_OR_RETURN(TeacherPaths teacher, Teachers(cell, wait));
+    const auto cell_start = std::chrono::steady_clock::now();
+    std::string result;
+    const std::string cache_dir = options_.store_dir + "/teacher-outputs";
+    if (cell.is_teacher()) {
+      ASSIGN_OR_RETURN(result, RunTeacherOutputsStage(
+                                   {.data = {.dataset = cell.dataset,
+                                             .path = s.path,
+                                             .labels_per_class = cell.labels_per_class,
+                                             .seed = cell.seed,
+                                             .max_length = s.teacher_max_length},
+                                    .checkpoint = teacher.finetune_dir,
+                                    .cache_dir = cache_dir,
+                                    .batch_size = s.batch_size,
+                                    .transfer_limit = s.transfer_limit},
+                                   device_));
+    } else {
+      StudentCellOptions student{
+          .dataset = cell.dataset,
+          .path = s.path,
+          .teacher = cell.method == "none" ? teacher.pretrain_dir : teacher.finetune_dir,
+          .method = cell.method,
+          .schedule = cell.schedule,
+          .student = cell.student,
+          .student_size = s.student_size,
+          .labels_per_class = cell.labels_per_class,
+          .seed = cell.seed,
+          .max_length = s.max_length,
+          .teacher_max_length = s.teacher_max_length,
+          .max_epochs = s.max_epochs,
+          .patience = s.patience,
+          .labels_only_max_epochs = s.labels_only_max_epochs,
+          .labels_only_patience = s.labels_only_patience,
+          .batch_size = s.batch_size,
+          .optimizer = s.optimizer,
+          .learning_rate = s.learning_rate,
+          .word_vectors = s.word_vectors,
+          .cache_dir = cache_dir,
+          .transfer_limit = s.transfer_limit,
+          .git_revision = options_.git_revision,
+          .progress = options_.progress};
+      ASSIGN_OR_RETURN(result, RunStudentCell(student, device_));
+    }
+    record["status"] = "ok";
+    record["result"] = nlohmann::json::parse(result);
+    record["cell_seconds"] = SecondsSince(cell_start);
+    record["teacher"] = {{"pretrain_key", teacher.pretrain_key},
+                         {"pretrain_checkpoint", teacher.pretrain_dir},
+                         {"pretrain", nlohmann::json::parse(teacher.pretrain_record)},
+                         {"finetune_key", teacher.finetune_key},
+                         {"finetune_seed", teacher.finetune_seed},
+                         {"finetune", nlohmann::json::parse(teacher.finetune_record)}};
+  }
+  record["seconds"] = SecondsSince(start);
+  record["machine"] = MachineJson(device_);
+  record["libraries"] = LibraryVersions();
+  record["git_revision"] = options_.git_revision;
+  record["finished_at"] = UtcNow();
+  RETURN_IF_ERROR(WriteFileAtomically(CellPath(cell), SealRecord(record.dump())));
+  ++computed_cells_;
+  return record.dump();
+}
+
+}  // namespace kdbench

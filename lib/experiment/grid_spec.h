@@ -1,0 +1,86 @@
+// An experiment grid as data: a product of axes (dataset, teacher, student,
+// method, schedule, label budget, seed) minus exclusions, read from a TOML
+// file (benchmarks/grids/*.toml; schema in benchmarks/grids/README.md).
+//
+// Every key and value is checked: a typo is an InvalidArgumentError naming
+// the file, the line and the allowed keys or values.
+#ifndef KDBENCH_LIB_EXPERIMENT_GRID_SPEC_H_
+#define KDBENCH_LIB_EXPERIMENT_GRID_SPEC_H_
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+namespace kdbench {
+
+// The method that reports the fine-tuned teacher itself (accuracy,
+// parameters, prediction variance on the transfer set) instead of a student.
+inline constexpr char kTeacherMethod[] = "teacher";
+
+// One cell of a grid. For the teacher method, student and schedule are "".
+struct GridCell {
+  std::string dataset;
+  std::string teacher;  // role: "base" or "large"
+  std::string student;
+  std::string method;
+  std::string schedule;
+  int64_t labels_per_class = 0;  // 0: all (the protocol's full labeled split)
+  uint64_t seed = 1;
+
+  bool is_teacher() const { return method == kTeacherMethod; }
+  // "spamassassin/large/bilstm/soft+repr/joint/labels:all/seed:1"
+  std::string Name() const;
+  bool operator==(const GridCell& other) const;
+};
+
+// An exclusion removes every cell matching all of its keys (each key one
+// value or a list of values).
+struct GridExclusion {
+  std::map<std::string, std::vector<std::string>> values;
+  int line = 0;
+};
+
+struct GridSpec {
+  std::string source;  // the file it came from
+  std::string id;      // "table8": the file name without extension
+  std::string table;   // the paper's table number, "8"
+  std::string title;
+  std::string description;
+  // Empty datasets / seeds: the profile's.
+  std::vector<std::string> datasets;
+  std::vector<std::string> teachers;
+  std::vector<std::string> students;
+  std::vector<std::string> methods;
+  std::vector<std::string> schedules;
+  std::vector<int64_t> labels_per_class;
+  std::vector<uint64_t> seeds;
+  std::vector<GridExclusion> exclusions;
+};
+
+// The values the axes accept.
+const std::vector<std::string>& KnownTeacherRoles();
+std::vector<std::string> KnownGridMethods();  // KnownMethods() + "teacher"
+
+// Parses TOML text; `source` names it in errors.
+absl::StatusOr<GridSpec> ParseGridSpec(absl::string_view text, const std::string& source);
+absl::StatusOr<GridSpec> ReadGridSpec(const std::string& path);
+
+// The cells in a fixed order (axes nested in the order above, seeds
+// innermost), exclusions applied, teacher cells deduplicated.
+// `default_datasets` and `default_seeds` fill empty axes. A combination the
+// trainer refuses (method "none" with a staged schedule) is an error naming
+// the file, unless an exclusion removes it.
+absl::StatusOr<std::vector<GridCell>> ExpandGrid(const GridSpec& spec,
+                                                 const std::vector<std::string>& default_datasets,
+                                                 const std::vector<uint64_t>& default_seeds);
+
+// "all" for 0, the number otherwise.
+std::string LabelsName(int64_t labels_per_class);
+
+}  // namespace kdbench
+
+#endif  // KDBENCH_LIB_EXPERIMENT_GRID_SPEC_H_
