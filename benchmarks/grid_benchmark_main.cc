@@ -64,6 +64,9 @@ ABSL_FLAG(std::string, shard, "", "i/n: only the cells of shard i (0-based) of n
 ABSL_FLAG(int, jobs, 1, "worker processes for the teachers and cells phases");
 ABSL_FLAG(int, threads, 0, "LibTorch threads (per worker); 0 = cores / jobs");
 ABSL_FLAG(std::string, device, "auto", "auto, cpu or cuda[:N]");
+ABSL_FLAG(std::string, git_revision, "",
+          "the source revision recorded in results; default: the workspace's at start (workers "
+          "get the parent's, so edits during a run do not change it)");
 
 extern char** environ;
 
@@ -163,8 +166,8 @@ std::vector<std::pair<std::string, GridCell>> TeacherJobs(
       if (pass == 0) job.labels_per_class = 0;
       if (pass == 0 || !teacher_per_seed) job.seed = 1;
       const std::string id =
-          pass == 0 ? absl::StrCat("pre-train ", job.dataset, "/", job.teacher)
-                    : absl::StrCat("fine-tune ", job.dataset, "/", job.teacher, "/labels:",
+          pass == 0 ? absl::StrCat(job.dataset, "/", job.teacher, "/pre-train")
+                    : absl::StrCat(job.dataset, "/", job.teacher, "/fine-tune/labels:",
                                    LabelsName(job.labels_per_class), "/seed:", job.seed);
       if (seen.insert(id).second) jobs.emplace_back(id, job);
     }
@@ -194,8 +197,7 @@ int RunClaimed(const std::vector<std::pair<std::string, GridCell>>& jobs, const 
       if (absl::IsUnavailable(outcome.status()) && pass == 0) continue;
       done[i] = true;
       if (outcome.ok() && outcome->empty()) continue;  // finished by another worker
-      std::string label = label_is_id ? jobs[i].first : jobs[i].second.Name();
-      for (char& c : label) c = c == ' ' ? '_' : c;  // one field in the event line
+      const std::string& label = label_is_id ? jobs[i].first : jobs[i].second.Name();
       if (!outcome.ok()) {
         ++failures;
         Event(absl::StrCat("FAILED ", what, " ", label, ": ", outcome.status().message()));
@@ -205,6 +207,19 @@ int RunClaimed(const std::vector<std::pair<std::string, GridCell>>& jobs, const 
     }
   }
   return failures;
+}
+
+// "ok test_accuracy 0.93", or "not_available: REASON", for progress lines.
+std::string CellSummary(const nlohmann::json& record) {
+  if (record.value("status", "") != "ok") {
+    return absl::StrCat("not_available: ", record.value("reason", ""));
+  }
+  const nlohmann::json& result = record["result"];
+  double accuracy = result.value("test_accuracy", -1.0);
+  if (record.value("kind", "") == "teacher") {
+    accuracy = record["teacher"]["finetune"].value("test_accuracy", -1.0);
+  }
+  return absl::StrCat("ok test_accuracy ", accuracy);
 }
 
 // Forwards to the console and writes JSON to a file: Google Benchmark ties
@@ -386,10 +401,17 @@ int RunWorkers(int jobs, const std::string& phase, const std::vector<std::string
   }
   for (std::thread& reader : readers) reader.join();
   int status = 0;
-  for (pid_t pid : pids) {
+  for (size_t worker = 0; worker < pids.size(); ++worker) {
     int wait_status = 0;
-    waitpid(pid, &wait_status, 0);
-    if (!WIFEXITED(wait_status) || WEXITSTATUS(wait_status) != 0) status = 1;
+    waitpid(pids[worker], &wait_status, 0);
+    if (WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == 0) continue;
+    status = 1;
+    std::fprintf(stderr, "kdbench: %s worker %zu %s; its log: %s/%s-worker-%zu.log\n",
+                 phase.c_str(), worker,
+                 WIFSIGNALED(wait_status)
+                     ? absl::StrCat("was killed by signal ", WTERMSIG(wait_status)).c_str()
+                     : absl::StrCat("exited with status ", WEXITSTATUS(wait_status)).c_str(),
+                 logs.c_str(), phase.c_str(), worker);
   }
   if (failed > 0 || status != 0) {
     std::fprintf(stderr, "kdbench: %lld %s failed; see %s\n", static_cast<long long>(failed),
@@ -465,10 +487,12 @@ int Main(int argc, char** argv) {
   if (store_dir.empty()) store_dir = DefaultStoreDirectory(profile_name);
   const std::string phase = absl::GetFlag(FLAGS_phase);
   const int jobs = std::max(1, absl::GetFlag(FLAGS_jobs));
+  std::string git_revision = absl::GetFlag(FLAGS_git_revision);
+  if (git_revision.empty()) git_revision = GitRevision(WorkspaceDirectory());
   GridRunner runner(&*profile,
                     {.store_dir = store_dir,
                      .results_dir = results_dir,
-                     .git_revision = GitRevision(WorkspaceDirectory()),
+                     .git_revision = git_revision,
                      .progress = phase == "benchmark" && jobs == 1},
                     *device);
 
@@ -496,8 +520,11 @@ int Main(int argc, char** argv) {
     return RunClaimed(TeacherJobs(cells, runner, profile->teacher_per_seed()), "teacher", true,
                       [&](const GridCell& cell, bool wait) -> absl::StatusOr<std::string> {
                         if (runner.TeacherReady(cell)) return std::string();
+                        const int64_t made = runner.made_teachers();
                         absl::Status status = runner.PrepareTeacher(cell, wait);
                         if (!status.ok()) return status;
+                        // Made by another worker while this one waited.
+                        if (runner.made_teachers() == made) return std::string();
                         return std::string("ready");
                       }) == 0
                ? 0
@@ -512,16 +539,7 @@ int Main(int argc, char** argv) {
                         if (!record.ok()) return record.status();
                         // Finished by another worker while this one waited.
                         if (runner.computed_cells() == computed) return std::string();
-                        const nlohmann::json json = nlohmann::json::parse(*record);
-                        const nlohmann::json& result = json.value("result", nlohmann::json{});
-                        const nlohmann::json& teacher_finetune =
-                            json.contains("teacher") ? json["teacher"]["finetune"] : nlohmann::json{};
-                        double accuracy = result.value("test_accuracy", -1.0);
-                        if (json["kind"] == "teacher" && teacher_finetune.is_object()) {
-                          accuracy = teacher_finetune.value("test_accuracy", -1.0);
-                        }
-                        return absl::StrCat(json.value("status", "?"), " test_accuracy ",
-                                            accuracy);
+                        return CellSummary(nlohmann::json::parse(*record));
                       }) == 0
                ? 0
                : 1;
@@ -547,6 +565,7 @@ int Main(int argc, char** argv) {
         absl::StrCat("--store_dir=", store_dir),
         absl::StrCat("--threads=", std::max(1, HardwareThreads() / jobs)),
         absl::StrCat("--device=", absl::GetFlag(FLAGS_device)),
+        absl::StrCat("--git_revision=", git_revision),
         absl::StrCat("--shard=", shard->index, "/", shard->count)};
     if (absl::GetFlag(FLAGS_threads) > 0) {
       pass_flags[7] = absl::StrCat("--threads=", absl::GetFlag(FLAGS_threads));
@@ -572,7 +591,7 @@ int Main(int argc, char** argv) {
       {"profile", profile_name},
       {"profile_sources", profile->sources()},
       {"seeds", seeds},
-      {"git_revision", GitRevision(WorkspaceDirectory())},
+      {"git_revision", git_revision},
       {"libraries", LibraryVersions()},
       {"environment", FormatRuntimeEnvironment(DetectRuntimeEnvironment())},
       {"device", device->str()},

@@ -130,7 +130,7 @@ absl::StatusOr<std::string> FinishedArtifact(const std::string& directory) {
 
 template <typename Stage>
 absl::StatusOr<std::string> MakeArtifact(const std::string& directory, const std::string& lock,
-                                         bool wait, Stage stage) {
+                                         bool wait, int64_t* made, Stage stage) {
   if (absl::StatusOr<std::string> done = FinishedArtifact(directory); done.ok()) return done;
   ASSIGN_OR_RETURN(std::unique_ptr<FileLock> held, FileLock::Acquire(lock, wait));
   // Another process may have made it while this one waited.
@@ -145,6 +145,7 @@ absl::StatusOr<std::string> MakeArtifact(const std::string& directory, const std
   if (record.contains("checkpoint")) record["checkpoint"] = directory;
   RETURN_IF_ERROR(WriteFileAtomically(temporary + "/record.json", SealRecord(record.dump())));
   std::filesystem::rename(temporary, directory);
+  ++*made;
   return record.dump();
 }
 
@@ -247,7 +248,7 @@ absl::StatusOr<GridRunner::TeacherPaths> GridRunner::Teachers(const GridCell& ce
   if (s.teacher_checkpoint.empty()) {
     ASSIGN_OR_RETURN(
         paths.pretrain_record,
-        MakeArtifact(paths.pretrain_dir, locks + paths.pretrain_key + ".lock", wait,
+        MakeArtifact(paths.pretrain_dir, locks + paths.pretrain_key + ".lock", wait, &made_teachers_,
                      [&](const std::string& out) {
                        PretrainStageOptions pretrain{
                            .data = {.dataset = cell.dataset,
@@ -269,7 +270,7 @@ absl::StatusOr<GridRunner::TeacherPaths> GridRunner::Teachers(const GridCell& ce
   if (paths.finetune_dir.empty()) return paths;
   ASSIGN_OR_RETURN(
       paths.finetune_record,
-      MakeArtifact(paths.finetune_dir, locks + paths.finetune_key + ".lock", wait,
+      MakeArtifact(paths.finetune_dir, locks + paths.finetune_key + ".lock", wait, &made_teachers_,
                    [&](const std::string& out) {
                      FinetuneStageOptions finetune{
                          .data = {.dataset = cell.dataset,
@@ -329,7 +330,8 @@ absl::StatusOr<std::string> GridRunner::RunCell(const GridCell& cell, bool wait)
                            {"cell", CellJson(cell)},
                            {"name", cell.Name()},
                            {"kind", cell.is_teacher() ? "teacher" : "student"},
-                           {"settings", SettingsJson(s)}};
+                           {"settings", SettingsJson(s)},
+                           {"teacher_per_seed", profile_->teacher_per_seed()}};
   ASSIGN_OR_RETURN(std::string unavailable, Budget(cell));
   if (!unavailable.empty()) {
     record["status"] = "not_available";

@@ -58,8 +58,10 @@ class GridRunner {
   // "not_available" and the reason, not an error. `wait` as above.
   absl::StatusOr<std::string> RunCell(const GridCell& cell, bool wait = true);
 
-  // Cells computed (not loaded) by this runner so far.
+  // Cells and teachers (pre-trained or fine-tuned) computed, not loaded, by
+  // this runner so far.
   int64_t computed_cells() const { return computed_cells_; }
+  int64_t made_teachers() const { return made_teachers_; }
 
  private:
   struct TeacherPaths;
@@ -71,6 +73,7 @@ class GridRunner {
   GridRunnerOptions options_;
   c10::Device device_;
   int64_t computed_cells_ = 0;
+  int64_t made_teachers_ = 0;
   std::map<std::string, std::string> budget_errors_;  // dataset/labels -> reason ("" = fine)
 };
 

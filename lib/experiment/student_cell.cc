@@ -308,6 +308,8 @@ absl::StatusOr<std::string> RunStudentCell(const StudentCellOptions& options,
       {"provenance",
        {{"split_hash", split.split_hash},
         {"corpus_hash", split.corpus_hash},
+        // The student's tokenizer: its vocabulary (WordPieces or words).
+        {"tokenizer_hash", Sha256Hex(student_vocabulary.ToText())},
         {"teacher_hash", teacher_json["hash"]},
         {"cache_key", teacher_json.value("cache", "")},
         {"config_hash", Sha256Hex(config.dump())},

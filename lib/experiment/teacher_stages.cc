@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include <chrono>
+#include <map>
 
 #include "lib/data/data_directory.h"
 #include "lib/data/dataset_registry.h"
@@ -39,6 +40,16 @@ absl::StatusOr<PreparedData> Prepare(const TeacherDataOptions& options) {
                    MakeSplit(corpus, {.labels_per_class = options.labels_per_class,
                                       .seed = options.seed}));
   return PreparedData{std::move(corpus), std::move(split)};
+}
+
+// The accuracy of always answering the most frequent test label: the bar a
+// classifier must clear to have learned anything.
+double MajorityAccuracy(const std::vector<int32_t>& labels) {
+  if (labels.empty()) return 0;
+  std::map<int32_t, int64_t> counts;
+  int64_t most = 0;
+  for (int32_t label : labels) most = std::max(most, ++counts[label]);
+  return static_cast<double>(most) / static_cast<double>(labels.size());
 }
 
 std::vector<double> ToVector(const torch::Tensor& row) {
@@ -172,6 +183,7 @@ absl::StatusOr<std::string> RunFinetuneStage(const FinetuneStageOptions& options
       {"dev_accuracy", report.best_dev_accuracy},
       {"test_accuracy", test_accuracy},
       {"test_macro_f1", test_macro_f1},
+      {"test_majority_accuracy", MajorityAccuracy(test.labels)},
       {"seconds", report.seconds},
       {"split_hash", data.split.split_hash},
       {"pretrained_checkpoint_hash", loaded.checkpoint_hash},

@@ -1,0 +1,1445 @@
+#!/usr/bin/env python3
+"""kd-bench report generator.
+
+    python3 report/make_report.py --results=DIR --out=DIR [--paper=FILE]
+
+Reads one run's results (DIR/manifest.json, DIR/cells/<key>.json and, for
+provenance only, DIR/<grid>.benchmark.json) and writes OUT/report.md,
+OUT/report.html (one self-contained file) and OUT/plots/*.png.
+
+The report is built once as a list of blocks (headings, paragraphs, tables,
+images) and rendered twice, to Markdown and to HTML, so that both carry the
+same content. Output depends only on the input: everything is sorted and no
+clock is read. See report/README.md for the rules behind each verdict.
+"""
+
+import argparse
+import base64
+import html
+import json
+import math
+import os
+import re
+import statistics
+import sys
+
+
+def _import_matplotlib():
+    """Imports matplotlib with the Agg backend.
+
+    On the project's machines `python3` may be a pyenv interpreter without
+    matplotlib while Debian's /usr/bin/python3 has python3-matplotlib: in that
+    case re-run this script under Debian's interpreter once.
+    """
+    try:
+        import matplotlib
+    except ImportError:
+        alt = "/usr/bin/python3"
+        if (os.path.exists(alt) and not os.environ.get("KDBENCH_REPORT_REEXEC")
+                and os.path.realpath(sys.executable) != os.path.realpath(alt)):
+            os.environ["KDBENCH_REPORT_REEXEC"] = "1"
+            os.execv(alt, [alt] + sys.argv)
+        sys.stderr.write("make_report: error: matplotlib is not importable "
+                         "(apt-get install python3-matplotlib)\n")
+        sys.exit(3)
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    return plt
+
+
+plt = _import_matplotlib()
+from matplotlib.lines import Line2D  # noqa: E402  (only after the Agg switch)
+from matplotlib.ticker import MaxNLocator  # noqa: E402
+
+# ---------------------------------------------------------------------------
+# Vocabulary and orderings. Everything shown is sorted with these, so the
+# output never depends on file-system or dictionary order.
+LABELS_ORDER = ["100", "500", "all"]
+METHOD_ORDER = ["none", "hard", "soft+repr", "teacher"]
+STUDENT_ORDER = ["rnn", "bilstm", ""]
+SCHEDULE_ORDER = ["joint", "stagewise", "distil-once", ""]
+TEACHER_ORDER = ["base", "large"]
+VERDICTS = ("holds", "does not hold", "inconclusive")
+# A teacher's prediction variance counts as "close to the one-hot maximum"
+# from this share of the maximum on: the paper's lowest ratio is 0.173/0.188
+# = 0.92 (AG News, Base), so 0.9 accepts every row of the paper's Table 9.
+CONFIDENCE_RATIO = 0.9
+# Differences at or below this are float noise, not effects.
+EPS = 1e-9
+
+
+def order(seq, value):
+    """Position of value in seq; unknown values sort after known ones."""
+    return (seq.index(value), "") if value in seq else (len(seq), str(value))
+
+
+class InputError(Exception):
+    """Missing or malformed input; the message names the file."""
+
+
+# ---------------------------------------------------------------------------
+# Loading and validation.
+
+def load_json(path, what):
+    if not os.path.isfile(path):
+        raise InputError(f"{path}: missing ({what})")
+    try:
+        with open(path, encoding="utf-8") as f:
+            return json.load(f)
+    except (ValueError, UnicodeDecodeError) as e:
+        raise InputError(f"{path}: malformed JSON ({what}): {e}")
+
+
+def need(obj, key, path, where, types=None):
+    """obj[key], or InputError naming the file and the JSON path."""
+    if not isinstance(obj, dict) or key not in obj:
+        raise InputError(f"{path}: {where}.{key} is missing")
+    value = obj[key]
+    if types is not None and not isinstance(value, types):
+        raise InputError(f"{path}: {where}.{key} has the wrong type "
+                         f"({type(value).__name__})")
+    return value
+
+
+def number(obj, key, path, where):
+    value = need(obj, key, path, where, (int, float))
+    if isinstance(value, bool) or not math.isfinite(value):
+        raise InputError(f"{path}: {where}.{key} is not a finite number")
+    return float(value)
+
+
+def optional_number(obj, key):
+    value = obj.get(key) if isinstance(obj, dict) else None
+    if isinstance(value, (int, float)) and not isinstance(value, bool) \
+            and math.isfinite(value):
+        return float(value)
+    return None
+
+
+def load_manifest(results):
+    path = os.path.join(results, "manifest.json")
+    m = load_json(path, "the run's manifest")
+    if not isinstance(m, dict):
+        raise InputError(f"{path}: top level is not an object")
+    grids = need(m, "grids", path, "manifest", dict)
+    for gid, g in grids.items():
+        where = f"grids.{gid}"
+        need(g, "table", path, where, (str, int))
+        cells = need(g, "cells", path, where, list)
+        for i, c in enumerate(cells):
+            need(c, "key", path, f"{where}.cells[{i}]", str)
+            need(c, "name", path, f"{where}.cells[{i}]", str)
+            if not re.fullmatch(r"[0-9a-f]{6,64}", c["key"]):
+                raise InputError(f"{path}: {where}.cells[{i}].key is not a hex key")
+    return m, path
+
+
+def parse_record(results, key):
+    """Reads cells/<key>.json into a flat dict used by everything below."""
+    path = os.path.join(results, "cells", key + ".json")
+    doc = load_json(path, "a cell record listed in the manifest")
+    r = need(doc, "record", path, "", dict)
+    cell = need(r, "cell", path, "record", dict)
+    status = need(r, "status", path, "record", str)
+    if status not in ("ok", "not_available"):
+        raise InputError(f"{path}: record.status is {status!r}, "
+                         "expected 'ok' or 'not_available'")
+    where = "record.cell"
+    run = {
+        "key": key,
+        "path": path,
+        "name": r.get("name", key),
+        "status": status,
+        "reason": str(r.get("reason", "")) if status != "ok" else "",
+        "dataset": need(cell, "dataset", path, where, str),
+        "teacher": str(cell.get("teacher", "")),
+        "student": str(cell.get("student", "")),
+        "method": need(cell, "method", path, where, str),
+        "schedule": str(cell.get("schedule", "")),
+        "labels": str(need(cell, "labels", path, where, (str, int))),
+        "seed": int(need(cell, "seed", path, where, (int, float))),
+        "finished_at": str(r.get("finished_at", "")),
+        "settings": dict(r.get("settings")) if isinstance(r.get("settings"), dict) else {},
+    }
+    if "teacher_per_seed" in r:  # a profile setting the record keeps beside its settings
+        run["settings"]["teacher_per_seed"] = r["teacher_per_seed"]
+    run["kind"] = r.get("kind") or ("teacher" if run["method"] == "teacher" else "student")
+    if run["kind"] not in ("student", "teacher"):
+        raise InputError(f"{path}: record.kind is {run['kind']!r}")
+    # Records of a teacher shared by several seeds have one fine-tune key:
+    # they count once (see group_stats).
+    t = r.get("teacher") if isinstance(r.get("teacher"), dict) else {}
+    run["finetune_key"] = str(t.get("finetune_key") or "")
+    if status == "ok":
+        res = need(r, "result", path, "record", dict)
+        if run["kind"] == "student":
+            parse_student(run, res, path)
+        else:
+            parse_teacher(run, res, t, path)
+    return run
+
+
+def parse_student(run, res, path):
+    w = "record.result"
+    run["acc"] = 100 * number(res, "test_accuracy", path, w)
+    f1 = optional_number(res, "test_macro_f1")
+    run["f1"] = None if f1 is None else 100 * f1
+    emb = optional_number(res, "embedding_parameters")
+    non = optional_number(res, "non_embedding_parameters")
+    run["student_params"] = (emb, non)
+    t = res.get("teacher") if isinstance(res.get("teacher"), dict) else {}
+    run["teacher_params"] = (optional_number(t, "parameters"),
+                             optional_number(t, "embedding_parameters"))
+    phases = []
+    for i, ph in enumerate(res.get("phases") or []):
+        if not isinstance(ph, dict):
+            raise InputError(f"{path}: {w}.phases[{i}] is not an object")
+        curve = ph.get("selection_per_epoch") or []
+        if not all(isinstance(v, (int, float)) for v in curve):
+            raise InputError(f"{path}: {w}.phases[{i}].selection_per_epoch "
+                             "holds a non-number")
+        phases.append({"name": str(ph.get("name", f"phase {i + 1}")),
+                       "selection": str(ph.get("selection", "")),
+                       "curve": [float(v) for v in curve]})
+    run["phases"] = phases
+
+
+def parse_teacher(run, res, t, path):
+    ft = t.get("finetune")
+    if not isinstance(ft, dict):
+        raise InputError(f"{path}: record.teacher.finetune is missing")
+    run["acc"] = 100 * number(ft, "test_accuracy", path, "record.teacher.finetune")
+    majority = optional_number(ft, "test_majority_accuracy")
+    run["majority"] = None if majority is None else 100 * majority
+    f1 = optional_number(ft, "test_macro_f1")
+    run["f1"] = None if f1 is None else 100 * f1
+    curve = ft.get("dev_accuracy_per_epoch") or []
+    run["phases"] = [{"name": "teacher fine-tune", "selection": "dev accuracy",
+                      "curve": [float(v) for v in curve
+                                if isinstance(v, (int, float))]}]
+    run["teacher_params"] = (optional_number(res, "parameters"),
+                             optional_number(res, "embedding_parameters"))
+    run["variance"] = optional_number(res, "mean_probability_variance")
+    run["one_hot"] = optional_number(res, "one_hot_variance")
+    run["classes"] = res.get("classes")
+    run["layers"] = res.get("layers")
+    run["hidden"] = res.get("hidden")
+
+
+def load_run(results):
+    """Manifest plus every record it names, each record read once."""
+    manifest, mpath = load_manifest(results)
+    runs = {}
+    grids = {}
+    for gid in sorted(manifest["grids"]):
+        g = manifest["grids"][gid]
+        keys = []
+        for c in g["cells"]:
+            if c["key"] not in runs:
+                runs[c["key"]] = parse_record(results, c["key"])
+            keys.append(c["key"])
+        grids[gid] = dict(g, id=gid, table=str(g["table"]), keys=keys)
+    return manifest, grids, runs
+
+
+def load_paper(path):
+    p = load_json(path, "the paper's reference numbers")
+    tables = need(p, "tables", path, "", dict)
+    need(p, "claims", path, "", dict)
+    for num, t in tables.items():
+        if not isinstance(t, dict) or "rows" not in t:
+            raise InputError(f"{path}: tables.{num}.rows is missing")
+    return p
+
+
+# ---------------------------------------------------------------------------
+# Grouping over seeds.
+
+def group_key(run):
+    return (run["dataset"], run["teacher"], run["student"], run["method"],
+            run["schedule"], run["labels"])
+
+
+def group_sort_key(k):
+    dataset, teacher, student, method, schedule, labels = k
+    return (dataset, order(TEACHER_ORDER, teacher), order(STUDENT_ORDER, student),
+            order(METHOD_ORDER, method), order(SCHEDULE_ORDER, schedule),
+            order(LABELS_ORDER, labels))
+
+
+class Stat:
+    """Mean and sample standard deviation of one group's values."""
+
+    def __init__(self, values, reasons=()):
+        self.values = list(values)
+        self.n = len(self.values)
+        self.mean = statistics.fmean(self.values) if self.values else None
+        self.std = statistics.stdev(self.values) if self.n >= 2 else None
+        self.n_missing = len(reasons)          # not_available records
+        self.reasons = sorted(set(reasons))
+
+    @property
+    def ok(self):
+        return self.n > 0
+
+
+def distinct_ok_runs(runs):
+    """The ok runs of a group, one per distinct training.
+
+    A teacher fine-tuned once serves every student seed (teacher_per_seed =
+    false): its records share a fine-tune key and must count once, or n and
+    the spread would be faked by copies.
+    """
+    seen = {}
+    for r in sorted(runs, key=lambda r: (r["seed"], r["key"])):
+        if r["status"] != "ok":
+            continue
+        ident = r["finetune_key"] if r["kind"] == "teacher" and r["finetune_key"] else r["key"]
+        seen.setdefault(ident, r)
+    return list(seen.values())
+
+
+def group_stats(runs, field="acc"):
+    ok = distinct_ok_runs(runs)
+    values = [r[field] for r in ok if r.get(field) is not None]
+    reasons = [r["reason"] or "not available" for r in runs if r["status"] != "ok"]
+    return Stat(values, reasons)
+
+
+class Index:
+    """All runs grouped by (dataset, teacher, student, method, schedule, labels)."""
+
+    def __init__(self, runs):
+        self.groups = {}
+        for r in sorted(runs, key=lambda r: r["key"]):
+            self.groups.setdefault(group_key(r), []).append(r)
+
+    def datasets(self):
+        return sorted({k[0] for k in self.groups})
+
+    def find(self, dataset, method, labels, teacher=None, student=None, schedule=None):
+        """Runs of the matching group; None where no group matches.
+
+        For method "none" the teacher is not used in training, so when the
+        asked-for teacher role has no such group any role's group serves
+        (Table 5's no-distil student stands in for the Large-teacher grids).
+        """
+        if method == "teacher":
+            student, schedule = "", ""
+        else:
+            student = student or "bilstm"
+            schedule = "joint" if schedule is None else schedule
+        roles = [teacher] if teacher else TEACHER_ORDER
+        if method == "none" and teacher:
+            roles = [teacher] + [t for t in TEACHER_ORDER if t != teacher]
+        for role in roles:
+            k = (dataset, role, student, method, schedule, labels)
+            if k in self.groups:
+                return self.groups[k]
+        return None
+
+    def stat(self, *args, field="acc", **kw):
+        runs = self.find(*args, **kw)
+        return group_stats(runs, field) if runs else Stat([])
+
+
+# ---------------------------------------------------------------------------
+# Formatting.
+
+def fmt_stat(s, digits=2, why=True):
+    """'93.41 ± 0.38 (n=3)'; n=1 says it has no spread."""
+    if not s.ok:
+        reasons = "; ".join(s.reasons)
+        return f"not available ({reasons})" if reasons and why else "not available"
+    text = f"{s.mean:.{digits}f}"
+    text += f" ± {s.std:.{digits}f} (n={s.n}" if s.n >= 2 else " (n=1, no spread"
+    if s.n_missing:  # some seeds ran, others are not available
+        text += f"; {s.n_missing} not available" + (f": {'; '.join(s.reasons)}" if why else "")
+    return text + ")"
+
+
+def fmt_num(v, digits=2):
+    return "not available" if v is None else f"{v:.{digits}f}"
+
+
+def fmt_sig(v):
+    """Variances span orders of magnitude: 4 significant digits."""
+    return "not available" if v is None else f"{v:.4g}"
+
+
+def fmt_int(v):
+    return "not available" if v is None else f"{int(round(v)):,}"
+
+
+def fmt_seconds(s):
+    if not isinstance(s, (int, float)):
+        return "not recorded"
+    return f"{s:.1f} s ({s / 60:.1f} min)"
+
+
+def dataset_title(dataset, classes):
+    return f"{dataset} ({classes} classes)" if classes else dataset
+
+
+# ---------------------------------------------------------------------------
+# Document blocks, rendered to Markdown and to HTML.
+
+def H(level, text, anchor=None):
+    return ("h", level, text, anchor)
+
+
+def P(text):
+    return ("p", text)
+
+
+def T(headers, rows):
+    return ("table", list(headers), [list(r) for r in rows])
+
+
+def IMG(name, alt):
+    return ("img", name, alt)
+
+
+def md_cell(text):
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def render_md(blocks):
+    out = []
+    for b in blocks:
+        kind = b[0]
+        if kind == "h":
+            out.append("#" * b[1] + " " + b[2])
+        elif kind == "p":
+            out.append(b[1])
+        elif kind == "table":
+            headers, rows = b[1], b[2]
+            lines = ["| " + " | ".join(md_cell(h) for h in headers) + " |",
+                     "|" + "---|" * len(headers)]
+            lines += ["| " + " | ".join(md_cell(c) for c in r) + " |" for r in rows]
+            out.append("\n".join(lines))
+        elif kind == "img":
+            out.append(f"![{b[2]}](plots/{b[1]})")
+        out.append("")
+    return "\n".join(out).rstrip() + "\n"
+
+
+VERDICT_CLASS = {"holds": "v-holds", "does not hold": "v-not", "inconclusive": "v-inc"}
+
+
+def html_inline(text):
+    """Escapes text, then turns **x** into <strong> and `x` into <code>."""
+    s = html.escape(str(text), quote=False)
+
+    def strong(m):
+        cls = VERDICT_CLASS.get(m.group(1).strip().lower())
+        attr = f' class="{cls}"' if cls else ""
+        return f"<strong{attr}>{m.group(1)}</strong>"
+    s = re.sub(r"\*\*(.+?)\*\*", strong, s)
+    s = re.sub(r"`([^`]+)`", r"<code>\1</code>", s)
+    return s
+
+
+CSS = """
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;
+ margin:0 auto;max-width:1180px;padding:24px;color:#1d1d1f;line-height:1.45;
+ background:#fff}
+h1{font-size:1.8em;border-bottom:2px solid #345;padding-bottom:.2em}
+h2{font-size:1.35em;margin-top:1.8em;border-bottom:1px solid #ccd;padding-bottom:.15em}
+h3{font-size:1.1em;margin-top:1.3em}
+table{border-collapse:collapse;margin:.6em 0 1.2em;font-size:.9em}
+th,td{border:1px solid #c8ccd4;padding:4px 8px;text-align:left;vertical-align:top}
+th{background:#eef1f6}
+tr:nth-child(even) td{background:#f8f9fb}
+code{background:#f1f2f4;padding:0 3px;border-radius:3px;font-size:.92em}
+img{max-width:100%;border:1px solid #dde;margin:.4em 0 1.2em}
+.v-holds{color:#11722b}.v-not{color:#b3261e}.v-inc{color:#8a5a00}
+"""
+
+
+def render_html(blocks, title, plot_dir):
+    body = []
+    for b in blocks:
+        kind = b[0]
+        if kind == "h":
+            anchor = f' id="{html.escape(b[3])}"' if b[3] else ""
+            body.append(f"<h{b[1]}{anchor}>{html_inline(b[2])}</h{b[1]}>")
+        elif kind == "p":
+            body.append(f"<p>{html_inline(b[1])}</p>")
+        elif kind == "table":
+            head = "".join(f"<th>{html_inline(h)}</th>" for h in b[1])
+            rows = "".join("<tr>" + "".join(f"<td>{html_inline(c)}</td>" for c in r) + "</tr>"
+                           for r in b[2])
+            body.append(f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
+        elif kind == "img":
+            # Embedded, so the page is one self-contained file.
+            with open(os.path.join(plot_dir, b[1]), "rb") as f:
+                data = base64.b64encode(f.read()).decode("ascii")
+            body.append(f'<img alt="{html.escape(b[2])}" src="data:image/png;base64,{data}">')
+    return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+            f"<title>{html.escape(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
+            + "\n".join(body) + "\n</body>\n</html>\n")
+
+
+# ---------------------------------------------------------------------------
+# Row labels of the reproduced tables.
+
+def row_label(k, table, grid_keys):
+    """The paper's row names; qualified only where a grid needs it."""
+    dataset, teacher, student, method, schedule, labels = k
+    if table == "12":
+        base = schedule or method
+    elif student == "rnn":
+        base = "RNN"
+    elif method == "none":
+        base = "Student no distil."
+    elif method == "hard":
+        base = "hard"
+    elif method == "soft+repr":
+        has_hard = any(g[3] == "hard" for g in grid_keys)
+        base = "soft" if has_hard else "Student with distil."
+    elif method == "teacher":
+        base = f"teacher ({teacher})" if teacher else "teacher"
+    else:
+        base = method
+    if method != "teacher" and len({g[1] for g in grid_keys if g[3] != "none"}) > 1:
+        base += f" [{teacher} teacher]"
+    if len({g[5] for g in grid_keys}) > 1:
+        base += f", labels {labels}"
+    return base
+
+
+# ---------------------------------------------------------------------------
+# Comparisons and verdicts.
+
+class Cmp:
+    """One comparison 'a − b > 0' under the report's rule.
+
+    d = difference of means; tol = larger of the sample stds of the groups
+    involved (0 where every group has n = 1). |d| <= tol: inconclusive;
+    d > tol: holds; d < -tol: does not hold; a missing group: inconclusive.
+    """
+
+    def __init__(self, label, d, tol, missing=None, single=False, spec="+.2f", shown=None,
+                 threshold=False):
+        self.label, self.d, self.tol, self.missing, self.single = label, d, tol, missing, single
+        self.spec = spec      # format of d and tol in the text
+        self.shown = shown    # replaces "d (spread)" where a threshold decides
+        if missing:
+            self.verdict = "inconclusive"
+        elif threshold:
+            # "at least the threshold": d = value − threshold, no spread.
+            self.verdict = "holds" if d >= -EPS else "does not hold"
+        elif abs(d) <= tol + EPS:
+            self.verdict = "inconclusive"
+        else:
+            self.verdict = "holds" if d > 0 else "does not hold"
+
+    def text(self):
+        if self.missing:
+            return f"{self.label}: data missing ({self.missing}) → {self.verdict}"
+        if self.shown:
+            return f"{self.label} = {self.shown} → {self.verdict}"
+        spread = "no spread, n=1" if self.single else \
+            f"larger std {format(self.tol, self.spec.lstrip('+'))}"
+        return f"{self.label} = {format(self.d, self.spec)} ({spread}) → {self.verdict}"
+
+
+def stds(*stats):
+    return [s.std for s in stats if s.std is not None]
+
+
+def compare_stats(label, plus, minus, names):
+    """plus.mean − minus.mean under the rule; names label missing groups."""
+    missing = [n for s, n in zip((plus, minus), names) if not s.ok]
+    if missing:
+        return Cmp(label, None, None, missing=", ".join(missing))
+    sd = stds(plus, minus)
+    return Cmp(label, plus.mean - minus.mean, max(sd) if sd else 0.0, single=not sd)
+
+
+class Info:
+    """A line shown with a verdict that takes no part in it."""
+
+    def __init__(self, label):
+        self.label, self.missing, self.verdict = label, None, None
+
+    def text(self):
+        return self.label
+
+
+def combine(verdicts):
+    """A claim over several parts: every conclusive part must hold.
+
+    Any 'does not hold' decides; all 'holds' holds; otherwise (or with no
+    part at all) inconclusive.
+    """
+    if not verdicts:
+        return "inconclusive"
+    if "does not hold" in verdicts:
+        return "does not hold"
+    if all(v == "holds" for v in verdicts):
+        return "holds"
+    return "inconclusive"
+
+
+class Verdict:
+    """One paper claim: its comparisons per dataset and the rule's outcome."""
+
+    def __init__(self, number, claim, rule):
+        self.number, self.claim, self.rule = number, claim, rule
+        self.per_dataset = {}   # dataset -> list of Cmp / Info
+        self.paper = ""         # what the paper's own numbers show
+
+        self.at_chance = {}     # dataset -> why its teachers test nothing
+
+    def dataset_verdict(self, ds):
+        if ds in self.at_chance:
+            return "inconclusive"
+        # Comparisons lacking data are left out; Info lines never count.
+        return combine([c.verdict for c in self.per_dataset[ds]
+                        if c.verdict and not c.missing])
+
+    def overall(self):
+        # A dataset whose teachers learned nothing cannot speak for a claim
+        # about distilling them.
+        return combine([self.dataset_verdict(ds) for ds in sorted(self.per_dataset)
+                        if ds not in self.at_chance])
+
+
+def gap_closing(index, datasets):
+    v = Verdict(1, "Distillation closes the gap to the teacher (Tables 5 and 6)",
+                "per teacher role at all labels, the margin |teacher − no distil.| − "
+                "|teacher − distil.| is compared with the larger sample std of the three "
+                "groups: above it holds, below minus it does not hold, else inconclusive. "
+                "The no-distil student (Table 5) serves both roles: it uses no teacher.")
+    for ds in datasets:
+        cmps = []
+        for role in TEACHER_ORDER:
+            t = index.stat(ds, "teacher", "all", teacher=role)
+            d = index.stat(ds, "soft+repr", "all", teacher=role)
+            n = index.stat(ds, "none", "all", teacher=role)
+            if not (t.ok or d.ok):
+                continue  # this role is not in the run at all
+            label = f"{role}: |T − N| − |T − D|"
+            missing = [nm for s, nm in ((t, "teacher"), (d, "distil."), (n, "no distil."))
+                       if not s.ok]
+            if missing:
+                cmps.append(Cmp(label, None, None, missing=", ".join(missing)))
+                continue
+            sd = stds(t, d, n)
+            margin = abs(t.mean - n.mean) - abs(t.mean - d.mean)
+            cmps.append(Cmp(label, margin, max(sd) if sd else 0.0, single=not sd))
+        v.per_dataset[ds] = cmps
+    return v
+
+
+def soft_vs_hard(index, datasets):
+    v = Verdict(2, "Soft distillation is at least as good as hard (Tables 8, 10, 11)",
+                "soft − hard (Large teacher, joint) at all, 500 and 100 labels per class, "
+                "each against the larger sample std of the two groups.")
+    for ds in datasets:
+        cmps = []
+        for labels, table in (("all", "8"), ("500", "10"), ("100", "11")):
+            s = index.stat(ds, "soft+repr", labels, teacher="large")
+            h = index.stat(ds, "hard", labels, teacher="large")
+            if not (s.ok or h.ok or s.reasons or h.reasons):
+                continue
+            cmps.append(compare_stats(f"Table {table} ({labels} labels): soft − hard",
+                                      s, h, ("soft", "hard")))
+        v.per_dataset[ds] = cmps
+    return v
+
+
+def gains_grow(index, datasets):
+    v = Verdict(3, "Gains of distillation grow as labels shrink (Tables 5, 10, 11)",
+                "gain = soft − none (Large teacher soft, joint; Table 5's no-distil student "
+                "at all labels); its spread is the larger std of its two groups. Over the "
+                "label budgets with data, each smaller budget's gain must exceed the next "
+                "larger budget's by more than the larger spread (100 > 500 > all).")
+    for ds in datasets:
+        gains = []
+        for labels in LABELS_ORDER:
+            s = index.stat(ds, "soft+repr", labels, teacher="large")
+            if not s.ok:
+                s = index.stat(ds, "soft+repr", labels, teacher="base")
+            n = index.stat(ds, "none", labels, teacher="large")
+            if s.ok and n.ok:
+                sd = stds(s, n)
+                gains.append((labels, s.mean - n.mean, max(sd) if sd else None))
+        cmps = [Info(f"gain({lab}) = {g:+.2f}") for lab, g, _ in gains]
+        for (la, ga, sa), (lb, gb, sb) in zip(gains, gains[1:]):
+            sd = [x for x in (sa, sb) if x is not None]
+            cmps.append(Cmp(f"gain({la}) − gain({lb})", ga - gb, max(sd) if sd else 0.0,
+                            single=not sd))
+        have = {g[0] for g in gains}
+        lacking = [lab for lab in LABELS_ORDER if lab not in have]
+        if lacking:
+            cmps.append(Cmp(f"labels {', '.join(lacking)}", None, None,
+                            missing="soft or none not available"))
+        if len(gains) < 2:
+            cmps.append(Cmp("chain", None, None, missing="fewer than two label budgets"))
+        v.per_dataset[ds] = cmps
+    return v
+
+
+def stagewise_best(index, datasets):
+    v = Verdict(4, "The stagewise schedule is best (Table 12)",
+                "stagewise − joint and stagewise − distil-once (100 labels, Large teacher), "
+                "each against the larger sample std of the two groups.")
+    for ds in datasets:
+        st = index.stat(ds, "soft+repr", "100", teacher="large", schedule="stagewise")
+        cmps = []
+        for other in ("joint", "distil-once"):
+            o = index.stat(ds, "soft+repr", "100", teacher="large", schedule=other)
+            if not (st.ok or o.ok or st.reasons or o.reasons):
+                continue
+            cmps.append(compare_stats(f"stagewise − {other}", st, o, ("stagewise", other)))
+        v.per_dataset[ds] = cmps
+    return v
+
+
+def teacher_confidence(index, datasets):
+    v = Verdict(5, "Teachers are confident (Table 9)",
+                f"each teacher's mean prediction variance / one-hot maximum must be at "
+                f"least {CONFIDENCE_RATIO} (the paper's lowest ratio is 0.92), and "
+                "large − base variance is compared with the larger sample std (n counts "
+                "distinct fine-tunes).")
+    for ds in datasets:
+        cmps = []
+        var = {}
+        for role in TEACHER_ORDER:
+            runs = index.find(ds, "teacher", "all", teacher=role)
+            if not runs:
+                continue
+            s = group_stats(runs, "variance")
+            mx = group_stats(runs, "one_hot")
+            var[role] = s
+            if not s.ok or not mx.ok or not mx.mean:
+                cmps.append(Cmp(f"{role}: variance / max", None, None, missing="variance"))
+                continue
+            ratio = s.mean / mx.mean
+            # A threshold, not a spread, decides here: tol = 0.
+            cmps.append(Cmp(f"{role}: variance / max", ratio - CONFIDENCE_RATIO, 0.0,
+                            shown=f"{ratio:.3f} (threshold {CONFIDENCE_RATIO})",
+                            threshold=True))
+        if "base" in var or "large" in var:
+            lg, bs = var.get("large", Stat([])), var.get("base", Stat([]))
+            missing = [n for s, n in ((lg, "large"), (bs, "base")) if not s.ok]
+            if missing:
+                cmps.append(Cmp("large − base variance", None, None, missing=", ".join(missing)))
+            else:
+                sd = stds(lg, bs)
+                cmps.append(Cmp("large − base variance", lg.mean - bs.mean,
+                                max(sd) if sd else 0.0, single=not sd, spec="+.4g"))
+        v.per_dataset[ds] = cmps
+    return v
+
+
+def paper_verdict_notes(paper, verdicts):
+    """One sentence per claim with what the paper's own numbers show."""
+    t = paper["tables"]
+    notes = {}
+    r5 = (t.get("5") or {}).get("rows") or {}
+    if r5:
+        notes[1] = "Paper, Table 5: " + "; ".join(
+            f"{ds}: no distil. {abs(r['teacher_base'] - r['no_distil']):.2f} → distil. "
+            f"{abs(r['teacher_base'] - r['distil']):.2f} from the teacher"
+            for ds, r in r5.items()) + "."
+    r8 = (t.get("8") or {}).get("rows") or {}
+    r10 = (t.get("10") or {}).get("rows") or {}
+    parts = [f"{ds} {r['soft'] - r['hard']:+.2f} (T8)" for ds, r in r8.items()]
+    parts += [f"{ds} {r['soft'] - r['hard']:+.2f} (T10)" for ds, r in r10.items()]
+    if parts:
+        notes[2] = "Paper, soft − hard: " + "; ".join(parts) + "."
+    t10 = paper["claims"].get("table10_text", {})
+    notes[3] = ("Paper: the gains at 100 and 500 labels are not available in the paper "
+                "text (Tables 10 and 11 have no no-distil row there); its Table 10 text "
+                "says: " + t10.get("text", "not available") + ".")
+    notes[4] = "Paper: Table 12 is not available; the text says: " + \
+        paper["claims"].get("stagewise_best", {}).get("text", "not available") + "."
+    r9 = (t.get("9") or {}).get("rows") or {}
+    if r9:
+        notes[5] = "Paper, Table 9 variance / max (base, large): " + "; ".join(
+            f"{ds} {r['base'] / r['max']:.3f}, {r['large'] / r['max']:.3f}"
+            for ds, r in r9.items()) + "; large >= base on every dataset."
+    for v in verdicts:
+        v.paper = notes.get(v.number, "")
+
+
+# A teacher must beat always answering the most frequent test label by this
+# many points to count as having learned the task.
+CHANCE_MARGIN = 1.0
+
+
+def teachers_at_chance(index):
+    """dataset -> reason, for datasets where no teacher beats the majority label."""
+    reasons = {}
+    for ds in index.datasets():
+        teachers = [r for runs in index.groups.values() for r in runs
+                    if r["dataset"] == ds and r["method"] == "teacher"
+                    and r["status"] == "ok" and r.get("majority") is not None]
+        if teachers and all(r["acc"] <= r["majority"] + CHANCE_MARGIN for r in teachers):
+            best = max(teachers, key=lambda r: r["acc"])
+            reasons[ds] = (f"no teacher beats the majority label by {CHANCE_MARGIN:.0f} point "
+                           f"(best {best['acc']:.2f}% vs majority {best['majority']:.2f}%)")
+    return reasons
+
+
+def compute_verdicts(index, paper):
+    ds = index.datasets()
+    vs = [gap_closing(index, ds), soft_vs_hard(index, ds), gains_grow(index, ds),
+          stagewise_best(index, ds), teacher_confidence(index, ds)]
+    at_chance = teachers_at_chance(index)
+    for v in vs:
+        # Datasets the claim has no data for at all stay out of it.
+        v.per_dataset = {d: c for d, c in v.per_dataset.items() if c}
+        v.at_chance = {d: why for d, why in at_chance.items() if d in v.per_dataset}
+    paper_verdict_notes(paper, vs)
+    return vs
+
+
+# ---------------------------------------------------------------------------
+# Report sections.
+
+def header_blocks(manifest, runs, index):
+    seeds = manifest.get("seeds")
+    finished = sorted(r["finished_at"] for r in runs.values() if r["finished_at"])
+    n_teacher = [r for r in runs.values() if r["kind"] == "teacher" and r["status"] == "ok"]
+    fts = {r["finetune_key"] or r["key"] for r in n_teacher}
+    per_seed = sorted({str(r["settings"]["teacher_per_seed"]).lower()
+                       for r in runs.values() if "teacher_per_seed" in r["settings"]})
+    na = sum(1 for r in runs.values() if r["status"] != "ok")
+    rows = [
+        ("profile", manifest.get("profile", "not recorded")),
+        ("git revision", f"`{manifest.get('git_revision', 'not recorded')}`"),
+        ("seeds", ", ".join(str(s) for s in seeds) if isinstance(seeds, list) else str(seeds)),
+        ("datasets", ", ".join(index.datasets()) or "none"),
+        ("environment", manifest.get("environment", "not recorded")),
+        ("device", manifest.get("device", "not recorded")),
+        ("jobs", manifest.get("jobs", "not recorded")),
+        ("run time", fmt_seconds(manifest.get("seconds"))),
+        ("cells computed by this run", manifest.get("cells_computed_by_this_run", "not recorded")),
+        ("distinct cells in the grids", f"{len(runs)} ({na} not available)"),
+        ("cells finished", f"{finished[0]} … {finished[-1]}" if finished else "not recorded"),
+        ("teacher fine-tunes", f"{len(fts)} distinct over {len(n_teacher)} teacher records"
+         f" (teacher_per_seed: {', '.join(per_seed) or 'not recorded in the settings'})"),
+    ]
+    majority = {}
+    for r in n_teacher:
+        if r.get("majority") is not None:
+            majority[r["dataset"]] = r["majority"]
+    if majority:
+        rows.append(("majority-label test accuracy (chance)",
+                     ", ".join(f"{ds} {majority[ds]:.2f}%" for ds in sorted(majority))))
+    return [
+        H(1, f"kd-bench report: profile {manifest.get('profile', 'unknown')}"),
+        T(["", "value"], [(k, v) for k, v in rows]),
+        P("**What compares.** The `mini` profile runs on the embedded SpamAssassin and "
+          "fortunes data with small teachers pre-trained in-domain, not on the paper's "
+          "IMDB, Elec, AG News and DBpedia with BERT Base/Large: absolute accuracies are "
+          "not comparable with the paper's. What compares is the direction and size of "
+          "effects (the deltas), shown next to the paper's for each table."),
+        P("**Numbers.** Accuracy and macro F1 in %, as mean ± sample std over seeds with "
+          "n; n=1 shows no spread and says so. Teacher rows count n as the number of "
+          "distinct teacher fine-tunes: where a teacher is fine-tuned once and serves all "
+          "student seeds (teacher_per_seed = false, as in mini), the records of the "
+          "different seeds share one fine-tune key and count once. Paper numbers come "
+          "from the paper text; one it lacks reads \"not available\"."),
+    ]
+
+
+def verdict_summary_blocks(verdicts):
+    ds_all = sorted({d for v in verdicts for d in v.per_dataset})
+    rows = []
+    for v in verdicts:
+        row = [f"({v.number}) {v.claim}"]
+        row += [f"**{v.dataset_verdict(d)}**" if d in v.per_dataset else "no data"
+                for d in ds_all]
+        row.append(f"**{v.overall()}**")
+        rows.append(row)
+    return [H(2, "Verdicts at a glance", "summary"),
+            T(["claim"] + ds_all + ["overall"], rows),
+            P("The rules and the numbers behind each verdict are in the Verdicts section.")]
+
+
+def reproduced_table(grid, runs, index):
+    grid_runs = [runs[k] for k in grid["keys"]]
+    keys = sorted({group_key(r) for r in grid_runs}, key=group_sort_key)
+    rows = []
+    for k in keys:
+        members = index.groups[k]
+        rows.append([k[0], row_label(k, grid["table"], keys),
+                     fmt_stat(group_stats(members, "acc")),
+                     # The reason of a missing cell is given once, under accuracy.
+                     fmt_stat(group_stats(members, "f1"), why=False)])
+    if not rows:
+        return [P("This grid lists no cells.")]
+    blocks = [T(["dataset", "row", "accuracy %", "macro F1 %"], rows)]
+    if any(k[3] == "teacher" for k in keys):
+        blocks.append(P("Teacher rows: n = distinct fine-tunes, not seeds."))
+    return blocks
+
+
+def paper_table_blocks(num, paper):
+    t = paper["tables"].get(num)
+    if not t or not t.get("rows"):
+        note = (t or {}).get("note") or "not in the paper text we have"
+        return [P(f"Paper's Table {num}: not available ({note}).")]
+    cols = t["columns"]
+    names = {"rnn": "RNN", "no_distil": "Student no distil.", "distil": "Student with distil.",
+             "teacher_base": "BERT Base", "base": "BERT Base", "large": "BERT Large",
+             "teacher": "teacher (BERT Large)"}
+    rows = []
+    for ds, r in t["rows"].items():
+        rows.append([ds] + [fmt_paper(r.get(c), c) for c in cols])
+    blocks = [T(["dataset"] + [names.get(c, c) for c in cols], rows)]
+    if t.get("note"):
+        blocks.append(P(f"Paper note: {t['note']}."))
+    if t.get("text"):
+        blocks.append(P(f"Paper text: \"{t['text']}\"."))
+    return blocks
+
+
+def fmt_paper(v, col):
+    if v is None:
+        return "not available"
+    if col == "classes":
+        return str(v)
+    # Variances as the paper prints them (3 significant digits: 0.240,
+    # 0.0660); accuracies with 2 decimals.
+    return f"{v:#.3g}" if isinstance(v, float) and v < 1 else f"{v:.2f}"
+
+
+# Deltas shown per table: (label, plus selector, minus selector, paper plus
+# column, paper minus column). A selector is the keyword arguments of
+# Index.stat beyond dataset and labels.
+SEL_NONE = {"method": "none"}
+SEL_RNN = {"method": "none", "student": "rnn"}
+SEL_SOFT = {"method": "soft+repr"}
+SEL_HARD = {"method": "hard"}
+SEL_TEACHER = {"method": "teacher"}
+DELTAS = {
+    "5": ("all", "base", [
+        ("no distil. − RNN", SEL_NONE, SEL_RNN, "no_distil", "rnn"),
+        ("distil. − no distil.", SEL_SOFT, SEL_NONE, "distil", "no_distil"),
+        ("teacher − distil.", SEL_TEACHER, SEL_SOFT, "teacher_base", "distil")]),
+    "6": ("all", None, [
+        ("teacher − distil. [base]", dict(SEL_TEACHER, teacher="base"),
+         dict(SEL_SOFT, teacher="base"), None, None),
+        ("teacher − distil. [large]", dict(SEL_TEACHER, teacher="large"),
+         dict(SEL_SOFT, teacher="large"), None, None),
+        ("distil. [large] − distil. [base]", dict(SEL_SOFT, teacher="large"),
+         dict(SEL_SOFT, teacher="base"), None, None)]),
+    "8": ("all", "large", [("soft − hard", SEL_SOFT, SEL_HARD, "soft", "hard")]),
+    "10": ("500", "large", [
+        ("soft − none", SEL_SOFT, SEL_NONE, None, None),
+        ("hard − none", SEL_HARD, SEL_NONE, None, None),
+        ("soft − hard", SEL_SOFT, SEL_HARD, "soft", "hard"),
+        ("teacher − soft", SEL_TEACHER, SEL_SOFT, "teacher", "soft")]),
+    "11": ("100", "large", [
+        ("soft − none", SEL_SOFT, SEL_NONE, None, None),
+        ("hard − none", SEL_HARD, SEL_NONE, None, None),
+        ("soft − hard", SEL_SOFT, SEL_HARD, None, None),
+        ("teacher − soft", SEL_TEACHER, SEL_SOFT, None, None)]),
+    "12": ("100", "large", [
+        ("stagewise − joint", dict(SEL_SOFT, schedule="stagewise"),
+         dict(SEL_SOFT, schedule="joint"), None, None),
+        ("distil-once − joint", dict(SEL_SOFT, schedule="distil-once"),
+         dict(SEL_SOFT, schedule="joint"), None, None)]),
+}
+
+
+def delta_cell(index, ds, labels, teacher, plus, minus):
+    def get(sel):
+        sel = dict(sel)
+        sel.setdefault("teacher", teacher)
+        return index.stat(ds, sel.pop("method"), labels, **sel)
+    c = compare_stats("", get(plus), get(minus), ("+", "−"))
+    if c.missing:
+        return "not available"
+    spread = "n=1, no spread" if c.single else f"larger std {c.tol:.2f}"
+    return f"{c.d:+.2f} ({spread})"
+
+
+def delta_blocks(num, grid, runs, index, paper):
+    if num not in DELTAS:
+        return []
+    labels, teacher, specs = DELTAS[num]
+    datasets = sorted({runs[k]["dataset"] for k in grid["keys"]})
+    rows = []
+    for ds in datasets:
+        rows.append([ds, "ours"] + [delta_cell(index, ds, labels, teacher, p, m)
+                                    for _, p, m, _, _ in specs])
+    prow = ((paper["tables"].get(num) or {}).get("rows")) or {}
+    for ds, r in prow.items():
+        cells = []
+        for _, _, _, pc, mc in specs:
+            ok = pc and mc and r.get(pc) is not None and r.get(mc) is not None
+            cells.append(f"{r[pc] - r[mc]:+.2f}" if ok else "not available")
+        rows.append([ds, "paper"] + cells)
+    if not prow:
+        rows.append(["(paper datasets)", "paper"] + ["not available"] * len(specs))
+    return [H(3, f"Deltas, Table {num} (percentage points, ours vs paper)"),
+            T(["dataset", "source"] + [s[0] for s in specs], rows),
+            P("Ours: difference of the means; in brackets the larger sample std of the two "
+              "groups (the bar a verdict must clear). Paper: computed from the paper's "
+              "numbers.")]
+
+
+def table7_blocks(grid, runs, paper):
+    """Parameter counts and compression = teacher total / student total."""
+    recs = [runs[k] for k in grid["keys"] if runs[k]["status"] == "ok"]
+    rows = []
+    for ds in sorted({r["dataset"] for r in recs}):
+        for role in sorted({r["teacher"] for r in recs if r["dataset"] == ds},
+                           key=lambda t: order(TEACHER_ORDER, t)):
+            st = [r for r in recs if r["dataset"] == ds and r["teacher"] == role
+                  and r["kind"] == "student"]
+            te = [r for r in recs if r["dataset"] == ds and r["teacher"] == role
+                  and r["kind"] == "teacher"]
+            t_total, t_emb = first_pair([r["teacher_params"] for r in te + st])
+            s_emb, s_non = first_pair([r["student_params"] for r in st])
+            s_total = s_emb + s_non if s_emb is not None and s_non is not None else None
+            comp = f"{t_total / s_total:.2f}x" if t_total and s_total else "not available"
+            rows.append([ds, role, fmt_int(t_total), fmt_int(t_emb), fmt_int(s_emb),
+                         fmt_int(s_non), fmt_int(s_total), comp])
+    blocks = [T(["dataset", "teacher", "teacher total", "teacher embedding",
+                 "student embedding", "student non-embedding", "student total",
+                 "compression (teacher / student)"], rows or [["no data"] + [""] * 7])]
+    c = paper["claims"].get("compression", {})
+    tch = paper.get("teachers", {})
+    prow = []
+    base_x = c.get("smaller_than_base", "not available")
+    large_x = c.get("smaller_than_large_up_to", "not available")
+    for role, claim in (("base", f"{base_x}x smaller"), ("large", f"up to {large_x}x smaller")):
+        t = tch.get(role, {})
+        prow.append([t.get("name", role), f"{t.get('parameters_millions', 'not available')}M",
+                     "not available", claim])
+    blocks += [P("Paper: Table 7 is not available (not in the paper text we have); its "
+                 "text gives the teacher sizes and the compression claims:"),
+               T(["teacher", "teacher parameters", "student parameters", "student vs teacher"],
+                 prow)]
+    return blocks
+
+
+def first_pair(pairs):
+    """The first pair with a value (counts do not vary with the seed)."""
+    for p in pairs:
+        if p and p[0] is not None:
+            return p
+    return (None, None)
+
+
+def table9_blocks(grid, runs, index, paper):
+    recs = [runs[k] for k in grid["keys"]]
+    keys = sorted({group_key(r) for r in recs if r["kind"] == "teacher"}, key=group_sort_key)
+    rows = []
+    for k in keys:
+        members = index.groups[k]
+        var, mx = group_stats(members, "variance"), group_stats(members, "one_hot")
+        classes = sorted({str(r.get("classes")) for r in members if r.get("classes")})
+        ratio = var.mean / mx.mean if var.ok and mx.ok and mx.mean else None
+        spread = "" if var.n < 2 else f" ± {var.std:.3g}"
+        rows.append([k[0], k[1], ", ".join(classes) or "not available",
+                     (fmt_sig(var.mean) + spread) if var.ok else fmt_stat(var),
+                     fmt_sig(mx.mean) if mx.ok else "not available",
+                     fmt_num(ratio, 3), str(var.n)])
+    blocks = [T(["dataset", "teacher", "classes", "mean variance", "one-hot max",
+                 "variance / max", "n (fine-tunes)"], rows or [["no data"] + [""] * 6])]
+    prow = ((paper["tables"].get("9") or {}).get("rows")) or {}
+    if prow:
+        blocks += [P("Paper's Table 9 (variance / max computed from the paper's numbers):"),
+                   T(["dataset", "BERT Base", "BERT Large", "max", "classes",
+                      "Base / max", "Large / max"],
+                     [[ds, fmt_paper(r["base"], "v"), fmt_paper(r["large"], "v"),
+                       fmt_paper(r["max"], "v"), str(r["classes"]),
+                       f"{r['base'] / r['max']:.3f}", f"{r['large'] / r['max']:.3f}"]
+                      for ds, r in prow.items()])]
+    else:
+        blocks.append(P("Paper's Table 9: not available."))
+    return blocks
+
+
+def claims_blocks(num, paper):
+    """The paper's text facts for the tables the text has no numbers for."""
+    c = paper["claims"]
+    if num == "11" and c.get("table11"):
+        return [P(f"Paper text: \"{c['table11']['text']}\".")]
+    if num == "12" and c.get("stagewise_best"):
+        return [P(f"Paper text: \"{c['stagewise_best']['text']}\".")]
+    return []
+
+
+def table_sections(grids, runs, index, paper):
+    blocks = []
+    for grid in sorted(grids.values(), key=lambda g: (table_number(g["table"]), g["id"])):
+        num = grid["table"]
+        blocks.append(H(2, f"Table {num}: {grid.get('title', '')}", f"table{num}"))
+        if grid.get("description"):
+            blocks.append(P(grid["description"]))
+        blocks.append(H(3, "Reproduced"))
+        if num == "7":
+            blocks += table7_blocks(grid, runs, paper)
+            continue
+        if num == "9":
+            blocks += table9_blocks(grid, runs, index, paper)
+            continue
+        blocks += reproduced_table(grid, runs, index)
+        blocks.append(H(3, f"Paper's Table {num}"))
+        blocks += paper_table_blocks(num, paper)
+        blocks += claims_blocks(num, paper)
+        blocks += delta_blocks(num, grid, runs, index, paper)
+    missing = sorted({str(n) for n in range(5, 13)} - {g["table"] for g in grids.values()},
+                     key=table_number)
+    if missing:
+        blocks += [H(2, "Tables not in this run"),
+                   P("The manifest has no grid for Table(s) " + ", ".join(missing) + ".")]
+    return blocks
+
+
+def table_number(t):
+    try:
+        return (int(t), "")
+    except ValueError:
+        return (10 ** 6, t)
+
+
+def verdict_blocks(verdicts):
+    blocks = [H(2, "Verdicts", "verdicts"),
+              P("Each verdict compares differences of means with the larger sample std of "
+                "the groups involved: beyond it in the claimed direction **holds**, beyond "
+                "it against **does not hold**, within it (or data missing) "
+                "**inconclusive**. Where every group has n=1 the bar is 0 and the verdict "
+                "rests on single runs. A dataset's verdict needs every conclusive "
+                "comparison to hold; one that does not hold decides; the overall verdict "
+                "combines the datasets the same way, leaving out a dataset where no "
+                f"teacher beats the majority-label accuracy of its test set by "
+                f"{CHANCE_MARGIN:.0f} point (distilling a teacher that learned nothing "
+                "tests no claim).")]
+    for v in verdicts:
+        parts = []
+        for ds in sorted(v.per_dataset):
+            lines = "; ".join(c.text() for c in v.per_dataset[ds])
+            if ds in v.at_chance:
+                lines = (f"left out of the overall verdict: {v.at_chance[ds]}; "
+                         f"the comparisons were: {lines}")
+            parts.append(f"{ds}: **{v.dataset_verdict(ds)}** ({lines})")
+        body = " ".join(p + "." for p in parts) if parts else "No data in this run."
+        blocks.append(P(f"**({v.number}) {v.claim}: {v.overall()}**. "
+                        f"Rule: {v.rule} {body} {v.paper}".rstrip()))
+    return blocks
+
+
+def provenance_blocks(manifest, grids, runs, results):
+    blocks = [H(2, "Provenance", "provenance")]
+    for grid in sorted(grids.values(), key=lambda g: (table_number(g["table"]), g["id"])):
+        bj = grid.get("benchmark_json")
+        bline = f"benchmark JSON `{bj}`: {benchmark_context(results, bj)}" if bj \
+            else "no benchmark JSON listed"
+        blocks.append(H(3, f"{grid['id']} (Table {grid['table']})"))
+        blocks.append(P(f"Source `{grid.get('source', 'not recorded')}`; {bline}."))
+        rows = sorted([runs[k]["name"], k[:12], runs[k]["status"]] for k in set(grid["keys"]))
+        blocks.append(T(["cell", "key", "status"], rows))
+    libs = manifest.get("libraries") if isinstance(manifest.get("libraries"), dict) else {}
+    blocks.append(H(3, "Libraries"))
+    blocks.append(T(["package", "version"], sorted(libs.items())) if libs
+                  else P("The manifest records no library versions."))
+    return blocks
+
+
+def benchmark_context(results, name):
+    """A short line from Google Benchmark's context; provenance only, so a
+    missing or unreadable file is reported, not fatal."""
+    path = os.path.join(results, name)
+    if not os.path.isfile(path):
+        return "missing"
+    try:
+        with open(path, encoding="utf-8") as f:
+            ctx = json.load(f).get("context", {})
+    except (ValueError, AttributeError, UnicodeDecodeError):
+        return "unreadable"
+    n = ctx.get("num_cpus", "?")
+    return (f"date {ctx.get('date', '?')}, {n} CPUs, "
+            f"library build {ctx.get('library_build_type', '?')}")
+
+
+# ---------------------------------------------------------------------------
+# Plots. Each returns the file name written, or None when there is no data.
+
+METHOD_STYLE = {  # label, colour, marker
+    "none": ("no distil.", "#7f7f7f", "o"),
+    "hard": ("hard", "#1f77b4", "s"),
+    "soft+repr": ("soft (soft+repr)", "#d62728", "^"),
+    "teacher": ("teacher (large)", "#2ca02c", "D"),
+}
+
+
+def save(fig, plot_dir, name):
+    # No "Software" metadata: the PNG bytes then do not change with the
+    # matplotlib version, only with the data.
+    fig.savefig(os.path.join(plot_dir, name), dpi=100, metadata={"Software": None})
+    plt.close(fig)
+    return name
+
+
+def dataset_classes(index, ds):
+    for k, members in sorted(index.groups.items()):
+        if k[0] == ds:
+            for r in members:
+                if r.get("classes"):
+                    return r["classes"]
+    return None
+
+
+def plot_accuracy_vs_labels(index, plot_dir):
+    datasets = index.datasets()
+    if not datasets:
+        return None
+    # At least 9 inches wide so that the legend and the title fit one panel.
+    fig, axes = plt.subplots(1, len(datasets), figsize=(max(9.0, 5.2 * len(datasets)), 4.6),
+                             squeeze=False)
+    any_point = False
+    for ax, ds in zip(axes[0], datasets):
+        for i, method in enumerate(METHOD_ORDER):
+            label, colour, marker = METHOD_STYLE[method]
+            xs, ys, es = [], [], []
+            for j, labels in enumerate(LABELS_ORDER):
+                s = index.stat(ds, method, labels, teacher="large")
+                # Small offsets keep the error bars of methods apart; a
+                # missing budget is NaN, a gap rather than a line across it.
+                xs.append(j + (i - 1.5) * 0.06)
+                ys.append(s.mean if s.ok else float("nan"))
+                es.append((s.std or 0.0) if s.ok else float("nan"))
+            if any(not math.isnan(y) for y in ys):
+                any_point = True
+                ax.errorbar(xs, ys, yerr=es, label=label, color=colour, marker=marker,
+                            capsize=3, linewidth=1.5)
+        for j, labels in enumerate(LABELS_ORDER):
+            # Say so where a whole label budget is missing (fortunes at 500).
+            if not any(index.stat(ds, m, labels, teacher="large").ok for m in METHOD_ORDER):
+                ax.text(j, 0.5, "not available", transform=ax.get_xaxis_transform(),
+                        ha="center", va="center", color="#888888", rotation=90)
+        ax.set_xticks(range(len(LABELS_ORDER)))
+        ax.set_xticklabels(LABELS_ORDER)
+        ax.set_xlim(-0.4, len(LABELS_ORDER) - 0.6)
+        ax.set_xlabel("labeled examples per class")
+        ax.set_ylabel("test accuracy (%)")
+        ax.set_title(dataset_title(ds, dataset_classes(index, ds)))
+        ax.grid(alpha=0.3)
+    if not any_point:
+        plt.close(fig)
+        return None
+    handles, labels = axes[0][0].get_legend_handles_labels()
+    for ax in axes[0][1:]:
+        h, l = ax.get_legend_handles_labels()
+        for hh, ll in zip(h, l):
+            if ll not in labels:
+                handles.append(hh)
+                labels.append(ll)
+    fig.legend(handles, labels, loc="lower center", ncol=len(labels), frameon=False)
+    fig.suptitle("Accuracy vs labels per class (Large teacher; no distil. at 'all' from "
+                 "Table 5)\nerror bars: sample std over seeds", fontsize=11)
+    fig.tight_layout(rect=(0, 0.08, 1, 0.92))
+    return save(fig, plot_dir, "accuracy_vs_labels.png")
+
+
+CURVE_SERIES = [  # (label, method, schedule)
+    ("no distil.", "none", "joint"),
+    ("hard", "hard", "joint"),
+    ("soft, joint", "soft+repr", "joint"),
+    ("soft, stagewise", "soft+repr", "stagewise"),
+    ("soft, distil-once", "soft+repr", "distil-once"),
+    ("teacher fine-tune", "teacher", ""),
+]
+
+
+def curve_run(index, ds, method, schedule):
+    """Seed 1's run at 100 labels (the smallest seed if seed 1 is absent)."""
+    runs = index.find(ds, method, "100", teacher="large",
+                      schedule=None if method == "teacher" else schedule)
+    ok = sorted((r for r in runs or [] if r["status"] == "ok" and r.get("phases")),
+                key=lambda r: (r["seed"] != 1, r["seed"], r["key"]))
+    return ok[0] if ok else None
+
+
+def plot_learning_curves(index, plot_dir):
+    datasets = [ds for ds in index.datasets()
+                if any(curve_run(index, ds, m, s) for _, m, s in CURVE_SERIES)]
+    if not datasets:
+        return None
+    has_loss = any(ph["selection"] != "dev accuracy"
+                   for ds in datasets for _, m, s in CURVE_SERIES
+                   for ph in (curve_run(index, ds, m, s) or {}).get("phases", []))
+    ncol = 2 if has_loss else 1
+    fig, axes = plt.subplots(len(datasets), ncol, figsize=(6.5 * ncol, 3.8 * len(datasets)),
+                             squeeze=False)
+    colours = plt.get_cmap("tab10")
+    for row, ds in enumerate(datasets):
+        for i, (label, method, schedule) in enumerate(CURVE_SERIES):
+            run = curve_run(index, ds, method, schedule)
+            if not run:
+                continue
+            # Phases follow each other on one epoch axis.
+            start = 0
+            acc_x, acc_y, loss_x, loss_y = [], [], [], []
+            for ph in run["phases"]:
+                xs = list(range(start + 1, start + len(ph["curve"]) + 1))
+                if ph["selection"] == "dev accuracy":
+                    acc_x += xs + [float("nan")]
+                    acc_y += [100 * v for v in ph["curve"]] + [float("nan")]
+                else:
+                    loss_x += xs + [float("nan")]
+                    loss_y += ph["curve"] + [float("nan")]
+                start += len(ph["curve"])
+            tag = f"{label} (seed {run['seed']})"
+            if acc_x:
+                axes[row][0].plot(acc_x, acc_y, marker="o", markersize=3,
+                                  color=colours(i), label=tag)
+            if loss_x and has_loss:
+                axes[row][1].plot(loss_x, loss_y, marker="o", markersize=3,
+                                  color=colours(i), label=tag)
+        axes[row][0].set_title(f"{ds}: dev accuracy per epoch (100 labels/class)")
+        axes[row][0].set_ylabel("dev accuracy (%)")
+        if has_loss:
+            axes[row][1].set_title(f"{ds}: held-out transfer loss (stage 1 phases)")
+            axes[row][1].set_ylabel("held-out transfer loss")
+        for ax in axes[row]:
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+            ax.set_xlabel("epoch (phases in sequence)")
+            ax.grid(alpha=0.3)
+            if ax.get_legend_handles_labels()[0]:
+                ax.legend(fontsize=8)
+    fig.tight_layout()
+    return save(fig, plot_dir, "learning_curves.png")
+
+
+PARAM_SERIES = [  # (label, method, student, teacher role, colour)
+    ("RNN", "none", "rnn", "base", "#8c564b"),
+    ("no distil.", "none", "bilstm", "base", "#7f7f7f"),
+    ("distil. [base]", "soft+repr", "bilstm", "base", "#ff7f0e"),
+    ("distil. [large]", "soft+repr", "bilstm", "large", "#d62728"),
+    ("teacher base", "teacher", "", "base", "#17becf"),
+    ("teacher large", "teacher", "", "large", "#2ca02c"),
+]
+DATASET_MARKERS = ["o", "s", "^", "D", "v", "P", "X"]
+
+
+def total_params(run):
+    if run["kind"] == "teacher":
+        return run.get("teacher_params", (None, None))[0]
+    emb, non = run.get("student_params", (None, None))
+    return emb + non if emb is not None and non is not None else None
+
+
+def plot_accuracy_vs_params(index, plot_dir):
+    fig, ax = plt.subplots(figsize=(8.5, 5.2))
+    points = 0
+    for d_i, ds in enumerate(index.datasets()):
+        marker = DATASET_MARKERS[d_i % len(DATASET_MARKERS)]
+        for label, method, student, role, colour in PARAM_SERIES:
+            runs = index.find(ds, method, "all", teacher=role, student=student or None)
+            if not runs:
+                continue
+            s = group_stats(runs)
+            params = sorted({p for p in (total_params(r) for r in distinct_ok_runs(runs))
+                             if p})
+            if not s.ok or not params:
+                continue
+            ax.errorbar([params[0]], [s.mean], yerr=[s.std or 0.0], marker=marker,
+                        color=colour, markersize=8, capsize=3, linestyle="none")
+            points += 1
+    if not points:
+        plt.close(fig)
+        return None
+    ax.set_xscale("log")
+    ax.set_xlabel("parameters (log scale)")
+    ax.set_ylabel("test accuracy (%), all labels")
+    ax.set_title("Compression trade-off: accuracy vs parameters")
+    ax.grid(alpha=0.3, which="both")
+    # Two legends: colour = model, marker = dataset.
+    models = [Line2D([], [], color=c, marker="o", linestyle="none", label=l)
+              for l, _, _, _, c in PARAM_SERIES]
+    sets = [Line2D([], [], color="black", marker=DATASET_MARKERS[i % len(DATASET_MARKERS)],
+                   linestyle="none", label=ds) for i, ds in enumerate(index.datasets())]
+    first = ax.legend(handles=models, loc="upper left", bbox_to_anchor=(1.01, 1),
+                      title="model", fontsize=8)
+    ax.add_artist(first)
+    ax.legend(handles=sets, loc="lower left", bbox_to_anchor=(1.01, 0), title="dataset",
+              fontsize=8)
+    fig.tight_layout()
+    return save(fig, plot_dir, "accuracy_vs_parameters.png")
+
+
+def plot_blocks(index, plot_dir):
+    blocks = [H(2, "Plots", "plots")]
+    specs = [
+        (plot_accuracy_vs_labels, "Accuracy vs labels per class",
+         "Test accuracy at 100, 500 and all labels per class for each method (Large "
+         "teacher), one panel per dataset; error bars are the sample std over seeds."),
+        (plot_learning_curves, "Learning curves",
+         "The dev selection metric per epoch of every phase, for one seed (seed 1) of each "
+         "method at 100 labels (Table 11 and 12 cells), per dataset. Stage-1 phases select "
+         "on the held-out transfer loss and are drawn apart from the dev accuracy."),
+        (plot_accuracy_vs_params, "Accuracy vs parameters",
+         "Teachers and students at all labels: the compression trade-off (log x)."),
+    ]
+    for fn, title, text in specs:
+        blocks.append(H(3, title))
+        name = fn(index, plot_dir)
+        if name:
+            blocks += [P(text), IMG(name, title)]
+        else:
+            blocks.append(P("No data for this plot in this run."))
+    return blocks
+
+
+# ---------------------------------------------------------------------------
+
+def build(results, out, paper_path):
+    manifest, grids, runs = load_run(results)
+    paper = load_paper(paper_path)
+    index = Index(runs.values())
+    plot_dir = os.path.join(out, "plots")
+    os.makedirs(plot_dir, exist_ok=True)
+    for old in sorted(os.listdir(plot_dir)):
+        if old.endswith(".png"):  # stale plots from an earlier run
+            os.remove(os.path.join(plot_dir, old))
+    verdicts = compute_verdicts(index, paper)
+    blocks = (header_blocks(manifest, runs, index)
+              + verdict_summary_blocks(verdicts)
+              + table_sections(grids, runs, index, paper)
+              + verdict_blocks(verdicts)
+              + plot_blocks(index, plot_dir)
+              + provenance_blocks(manifest, grids, runs, results))
+    title = f"kd-bench report: profile {manifest.get('profile', 'unknown')}"
+    with open(os.path.join(out, "report.md"), "w", encoding="utf-8") as f:
+        f.write(render_md(blocks))
+    with open(os.path.join(out, "report.html"), "w", encoding="utf-8") as f:
+        f.write(render_html(blocks, title, plot_dir))
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--results", required=True, help="the run's results directory")
+    ap.add_argument("--out", required=True, help="where report.md, report.html, plots/ go")
+    ap.add_argument("--paper", default=os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                                    "paper_reference.json"),
+                    help="the paper's numbers (default: report/paper_reference.json)")
+    args = ap.parse_args(argv)
+    if not os.path.isdir(args.results):
+        sys.stderr.write(f"make_report: error: {args.results}: not a directory (--results)\n")
+        return 2
+    try:
+        os.makedirs(args.out, exist_ok=True)
+        build(args.results, args.out, args.paper)
+    except InputError as e:
+        sys.stderr.write(f"make_report: error: {e}\n")
+        return 2
+    print(f"make_report: wrote {os.path.join(args.out, 'report.md')}, "
+          f"{os.path.join(args.out, 'report.html')} and {os.path.join(args.out, 'plots')}/")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

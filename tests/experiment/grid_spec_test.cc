@@ -1,0 +1,133 @@
+#include "lib/experiment/grid_spec.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace kdbench {
+namespace {
+
+using ::testing::HasSubstr;
+
+absl::StatusOr<std::vector<GridCell>> Expand(const std::string& text,
+                                             std::vector<uint64_t> seeds = {1}) {
+  absl::StatusOr<GridSpec> spec = ParseGridSpec(text, "grids/t.toml");
+  if (!spec.ok()) return spec.status();
+  return ExpandGrid(*spec, {"spamassassin", "fortunes"}, seeds);
+}
+
+constexpr char kTable5[] = R"(table = "5"
+title = "t"
+[axes]
+teacher = "base"
+student = ["rnn", "bilstm"]
+method = ["none", "soft+repr", "teacher"]
+labels = "all"
+
+[[exclude]]
+student = "rnn"
+method = ["soft+repr", "teacher"]
+)";
+
+TEST(GridSpecTest, ExpandsTheProductMinusExclusionsInAFixedOrder) {
+  absl::StatusOr<std::vector<GridCell>> cells = Expand(kTable5, {1, 2});
+  ASSERT_TRUE(cells.ok()) << cells.status();
+  std::vector<std::string> names;
+  for (const GridCell& cell : *cells) names.push_back(cell.Name());
+  // rnn keeps only "none"; the teacher cell appears once per dataset and
+  // seed although two students would produce it.
+  EXPECT_EQ(names, (std::vector<std::string>{
+                       "spamassassin/base/rnn/none/joint/labels:all/seed:1",
+                       "spamassassin/base/rnn/none/joint/labels:all/seed:2",
+                       "spamassassin/base/bilstm/none/joint/labels:all/seed:1",
+                       "spamassassin/base/bilstm/none/joint/labels:all/seed:2",
+                       "spamassassin/base/bilstm/soft+repr/joint/labels:all/seed:1",
+                       "spamassassin/base/bilstm/soft+repr/joint/labels:all/seed:2",
+                       "spamassassin/base/teacher/labels:all/seed:1",
+                       "spamassassin/base/teacher/labels:all/seed:2",
+                       "fortunes/base/rnn/none/joint/labels:all/seed:1",
+                       "fortunes/base/rnn/none/joint/labels:all/seed:2",
+                       "fortunes/base/bilstm/none/joint/labels:all/seed:1",
+                       "fortunes/base/bilstm/none/joint/labels:all/seed:2",
+                       "fortunes/base/bilstm/soft+repr/joint/labels:all/seed:1",
+                       "fortunes/base/bilstm/soft+repr/joint/labels:all/seed:2",
+                       "fortunes/base/teacher/labels:all/seed:1",
+                       "fortunes/base/teacher/labels:all/seed:2",
+                   }));
+}
+
+TEST(GridSpecTest, ReadsEveryAxisAndNumericBudgets) {
+  absl::StatusOr<GridSpec> spec = ParseGridSpec(R"(table = "12"
+title = "schedules"
+description = "d"
+[axes]
+dataset = "fortunes"
+teacher = ["large"]
+method = "soft+repr"
+schedule = ["joint", "stagewise", "distil-once"]
+labels = [100, "all"]
+seed = [3, 4]
+)",
+                                                "grids/table12.toml");
+  ASSERT_TRUE(spec.ok()) << spec.status();
+  EXPECT_EQ(spec->id, "table12");
+  EXPECT_EQ(spec->table, "12");
+  EXPECT_EQ(spec->labels_per_class, (std::vector<int64_t>{100, 0}));
+  EXPECT_EQ(spec->seeds, (std::vector<uint64_t>{3, 4}));
+  absl::StatusOr<std::vector<GridCell>> cells = ExpandGrid(*spec, {"spamassassin"}, {1});
+  ASSERT_TRUE(cells.ok()) << cells.status();
+  EXPECT_EQ(cells->size(), 3u * 2u * 2u);
+  EXPECT_EQ(cells->front().dataset, "fortunes");  // the grid's own axis wins
+  EXPECT_EQ(cells->front().seed, 3u);
+}
+
+struct BadGrid {
+  std::string text;
+  std::string message;
+};
+
+class GridSpecErrorTest : public ::testing::TestWithParam<BadGrid> {};
+
+TEST_P(GridSpecErrorTest, NamesFileLineAndWhatIsAllowed) {
+  absl::StatusOr<std::vector<GridCell>> cells = Expand(GetParam().text);
+  ASSERT_FALSE(cells.ok());
+  EXPECT_EQ(cells.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(cells.status().message()), HasSubstr(GetParam().message));
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Typos, GridSpecErrorTest,
+    ::testing::Values(
+        BadGrid{"table = \"8\"\ntitle = \"t\"\n[axes]\nteacher = \"large\"\nmethod = \"sofft\"\n",
+                "grids/t.toml:5: 'method' has unknown value 'sofft'; allowed: none, hard, soft, "
+                "soft+repr, kl, teacher"},
+        BadGrid{"table = \"8\"\ntitle = \"t\"\n[axes]\nteacher = \"huge\"\nmethod = \"hard\"\n",
+                "grids/t.toml:4: 'teacher' has unknown value 'huge'; allowed: base, large"},
+        BadGrid{"table = \"8\"\ntitle = \"t\"\n[axes]\nteacher = \"large\"\nmethod = \"hard\"\n"
+                "methods = \"soft\"\n",
+                "grids/t.toml:6: unknown key 'methods' in [axes]; allowed: dataset, teacher, "
+                "student, method, schedule, labels, seed"},
+        BadGrid{"table = \"8\"\ntitel = \"t\"\n", "grids/t.toml:2: unknown key 'titel' in the grid"},
+        BadGrid{"table = \"8\"\ntitle = \"t\"\n[axes]\nteacher = \"large\"\nmethod = \"hard\"\n"
+                "labels = \"many\"\n",
+                "'labels' has value 'many'; allowed: \"all\" or a positive number"},
+        BadGrid{"table = \"8\"\ntitle = \"t\"\n[axes]\nteacher = \"large\"\nmethod = \"hard\"\n"
+                "dataset = \"imbd\"\n",
+                "grids/t.toml:6: 'dataset' has unknown value 'imbd'"},
+        BadGrid{"table = \"8\"\ntitle = \"t\"\n[axes]\nteacher = \"large\"\nmethod = \"none\"\n"
+                "schedule = \"stagewise\"\n",
+                "cell spamassassin/large/bilstm/none/stagewise/labels:all/seed:1"},
+        BadGrid{"table = \"8\"\ntitle = \"t\"\n[axes]\nteacher = \"large\"\nmethod = \"hard\"\n"
+                "[[exclude]]\nmethod = \"hrad\"\n",
+                "grids/t.toml:7: 'method' has unknown value 'hrad'"},
+        BadGrid{"table = \"8\"\ntitle = \"t\"\n[axes]\nteacher = \"large\"\nmethod = \"hard\"\n"
+                "[[exclude]]\nmethod = \"hard\"\n",
+                "the exclusions remove every cell"},
+        BadGrid{"table = \"8\"\ntitle = \"t\"\n[axes\n", "grids/t.toml:3:"},
+        BadGrid{"title = \"t\"\n[axes]\nteacher = \"large\"\nmethod = \"hard\"\n",
+                "the required key 'table' is missing"}));
+
+}  // namespace
+}  // namespace kdbench

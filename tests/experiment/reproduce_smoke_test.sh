@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# The smoke profile end to end, as `./kdbench reproduce --profile=smoke`
+# runs it: every table's grid in two workers, the benchmark JSON and cell
+# records, the report with every table, a resumed run that recomputes
+# nothing, a corrupt record detected and recomputed to the same numbers,
+# and the errors for a typo in a grid and for the paper profile without
+# its files.
+set -uo pipefail
+GRIDS_BENCHMARK="$1"
+failures=0
+check() { # check DESCRIPTION COMMAND...
+  local description="$1"; shift
+  if "$@"; then echo "ok: $description"; else echo "FAIL: $description"; failures=$((failures + 1)); fi
+}
+
+T="$TEST_TMPDIR"
+ALL="$(ls benchmarks/grids/table*.toml | sort -V | paste -sd, -)"
+run() { "$GRIDS_BENCHMARK" --grids="$ALL" --profile=smoke --results_dir="$T/results" \
+          --store_dir="$T/store" "$@"; }
+
+start=$SECONDS
+run --jobs=2 >"$T/first.out" 2>"$T/first.err"; rc=$?
+echo "smoke grids: $((SECONDS - start)) s"
+check "the smoke grids exit 0" test $rc -eq 0 || tail -30 "$T/first.err"
+check "progress shows counts and an ETA" grep -qE '^\[cells [0-9]+/[0-9]+\] .*ETA' "$T/first.err"
+check "every table has benchmark JSON with accuracy counters" python3 - "$T/results" <<'PY'
+import json, sys, pathlib
+results = pathlib.Path(sys.argv[1])
+manifest = json.loads((results / "manifest.json").read_text())
+assert sorted(manifest["grids"]) == sorted(f"table{n}" for n in range(5, 13)), manifest["grids"].keys()
+for grid, entry in manifest["grids"].items():
+    bench = json.loads((results / entry["benchmark_json"]).read_text())
+    rows = bench["benchmarks"]
+    assert len(rows) == len(entry["cells"]) > 0, grid
+    for row in rows:
+        assert row["iterations"] == 1 and not row.get("error_occurred"), row
+        assert 0 <= row["test_accuracy"] <= 1 and row["parameters"] > 0, row
+    for cell in entry["cells"]:
+        assert (results / "cells" / f"{cell['key']}.json").exists(), cell
+assert manifest["cells_computed_by_this_run"] == 17, manifest["cells_computed_by_this_run"]
+PY
+
+start=$SECONDS
+python3 report/make_report.py --results="$T/results" --out="$T/report" >"$T/report.out" 2>&1; rc=$?
+echo "report: $((SECONDS - start)) s"
+check "the report generator exits 0" test $rc -eq 0 || cat "$T/report.out"
+for n in 5 6 7 8 9 10 11 12; do
+  check "report.md has Table $n" grep -qE "^#+ .*Table $n\b" "$T/report/report.md"
+done
+check "report.html is self-contained with embedded plots" python3 - "$T/report/report.html" <<'PY'
+import sys, re
+html = open(sys.argv[1]).read()
+assert html.count("data:image/png;base64,") >= 3
+assert not re.search(r'(src|href)="(https?:)?//', html), "external resource"
+PY
+
+cp -r "$T/results" "$T/results-first"
+run --jobs=2 >"$T/second.out" 2>"$T/second.err"; rc=$?
+check "a rerun exits 0" test $rc -eq 0
+check "a rerun computes nothing" grep -q "17 distinct cells, 0 to compute" "$T/second.err"
+same_metrics() { python3 - "$@" <<'PY'
+import json, sys, pathlib
+# The third argument "metrics-only" leaves out the time (a recomputed cell
+# takes its own).
+fields = ["test_accuracy", "test_macro_f1", "dev_accuracy", "parameters", "compression",
+          "prediction_variance"] + ([] if sys.argv[3:] == ["metrics-only"] else ["real_time"])
+def metrics(d):
+    out = {}
+    for f in sorted(pathlib.Path(d).glob("*.benchmark.json")):
+        for row in json.loads(f.read_text())["benchmarks"]:
+            out[row["name"]] = {k: v for k, v in row.items() if k in fields}
+    return out
+a, b = metrics(sys.argv[1]), metrics(sys.argv[2])
+assert a == b, [(k, a[k], b.get(k)) for k in a if a[k] != b.get(k)]
+PY
+}
+check "a rerun reports identical metrics and times" same_metrics "$T/results-first" "$T/results"
+
+# Corrupt one student record: it is detected by its checksum and recomputed
+# to the same metrics (CPU runs are deterministic).
+victim="$(grep -l '"kind": "student"' "$T"/results/cells/*.json | head -1)"
+sed -i 's/"test_accuracy": 0\./"test_accuracy": 1./' "$victim"
+run --jobs=1 >"$T/third.out" 2>"$T/third.err"; rc=$?
+check "a run after corruption exits 0" test $rc -eq 0
+check "the corrupt record, and only it, is recomputed" grep -q "17 distinct cells, 1 to compute" "$T/third.err"
+check "the recomputed cell has the same metrics" same_metrics "$T/results-first" "$T/results" metrics-only
+
+printf 'table = "8"\ntitle = "t"\n[axes]\nteacher = "large"\nmethod = "sofft"\n' >"$T/typo.toml"
+out="$("$GRIDS_BENCHMARK" --grids="$T/typo.toml" --profile=smoke 2>&1)"; rc=$?
+check "a typo in a grid exits 2" test $rc -eq 2
+check "the typo is named with file, line and allowed values" \
+  grep -q "typo.toml:5: 'method' has unknown value 'sofft'; allowed: none, hard, soft, soft+repr, kl, teacher" <<<"$out"
+out="$("$GRIDS_BENCHMARK" --grids="$ALL" --profile=paper --results_dir="$T/paper" 2>&1)"; rc=$?
+check "the paper profile without its files exits 2" test $rc -eq 2
+check "and lists what is missing" grep -q "the files of dataset 'imdb': add" <<<"$out"
+check "and nothing was written" test ! -e "$T/paper"
+
+echo "$failures failure(s)"
+[[ $failures -eq 0 ]]
