@@ -45,6 +45,7 @@
 #include "lib/util/progress.h"
 #include "lib/util/runfiles.h"
 #include "lib/util/runtime_environment.h"
+#include "lib/util/utc_time.h"
 #include "nlohmann/json.hpp"
 
 ABSL_FLAG(std::string, grids, "",
@@ -598,7 +599,30 @@ int Main(int argc, char** argv) {
       {"jobs", jobs},
       {"cells_computed_by_this_run", pending},
       {"seconds", SecondsSince(start)},
+      {"finished_at", UtcNow()},
   };
+  // Earlier runs into this directory, latest last: a warm rerun must not
+  // hide what the run that computed the cells cost.
+  nlohmann::json runs = nlohmann::json::array();
+  if (absl::StatusOr<std::string> previous = ReadFileToString(results_dir + "/manifest.json");
+      previous.ok()) {
+    const nlohmann::json old = nlohmann::json::parse(*previous, nullptr, false);
+    if (old.is_object() && old.value("profile", "") == profile_name &&
+        old.contains("runs") && old["runs"].is_array()) {
+      runs = old["runs"];
+    }
+  }
+  std::vector<std::string> grid_ids;
+  for (const Grid& grid : grids) grid_ids.push_back(grid.spec.id);
+  runs.push_back({{"finished_at", manifest["finished_at"]},
+                  {"git_revision", git_revision},
+                  {"grids", grid_ids},
+                  {"seeds", seeds},
+                  {"jobs", jobs},
+                  {"cells_computed", pending},
+                  {"seconds", manifest["seconds"]}});
+  while (runs.size() > 50) runs.erase(runs.begin());
+  manifest["runs"] = runs;
   for (const Grid& grid : grids) {
     nlohmann::json entries = nlohmann::json::array();
     for (const GridCell& cell : grid.cells) {

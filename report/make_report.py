@@ -825,6 +825,17 @@ def header_blocks(manifest, runs, index):
         ("teacher fine-tunes", f"{len(fts)} distinct over {len(n_teacher)} teacher records"
          f" (teacher_per_seed: {', '.join(per_seed) or 'not recorded in the settings'})"),
     ]
+    history = manifest.get("runs") if isinstance(manifest.get("runs"), list) else []
+    if history:
+        # Latest first; a warm rerun shows next to the run that computed the cells.
+        shown = []
+        for run in reversed(history[-5:]):
+            if isinstance(run, dict):
+                shown.append(f"{run.get('finished_at', '?')}: {run.get('cells_computed', '?')} "
+                             f"cells computed in {fmt_seconds(run.get('seconds'))}, "
+                             f"{run.get('jobs', '?')} jobs, `{str(run.get('git_revision', '?'))[:12]}`")
+        rows.append(("runs into these results (latest first)", "; ".join(shown)
+                     if shown else "not recorded"))
     majority = {}
     for r in n_teacher:
         if r.get("majority") is not None:

@@ -7,7 +7,6 @@
 
 #include <chrono>
 #include <cstdio>
-#include <ctime>
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
@@ -20,6 +19,7 @@
 #include "lib/util/library_versions.h"
 #include "lib/util/runtime_environment.h"
 #include "lib/util/status_macros.h"
+#include "lib/util/utc_time.h"
 #include "nlohmann/json.hpp"
 
 namespace kdbench {
@@ -80,13 +80,6 @@ nlohmann::json MachineJson(const c10::Device& device) {
           {"torch", environment.torch_version},
           {"device", device.str()},
           {"cuda_devices", environment.cuda_device_count}};
-}
-
-std::string UtcNow() {
-  const std::time_t now = std::time(nullptr);
-  char buffer[32];
-  std::strftime(buffer, sizeof(buffer), "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
-  return buffer;
 }
 
 double SecondsSince(std::chrono::steady_clock::time_point start) {
