@@ -11,7 +11,9 @@
 // the first two phases in N worker processes with overall progress and ETA,
 // then reports.
 #include <fcntl.h>
+#include <signal.h>
 #include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -65,6 +67,8 @@ ABSL_FLAG(std::string, shard, "", "i/n: only the cells of shard i (0-based) of n
 ABSL_FLAG(int, jobs, 1, "worker processes for the teachers and cells phases");
 ABSL_FLAG(int, threads, 0, "LibTorch threads (per worker); 0 = cores / jobs");
 ABSL_FLAG(std::string, device, "auto", "auto, cpu or cuda[:N]");
+ABSL_FLAG(bool, worker, false,
+          "set by --jobs for its worker processes: exit when the parent exits");
 ABSL_FLAG(std::string, git_revision, "",
           "the source revision recorded in results; default: the workspace's at start (workers "
           "get the parent's, so edits during a run do not change it)");
@@ -334,11 +338,20 @@ int RunWorkers(int jobs, const std::string& phase, const std::vector<std::string
   std::vector<FILE*> outputs;
   const std::string logs = results_dir + "/logs";
   if (!CreateDirectories(logs).ok()) return 1;
+  std::error_code error;
+  const std::string self = std::filesystem::read_symlink("/proc/self/exe", error).string();
+  if (error) {
+    std::fprintf(stderr, "kdbench: cannot find this binary (/proc/self/exe): %s\n",
+                 error.message().c_str());
+    return 1;
+  }
   for (int worker = 0; worker < jobs; ++worker) {
     int pipe_fds[2];
     if (pipe(pipe_fds) != 0) return 1;
     const std::string log = absl::StrCat(logs, "/", phase, "-worker-", worker, ".log");
-    std::vector<std::string> arguments = {"/proc/self/exe", absl::StrCat("--phase=", phase)};
+    // argv[0] is the binary's real path, so that ps and pkill name workers
+    // like their parent.
+    std::vector<std::string> arguments = {self, absl::StrCat("--phase=", phase), "--worker"};
     arguments.insert(arguments.end(), pass_flags.begin(), pass_flags.end());
     std::vector<char*> argv;
     for (std::string& argument : arguments) argv.push_back(argument.data());
@@ -350,7 +363,7 @@ int RunWorkers(int jobs, const std::string& phase, const std::vector<std::string
     posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, log.c_str(),
                                      O_WRONLY | O_CREAT | O_APPEND, 0644);
     pid_t pid = 0;
-    const int spawned = posix_spawn(&pid, "/proc/self/exe", &actions, nullptr, argv.data(), environ);
+    const int spawned = posix_spawn(&pid, self.c_str(), &actions, nullptr, argv.data(), environ);
     posix_spawn_file_actions_destroy(&actions);
     close(pipe_fds[1]);
     if (spawned != 0) {
@@ -654,6 +667,12 @@ int main(int argc, char** argv) {
   kdbench::RestartWithFastOpenBlasIfNeeded(argv);
   benchmark::Initialize(&argc, argv);
   absl::ParseCommandLine(argc, argv);
+  if (absl::GetFlag(FLAGS_worker)) {
+    // A worker outliving an interrupted run would keep writing into the
+    // store behind the next run's back.
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (getppid() == 1) return 1;  // the parent is already gone
+  }
   int threads = absl::GetFlag(FLAGS_threads);
   if (threads == 0) threads = std::max(1, kdbench::HardwareThreads() / std::max(1, absl::GetFlag(FLAGS_jobs)));
   if (absl::Status status = kdbench::ConfigureThreads(threads); !status.ok()) {

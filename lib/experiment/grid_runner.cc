@@ -137,7 +137,16 @@ absl::StatusOr<std::string> MakeArtifact(const std::string& directory, const std
   nlohmann::json record = nlohmann::json::parse(summary);
   if (record.contains("checkpoint")) record["checkpoint"] = directory;
   RETURN_IF_ERROR(WriteFileAtomically(temporary + "/record.json", SealRecord(record.dump())));
-  std::filesystem::rename(temporary, directory);
+  std::error_code error;
+  std::filesystem::rename(temporary, directory, error);
+  if (error) {
+    // Only a writer that ignored the lock (a stray process of an earlier
+    // run) can have put it there; a finished one is as good as ours.
+    std::filesystem::remove_all(temporary, ignored);
+    if (absl::StatusOr<std::string> done = FinishedArtifact(directory); done.ok()) return done;
+    return absl::InternalError(absl::StrCat("cannot move ", temporary, " to ", directory, ": ",
+                                            error.message()));
+  }
   ++*made;
   return record.dump();
 }
