@@ -53,7 +53,8 @@ absl::StatusOr<TeacherOutputCache> TeacherOutputCache::Open(const std::string& r
   ContentHasher hasher("teacher-output-cache/v1");
   hasher.Add("teacher", key.teacher_hash)
       .Add("tokenizer", key.tokenizer_hash)
-      .Add("max_length", key.max_length);
+      .Add("max_length", key.max_length)
+      .Add("computation", key.computation);
   TeacherOutputCache cache;
   cache.directory_ = absl::StrCat(root, "/", hasher.HexDigest());
   RETURN_IF_ERROR(CreateDirectories(cache.directory_));

@@ -31,6 +31,9 @@ struct TeacherOutputCacheKey {
   std::string teacher_hash;
   std::string tokenizer_hash;
   int64_t max_length = 128;
+  // How the outputs are computed (batching, precision); a change makes
+  // stored outputs stale, so it is part of the key.
+  std::string computation = "v1";
 };
 
 // Rows aligned with the requested texts.

@@ -28,7 +28,7 @@ namespace {
 // Bump when a change makes stored results of that kind stale.
 constexpr char kPretrainDomain[] = "grid-pretrain/v1";
 constexpr char kFinetuneDomain[] = "grid-finetune/v1";
-constexpr char kCellDomain[] = "grid-cell/v1";
+constexpr char kCellDomain[] = "grid-cell/v2";  // v2: fixed-shape teacher batches
 constexpr char kRecordFormat[] = "kdbench-cell/1";
 
 nlohmann::json TeacherSettingsJson(const ProfileSettings& s) {

@@ -213,7 +213,8 @@ absl::StatusOr<CachedTeacherRun> TeacherOutputsThroughCache(
                        cache_dir, {.teacher_hash = loaded.checkpoint_hash,
                                    .tokenizer_hash = Sha256Hex(absl::StrCat(
                                        "wordpiece/uncased\n", vocab.ToText())),
-                                   .max_length = max_length}));
+                                   .max_length = max_length,
+                                   .computation = "fixed-shape-batches/v2"}));
   auto compute = [&](const std::vector<std::string>& missing)
       -> absl::StatusOr<CachedTeacherOutputs> {
     std::vector<std::vector<int32_t>> ids;
@@ -235,8 +236,24 @@ absl::StatusOr<CachedTeacherRun> TeacherOutputsThroughCache(
       std::vector<std::vector<int32_t>> sequences;
       for (int64_t index : batch) sequences.push_back(ids[index]);
       PaddedBatch padded = PadBatch(sequences, vocab.pad_id());
-      TeacherOutputs computed =
-          ComputeTeacherOutputs(model, padded.ids.to(device), padded.mask.to(device));
+      // Every batch has one shape, [batch_size, max_length]: a row's outputs
+      // then do not depend on which other texts share its batch (BLAS
+      // rounding changes with the shape), so the cached values are the same
+      // whichever cell asked first. Filler rows hold a lone [CLS].
+      const int64_t rows_in_batch = static_cast<int64_t>(batch.size());
+      torch::Tensor input_ids = torch::full({batch_size, max_length}, vocab.pad_id(), torch::kLong);
+      torch::Tensor mask = torch::zeros({batch_size, max_length}, torch::kBool);
+      input_ids.slice(0, rows_in_batch).select(1, 0).fill_(vocab.cls_id());
+      mask.slice(0, rows_in_batch).select(1, 0).fill_(true);
+      const int64_t longest = padded.ids.size(1);
+      input_ids.slice(0, 0, rows_in_batch).slice(1, 0, longest).copy_(padded.ids);
+      mask.slice(0, 0, rows_in_batch).slice(1, 0, longest).copy_(padded.mask);
+      TeacherOutputs computed = ComputeTeacherOutputs(model, input_ids.to(device), mask.to(device));
+      computed.logits = computed.logits.slice(0, 0, rows_in_batch);
+      computed.probabilities = computed.probabilities.slice(0, 0, rows_in_batch);
+      computed.log_odds = computed.log_odds.slice(0, 0, rows_in_batch);
+      computed.cls = computed.cls.slice(0, 0, rows_in_batch);
+      computed.pooled = computed.pooled.slice(0, 0, rows_in_batch);
       torch::Tensor rows = torch::tensor(batch, torch::kLong);
       outputs.logits.index_copy_(0, rows, computed.logits.cpu());
       outputs.probabilities.index_copy_(0, rows, computed.probabilities.cpu());

@@ -1,0 +1,74 @@
+#include "lib/experiment/teacher_stages.h"
+
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "lib/models/bert.h"
+#include "lib/text/vocabulary.h"
+
+namespace kdbench {
+namespace {
+
+LoadedTeacher TinyTeacher() {
+  BertConfig config;
+  config.vocab_size = 12;
+  // Sizes where BLAS picks its kernels by shape (tiny matrices would hide
+  // the effect this test is about).
+  config.hidden_size = 128;
+  config.num_hidden_layers = 2;
+  config.num_attention_heads = 4;
+  config.intermediate_size = 512;
+  config.max_position_embeddings = 48;
+  config.labels = {"ham", "spam"};
+  torch::manual_seed(7);
+  absl::StatusOr<Vocabulary> vocabulary = Vocabulary::FromTokens(
+      {"[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "free", "money", "now", "meeting", "at",
+       "noon", "call"},
+      "test");
+  EXPECT_TRUE(vocabulary.ok()) << vocabulary.status();
+  LoadedTeacher loaded{.model = BertTeacher(config),
+                       .vocabulary = *std::move(vocabulary),
+                       .checkpoint_hash = "tiny-teacher"};
+  return loaded;
+}
+
+// Cached outputs must not depend on which texts were computed together:
+// cells ask for overlapping transfer sets in whatever order the workers run
+// them, and a rerun must give the same numbers.
+TEST(TeacherOutputsThroughCacheTest, OutputsDoNotDependOnWhatElseWasInTheBatch) {
+  const LoadedTeacher teacher = TinyTeacher();
+  // Texts of many lengths, so that batches of different make-up have
+  // different shapes.
+  const std::vector<std::string> words = {"free", "money", "now", "meeting", "at", "noon", "call"};
+  std::vector<std::string> texts;
+  for (int i = 0; i < 40; ++i) {
+    std::string text;
+    for (int j = 0; j <= (i * 7) % 41; ++j) text += words[(i + j * 3) % words.size()] + " ";
+    texts.push_back(text);
+  }
+  const std::string root = std::string(std::getenv("TEST_TMPDIR"));
+  absl::StatusOr<CachedTeacherRun> together =
+      TeacherOutputsThroughCache(teacher, texts, 48, root + "/together", 8, torch::kCPU);
+  ASSERT_TRUE(together.ok()) << together.status();
+
+  // The other cache first sees two texts alone, then the rest.
+  absl::StatusOr<CachedTeacherRun> first = TeacherOutputsThroughCache(
+      teacher, {texts[5], texts[2]}, 48, root + "/apart", 8, torch::kCPU);
+  ASSERT_TRUE(first.ok()) << first.status();
+  absl::StatusOr<CachedTeacherRun> apart =
+      TeacherOutputsThroughCache(teacher, texts, 48, root + "/apart", 8, torch::kCPU);
+  ASSERT_TRUE(apart.ok()) << apart.status();
+  EXPECT_EQ(apart->counters.reused, 2);
+  EXPECT_TRUE(torch::equal(together->outputs.logits, apart->outputs.logits))
+      << together->outputs.logits - apart->outputs.logits;
+  EXPECT_TRUE(torch::equal(together->outputs.cls, apart->outputs.cls));
+  EXPECT_TRUE(torch::equal(together->outputs.pooled, apart->outputs.pooled));
+  EXPECT_TRUE(torch::isfinite(together->outputs.logits).all().item<bool>());
+}
+
+}  // namespace
+}  // namespace kdbench
