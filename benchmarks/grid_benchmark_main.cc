@@ -214,17 +214,18 @@ int RunClaimed(const std::vector<std::pair<std::string, GridCell>>& jobs, const 
   return failures;
 }
 
+// Where a finished record's test and dev metrics are: a teacher cell reports
+// its fine-tuned teacher's.
+const nlohmann::json& TestMetrics(const nlohmann::json& record) {
+  return record.value("kind", "") == "teacher" ? record["teacher"]["finetune"] : record["result"];
+}
+
 // "ok test_accuracy 0.93", or "not_available: REASON", for progress lines.
 std::string CellSummary(const nlohmann::json& record) {
   if (record.value("status", "") != "ok") {
     return absl::StrCat("not_available: ", record.value("reason", ""));
   }
-  const nlohmann::json& result = record["result"];
-  double accuracy = result.value("test_accuracy", -1.0);
-  if (record.value("kind", "") == "teacher") {
-    accuracy = record["teacher"]["finetune"].value("test_accuracy", -1.0);
-  }
-  return absl::StrCat("ok test_accuracy ", accuracy);
+  return absl::StrCat("ok test_accuracy ", TestMetrics(record).value("test_accuracy", -1.0));
 }
 
 // Forwards to the console and writes JSON to a file: Google Benchmark ties
@@ -260,13 +261,11 @@ void SetCounters(const nlohmann::json& record, benchmark::State& state) {
   auto set = [&](const char* name, double value) {
     state.counters[name] = benchmark::Counter(value);
   };
-  set("test_accuracy", result.value("test_accuracy", 0.0));
-  set("test_macro_f1", result.value("test_macro_f1", 0.0));
+  const nlohmann::json& metrics = TestMetrics(record);
+  set("test_accuracy", metrics.value("test_accuracy", 0.0));
+  set("test_macro_f1", metrics.value("test_macro_f1", 0.0));
+  set("dev_accuracy", metrics.value("dev_accuracy", 0.0));
   if (record["kind"] == "teacher") {
-    const nlohmann::json& finetune = record["teacher"]["finetune"];
-    set("test_accuracy", finetune.value("test_accuracy", 0.0));
-    set("test_macro_f1", finetune.value("test_macro_f1", 0.0));
-    set("dev_accuracy", finetune.value("dev_accuracy", 0.0));
     set("parameters", result.value("parameters", 0.0));
     set("embedding_parameters", result.value("embedding_parameters", 0.0));
     set("non_embedding_parameters", result.value("non_embedding_parameters", 0.0));
@@ -277,7 +276,6 @@ void SetCounters(const nlohmann::json& record, benchmark::State& state) {
   }
   const double embedding = result.value("embedding_parameters", 0.0);
   const double non_embedding = result.value("non_embedding_parameters", 0.0);
-  set("dev_accuracy", result.value("dev_accuracy", 0.0));
   set("parameters", embedding + non_embedding);
   set("embedding_parameters", embedding);
   set("non_embedding_parameters", non_embedding);
@@ -577,13 +575,12 @@ int Main(int argc, char** argv) {
         absl::StrCat("--seeds=", seed_count),
         absl::StrCat("--results_dir=", results_dir),
         absl::StrCat("--store_dir=", store_dir),
-        absl::StrCat("--threads=", std::max(1, HardwareThreads() / jobs)),
+        absl::StrCat("--threads=", absl::GetFlag(FLAGS_threads) > 0
+                                       ? absl::GetFlag(FLAGS_threads)
+                                       : std::max(1, HardwareThreads() / jobs)),
         absl::StrCat("--device=", absl::GetFlag(FLAGS_device)),
         absl::StrCat("--git_revision=", git_revision),
         absl::StrCat("--shard=", shard->index, "/", shard->count)};
-    if (absl::GetFlag(FLAGS_threads) > 0) {
-      pass_flags[7] = absl::StrCat("--threads=", absl::GetFlag(FLAGS_threads));
-    }
     int64_t teachers = 0;
     for (const auto& [id, job] : TeacherJobs(cells, runner, profile->teacher_per_seed())) {
       teachers += runner.TeacherReady(job) ? 0 : 1;
