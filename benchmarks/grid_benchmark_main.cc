@@ -9,7 +9,12 @@
 // artifact is claimed by a file lock), `benchmark` (the default) reports,
 // computing what is still missing, `list` prints the cells. --jobs=N runs
 // the first two phases in N worker processes with overall progress and ETA,
-// then reports.
+// then reports. With --shard=i/n a run only computes its share of the cells
+// and leaves the reporting to `--phase=merge`, which checks that every cell
+// is there (importing the records of shards run elsewhere) and then reports.
+//
+// One run reports into a results directory at a time: reporting runs hold
+// <results_dir>/.lock exclusively, computing runs (shards, phases) share it.
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
@@ -42,11 +47,14 @@
 #include "lib/experiment/grid_spec.h"
 #include "lib/util/atomic_file.h"
 #include "lib/util/device.h"
+#include "lib/util/directory_listing.h"
+#include "lib/util/file_lock.h"
 #include "lib/util/git_revision.h"
 #include "lib/util/library_versions.h"
 #include "lib/util/progress.h"
 #include "lib/util/runfiles.h"
 #include "lib/util/runtime_environment.h"
+#include "lib/util/status_macros.h"
 #include "lib/util/utc_time.h"
 #include "nlohmann/json.hpp"
 
@@ -62,13 +70,17 @@ ABSL_FLAG(int, seeds, 0, "seeds 1..N for grids without a seed axis; 0: the profi
 ABSL_FLAG(std::string, results_dir, "", "cell records and benchmark JSON; default results/PROFILE");
 ABSL_FLAG(std::string, store_dir, "",
           "teacher checkpoints, teacher outputs and locks; default ~/.cache/kdbench/store/PROFILE");
-ABSL_FLAG(std::string, phase, "benchmark", "benchmark | teachers | cells | list");
+ABSL_FLAG(std::string, phase, "benchmark", "benchmark | teachers | cells | merge | list");
+ABSL_FLAG(std::string, import, "",
+          "--phase=merge: comma-separated results directories of shards run elsewhere, whose "
+          "cell records are checked and copied into --results_dir first");
 ABSL_FLAG(std::string, shard, "", "i/n: only the cells of shard i (0-based) of n");
 ABSL_FLAG(int, jobs, 1, "worker processes for the teachers and cells phases");
 ABSL_FLAG(int, threads, 0, "LibTorch threads (per worker); 0 = cores / jobs");
 ABSL_FLAG(std::string, device, "auto", "auto, cpu or cuda[:N]");
 ABSL_FLAG(bool, worker, false,
           "set by --jobs for its worker processes: exit when the parent exits");
+ABSL_FLAG(int, parent_pid, 0, "set by --jobs for its workers: the parent's process id");
 ABSL_FLAG(std::string, git_revision, "",
           "the source revision recorded in results; default: the workspace's at start (workers "
           "get the parent's, so edits during a run do not change it)");
@@ -349,7 +361,8 @@ int RunWorkers(int jobs, const std::string& phase, const std::vector<std::string
     const std::string log = absl::StrCat(logs, "/", phase, "-worker-", worker, ".log");
     // argv[0] is the binary's real path, so that ps and pkill name workers
     // like their parent.
-    std::vector<std::string> arguments = {self, absl::StrCat("--phase=", phase), "--worker"};
+    std::vector<std::string> arguments = {self, absl::StrCat("--phase=", phase), "--worker",
+                                          absl::StrCat("--parent_pid=", getpid())};
     arguments.insert(arguments.end(), pass_flags.begin(), pass_flags.end());
     std::vector<char*> argv;
     for (std::string& argument : arguments) argv.push_back(argument.data());
@@ -433,6 +446,136 @@ int RunWorkers(int jobs, const std::string& phase, const std::vector<std::string
   return 0;
 }
 
+// Makes the teachers that the unfinished cells need. Returns the failures.
+int RunTeacherPhase(const std::vector<std::pair<std::string, GridCell>>& cells,
+                    GridRunner& runner, bool teacher_per_seed) {
+  return RunClaimed(TeacherJobs(cells, runner, teacher_per_seed), "teacher", true,
+                    [&](const GridCell& cell, bool wait) -> absl::StatusOr<std::string> {
+                      if (runner.TeacherReady(cell)) return std::string();
+                      const int64_t made = runner.made_teachers();
+                      absl::Status status = runner.PrepareTeacher(cell, wait);
+                      if (!status.ok()) return status;
+                      // Made by another worker while this one waited.
+                      if (runner.made_teachers() == made) return std::string();
+                      return std::string("ready");
+                    });
+}
+
+// Computes the unfinished cells. Returns the failures.
+int RunCellPhase(const std::vector<std::pair<std::string, GridCell>>& cells, GridRunner& runner) {
+  return RunClaimed(cells, "cell", false,
+                    [&](const GridCell& cell, bool wait) -> absl::StatusOr<std::string> {
+                      if (runner.FinishedCell(cell).ok()) return std::string();
+                      const int64_t computed = runner.computed_cells();
+                      absl::StatusOr<std::string> record = runner.RunCell(cell, wait);
+                      if (!record.ok()) return record.status();
+                      // Finished by another worker while this one waited.
+                      if (runner.computed_cells() == computed) return std::string();
+                      return CellSummary(nlohmann::json::parse(*record));
+                    });
+}
+
+// The results directory's locks for this run: a run that reports (writes the
+// benchmark JSON and the manifest) holds <results>/.lock alone; runs that
+// only add cell records (shards, phases) share it, and a shard also holds its
+// own lock so that it runs once at a time. Exit status 3 when taken.
+constexpr int kResultsBusy = 3;
+absl::StatusOr<std::vector<std::unique_ptr<FileLock>>> LockResults(const std::string& results_dir,
+                                                                   bool reporting,
+                                                                   const Shard& shard) {
+  std::vector<std::unique_ptr<FileLock>> locks;
+  const std::string path = results_dir + "/.lock";
+  absl::StatusOr<std::unique_ptr<FileLock>> lock = FileLock::Acquire(
+      path, reporting ? LockMode::kExclusive : LockMode::kShared, /*wait=*/false);
+  if (absl::IsUnavailable(lock.status())) {
+    std::string holder = FileLock::ReadHolder(path);
+    if (holder.empty()) holder = "shards or phase runs that are adding cell records";
+    return absl::UnavailableError(absl::StrCat(
+        "results directory ", results_dir, " is in use by another run (", holder, "). ",
+        reporting ? "Two runs reporting into one directory would overwrite each other's tables "
+                    "and manifest."
+                  : "It is writing the tables and manifest from the records this run would add.",
+        " Wait for it to finish, or pass another --results_dir."));
+  }
+  if (!lock.ok()) return lock.status();
+  if (reporting) {
+    RETURN_IF_ERROR((*lock)->DescribeHolder(
+        absl::StrCat(ThisProcessDescription(), ", reporting")));
+  }
+  locks.push_back(*std::move(lock));
+  if (shard.count > 1) {
+    const std::string shard_path =
+        absl::StrCat(results_dir, "/shards/", shard.index, "-of-", shard.count, ".lock");
+    absl::StatusOr<std::unique_ptr<FileLock>> shard_lock =
+        FileLock::Acquire(shard_path, LockMode::kExclusive, /*wait=*/false);
+    if (absl::IsUnavailable(shard_lock.status())) {
+      return absl::UnavailableError(absl::StrCat("shard ", shard.index, "/", shard.count, " of ",
+                                                 results_dir, " is already running (",
+                                                 FileLock::ReadHolder(shard_path), ")"));
+    }
+    if (!shard_lock.ok()) return shard_lock.status();
+    RETURN_IF_ERROR((*shard_lock)->DescribeHolder(ThisProcessDescription()));
+    locks.push_back(*std::move(shard_lock));
+  }
+  return locks;
+}
+
+// Copies the intact cell records (and shard summaries) of results
+// directories written elsewhere into `results_dir`. A corrupt record is
+// reported and left out: its cell then counts as missing.
+absl::Status ImportResults(const std::vector<std::string>& sources, const std::string& results_dir) {
+  for (const std::string& source : sources) {
+    if (!std::filesystem::is_directory(source + "/cells")) {
+      return absl::NotFoundError(
+          absl::StrCat("--import: ", source, " has no cells/ directory (not a results directory)"));
+    }
+    int copied = 0, present = 0, corrupt = 0;
+    for (const std::string& path : SortedFilesEndingWith(source + "/cells", ".json")) {
+      const std::string name = std::filesystem::path(path).filename().string();
+      const std::string target = results_dir + "/cells/" + name;
+      absl::StatusOr<std::string> sealed = ReadFileToString(path);
+      if (sealed.ok() && !UnsealRecord(*sealed, path).ok()) sealed = absl::DataLossError("");
+      if (!sealed.ok()) {
+        ++corrupt;
+        std::fprintf(stderr, "kdbench: merge: %s is corrupt or unreadable; left out\n",
+                     path.c_str());
+        continue;
+      }
+      if (absl::StatusOr<std::string> mine = ReadFileToString(target);
+          mine.ok() && UnsealRecord(*mine, target).ok()) {
+        ++present;
+        continue;
+      }
+      RETURN_IF_ERROR(WriteFileAtomically(target, *sealed));
+      ++copied;
+    }
+    for (const std::string& path : SortedFilesEndingWith(source + "/shards", ".json")) {
+      const std::string target =
+          results_dir + "/shards/" + std::filesystem::path(path).filename().string();
+      if (std::filesystem::exists(target)) continue;
+      ASSIGN_OR_RETURN(std::string summary, ReadFileToString(path));
+      RETURN_IF_ERROR(WriteFileAtomically(target, summary));
+    }
+    std::fprintf(stderr, "kdbench: merge: %s: %d record(s) copied, %d already here, %d corrupt\n",
+                 source.c_str(), copied, present, corrupt);
+  }
+  return absl::OkStatus();
+}
+
+// The summaries the shards left in <results>/shards/, for the manifest.
+nlohmann::json ShardSummaries(const std::string& results_dir) {
+  nlohmann::json shards = nlohmann::json::array();
+  for (const std::string& path : SortedFilesEndingWith(results_dir + "/shards", ".json")) {
+    absl::StatusOr<std::string> text = ReadFileToString(path);
+    if (!text.ok()) continue;
+    nlohmann::json summary = nlohmann::json::parse(*text, nullptr, false);
+    if (!summary.is_object()) continue;
+    summary.erase("keys");
+    shards.push_back(summary);
+  }
+  return shards;
+}
+
 int Main(int argc, char** argv) {
   const auto start = Clock::now();
   const std::string profile_name = absl::GetFlag(FLAGS_profile);
@@ -508,6 +651,8 @@ int Main(int argc, char** argv) {
                      .progress = phase == "benchmark" && jobs == 1},
                     *device);
 
+  // A merge reports every cell, whatever shard variables its environment has.
+  if (phase == "merge") *shard = Shard{};
   std::vector<std::pair<std::string, GridCell>> cells = DistinctCells(grids, runner);
   if (shard->count > 1) {
     std::vector<std::pair<std::string, GridCell>> mine;
@@ -528,43 +673,61 @@ int Main(int argc, char** argv) {
     }
     return 0;
   }
-  if (phase == "teachers") {
-    return RunClaimed(TeacherJobs(cells, runner, profile->teacher_per_seed()), "teacher", true,
-                      [&](const GridCell& cell, bool wait) -> absl::StatusOr<std::string> {
-                        if (runner.TeacherReady(cell)) return std::string();
-                        const int64_t made = runner.made_teachers();
-                        absl::Status status = runner.PrepareTeacher(cell, wait);
-                        if (!status.ok()) return status;
-                        // Made by another worker while this one waited.
-                        if (runner.made_teachers() == made) return std::string();
-                        return std::string("ready");
-                      }) == 0
-               ? 0
-               : 1;
-  }
-  if (phase == "cells") {
-    return RunClaimed(cells, "cell", false,
-                      [&](const GridCell& cell, bool wait) -> absl::StatusOr<std::string> {
-                        if (runner.FinishedCell(cell).ok()) return std::string();
-                        const int64_t computed = runner.computed_cells();
-                        absl::StatusOr<std::string> record = runner.RunCell(cell, wait);
-                        if (!record.ok()) return record.status();
-                        // Finished by another worker while this one waited.
-                        if (runner.computed_cells() == computed) return std::string();
-                        return CellSummary(nlohmann::json::parse(*record));
-                      }) == 0
-               ? 0
-               : 1;
-  }
-  if (phase != "benchmark") {
-    std::fprintf(stderr, "kdbench: --phase=%s: unknown; known: benchmark, teachers, cells, list\n",
+  if (phase != "benchmark" && phase != "teachers" && phase != "cells" && phase != "merge") {
+    std::fprintf(stderr,
+                 "kdbench: --phase=%s: unknown; known: benchmark, teachers, cells, merge, list\n",
                  phase.c_str());
     return 2;
+  }
+  // Workers run under their parent's locks.
+  const bool reporting = phase == "merge" || (phase == "benchmark" && shard->count == 1);
+  absl::StatusOr<std::vector<std::unique_ptr<FileLock>>> locks;
+  if (!absl::GetFlag(FLAGS_worker)) {
+    locks = LockResults(results_dir, reporting, *shard);
+    if (!locks.ok()) {
+      std::fprintf(stderr, "kdbench: %s\n", std::string(locks.status().message()).c_str());
+      return absl::IsUnavailable(locks.status()) ? kResultsBusy : 1;
+    }
+  }
+  if (phase == "teachers") {
+    return RunTeacherPhase(cells, runner, profile->teacher_per_seed()) == 0 ? 0 : 1;
+  }
+  if (phase == "cells") return RunCellPhase(cells, runner) == 0 ? 0 : 1;
+  if (phase == "merge") {
+    if (absl::Status status = ImportResults(
+            absl::StrSplit(absl::GetFlag(FLAGS_import), ',', absl::SkipEmpty()), results_dir);
+        !status.ok()) {
+      std::fprintf(stderr, "kdbench: %s\n", std::string(status.message()).c_str());
+      return 1;
+    }
+    std::vector<std::string> missing;
+    for (const auto& [key, cell] : cells) {
+      if (!runner.FinishedCell(cell).ok()) missing.push_back(cell.Name());
+    }
+    if (!missing.empty()) {
+      std::fprintf(stderr,
+                   "kdbench: merge: %zu of %zu cells have no intact record in %s (a shard failed "
+                   "or has not run yet):\n",
+                   missing.size(), cells.size(), results_dir.c_str());
+      for (size_t i = 0; i < missing.size() && i < 10; ++i) {
+        std::fprintf(stderr, "  - %s\n", missing[i].c_str());
+      }
+      if (missing.size() > 10) std::fprintf(stderr, "  ... and %zu more\n", missing.size() - 10);
+      std::fprintf(stderr,
+                   "Rerun the failed shards (they resume), or run without --shard to compute "
+                   "the missing cells here; then merge again.\n");
+      return 1;
+    }
   }
   int64_t pending = 0;
   for (const auto& [key, cell] : cells) pending += runner.FinishedCell(cell).ok() ? 0 : 1;
   std::fprintf(stderr, "kdbench: %zu grid(s), %zu distinct cells, %lld to compute; results in %s\n",
                grids.size(), cells.size(), static_cast<long long>(pending), results_dir.c_str());
+  if (shard->count > 1) {
+    std::fprintf(stderr, "kdbench: shard %lld/%lld: %zu of the grids' cells\n",
+                 static_cast<long long>(shard->index), static_cast<long long>(shard->count),
+                 cells.size());
+  }
   if (jobs > 1 && pending > 0) {
     // Worker flags: the same run, one phase each.
     std::vector<std::string> pass_flags = {
@@ -593,6 +756,40 @@ int Main(int argc, char** argv) {
         status != 0) {
       return status;
     }
+  } else if (shard->count > 1 && pending > 0) {
+    if (RunTeacherPhase(cells, runner, profile->teacher_per_seed()) != 0 ||
+        RunCellPhase(cells, runner) != 0) {
+      std::fprintf(stderr, "kdbench: shard %lld/%lld: some cells failed (see above)\n",
+                   static_cast<long long>(shard->index), static_cast<long long>(shard->count));
+      return 1;
+    }
+  }
+  if (shard->count > 1) {
+    // A shard leaves the reporting to the merge; its summary says what it did.
+    nlohmann::json keys = nlohmann::json::array();
+    for (const auto& [key, cell] : cells) keys.push_back(key);
+    const nlohmann::json summary = {{"shard", absl::StrCat(shard->index, "/", shard->count)},
+                                    {"cells", cells.size()},
+                                    {"cells_computed", pending},
+                                    {"seconds", SecondsSince(start)},
+                                    {"finished_at", UtcNow()},
+                                    {"git_revision", git_revision},
+                                    {"process", ThisProcessDescription()},
+                                    {"keys", keys}};
+    if (absl::Status status = WriteFileAtomically(
+            absl::StrCat(results_dir, "/shards/", shard->index, "-of-", shard->count, ".json"),
+            summary.dump(1) + "\n");
+        !status.ok()) {
+      std::fprintf(stderr, "kdbench: %s\n", std::string(status.message()).c_str());
+      return 1;
+    }
+    std::fprintf(stderr,
+                 "kdbench: shard %lld/%lld done in %s: %zu cells, %lld computed; merge the "
+                 "shards with ./kdbench merge\n",
+                 static_cast<long long>(shard->index), static_cast<long long>(shard->count),
+                 FormatDuration(SecondsSince(start)).c_str(), cells.size(),
+                 static_cast<long long>(pending));
+    return 0;
   }
   const int failures = RunBenchmarks(grids, &runner, results_dir);
 
@@ -630,9 +827,13 @@ int Main(int argc, char** argv) {
                   {"seeds", seeds},
                   {"jobs", jobs},
                   {"cells_computed", pending},
+                  {"merge", phase == "merge"},
                   {"seconds", manifest["seconds"]}});
   while (runs.size() > 50) runs.erase(runs.begin());
   manifest["runs"] = runs;
+  if (nlohmann::json shards = ShardSummaries(results_dir); !shards.empty()) {
+    manifest["shards"] = shards;
+  }
   for (const Grid& grid : grids) {
     nlohmann::json entries = nlohmann::json::array();
     for (const GridCell& cell : grid.cells) {
@@ -668,7 +869,9 @@ int main(int argc, char** argv) {
     // A worker outliving an interrupted run would keep writing into the
     // store behind the next run's back.
     prctl(PR_SET_PDEATHSIG, SIGTERM);
-    if (getppid() == 1) return 1;  // the parent is already gone
+    // The parent died before the line above: this process was handed to
+    // init or to a subreaper (a container's, a test runner's).
+    if (getppid() != absl::GetFlag(FLAGS_parent_pid)) return 1;
   }
   int threads = absl::GetFlag(FLAGS_threads);
   if (threads == 0) threads = std::max(1, kdbench::HardwareThreads() / std::max(1, absl::GetFlag(FLAGS_jobs)));

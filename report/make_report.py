@@ -16,6 +16,7 @@ clock is read. See report/README.md for the rules behind each verdict.
 import argparse
 import base64
 import html
+import hashlib
 import json
 import math
 import os
@@ -176,7 +177,38 @@ def parse_record(results, key):
             parse_student(run, res, path)
         else:
             parse_teacher(run, res, t, path)
+    run["metrics"] = deterministic_metrics(r)
     return run
+
+
+def deterministic_metrics(r):
+    """What a rerun of the cell must reproduce bit for bit on CPU: the test and
+    dev metrics and the learning curves. Times, paths and cache counters are
+    left out (they depend on the machine and on which cell ran first)."""
+    if r.get("status") != "ok":
+        return {"status": r.get("status"), "reason": r.get("reason")}
+    if r.get("kind") == "teacher":
+        ft = (r.get("teacher") or {}).get("finetune") or {}
+        res = r.get("result") or {}
+        return {"test_accuracy": ft.get("test_accuracy"),
+                "test_macro_f1": ft.get("test_macro_f1"),
+                "dev_accuracy": ft.get("dev_accuracy"),
+                "dev_accuracy_per_epoch": ft.get("dev_accuracy_per_epoch"),
+                "mean_probability_variance": res.get("mean_probability_variance")}
+    res = r.get("result") or {}
+    return {"test_accuracy": res.get("test_accuracy"),
+            "test_macro_f1": res.get("test_macro_f1"),
+            "dev_accuracy": res.get("dev_accuracy"),
+            "epochs": res.get("epochs"),
+            "phases": [{k: ph.get(k) for k in ("selection_per_epoch", "train_loss_per_epoch")}
+                       for ph in (res.get("phases") or []) if isinstance(ph, dict)]}
+
+
+def metrics_hash(runs):
+    """SHA-256 of every cell's deterministic metrics, in key order."""
+    doc = [[key, runs[key]["metrics"]] for key in sorted(runs)]
+    return hashlib.sha256(json.dumps(doc, sort_keys=True, separators=(",", ":"))
+                          .encode()).hexdigest()
 
 
 def parse_student(run, res, path):
@@ -824,6 +856,10 @@ def header_blocks(manifest, runs, index):
         ("cells finished", f"{finished[0]} … {finished[-1]}" if finished else "not recorded"),
         ("teacher fine-tunes", f"{len(fts)} distinct over {len(n_teacher)} teacher records"
          f" (teacher_per_seed: {', '.join(per_seed) or 'not recorded in the settings'})"),
+        ("result metrics hash", f"`{metrics_hash(runs)}`: SHA-256 of every cell's test and dev "
+         "metrics and learning curves. On CPU the same grids and seeds give the same hash, "
+         "however the run is split (shards, workers) or interrupted; "
+         "`//tests/experiment:crash_resume_test` and `shard_merge_test` check it"),
     ]
     history = manifest.get("runs") if isinstance(manifest.get("runs"), list) else []
     if history:

@@ -1,14 +1,14 @@
 #include "lib/experiment/grid_runner.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <sys/file.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <mutex>
+#include <set>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "lib/data/dataset_registry.h"
 #include "lib/data/splits.h"
@@ -16,6 +16,8 @@
 #include "lib/experiment/teacher_stages.h"
 #include "lib/util/atomic_file.h"
 #include "lib/util/content_hash.h"
+#include "lib/util/directory_listing.h"
+#include "lib/util/file_lock.h"
 #include "lib/util/library_versions.h"
 #include "lib/util/runtime_environment.h"
 #include "lib/util/status_macros.h"
@@ -86,56 +88,69 @@ double SecondsSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-// An exclusive advisory lock on a file, released when destroyed (and by the
-// kernel when the process dies, so a killed run leaves no stale lock).
-class FileLock {
- public:
-  static absl::StatusOr<std::unique_ptr<FileLock>> Acquire(const std::string& path, bool wait) {
-    RETURN_IF_ERROR(CreateDirectories(std::filesystem::path(path).parent_path().string()));
-    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd < 0) return absl::InternalError(absl::StrCat("cannot open lock file ", path));
-    if (::flock(fd, wait ? LOCK_EX : LOCK_EX | LOCK_NB) != 0) {
-      const bool busy = errno == EWOULDBLOCK;
-      ::close(fd);
-      if (busy) return absl::UnavailableError(absl::StrCat(path, " is held by another process"));
-      return absl::InternalError(absl::StrCat("cannot lock ", path));
-    }
-    return std::unique_ptr<FileLock>(new FileLock(fd));
-  }
-  ~FileLock() {
-    ::flock(fd_, LOCK_UN);
-    ::close(fd_);
-  }
-
- private:
-  explicit FileLock(int fd) : fd_(fd) {}
-  int fd_;
-};
-
 // A directory artifact is finished when its record.json exists: it is
-// written into a temporary directory that is then renamed into place.
+// written into a temporary directory that is then renamed into place. The
+// record holds the SHA-256 of every other file (the checkpoints), checked
+// once per process: a damaged checkpoint makes the artifact unfinished, so
+// it is made again instead of failing every cell that loads it.
 absl::StatusOr<std::string> FinishedArtifact(const std::string& directory) {
+  static std::mutex mutex;
+  static std::set<std::string> verified;
   const std::string record_path = directory + "/record.json";
   if (!std::filesystem::exists(record_path)) return absl::NotFoundError(record_path);
   ASSIGN_OR_RETURN(std::string sealed, ReadFileToString(record_path));
-  return UnsealRecord(sealed, record_path);
+  ASSIGN_OR_RETURN(std::string record_text, UnsealRecord(sealed, record_path));
+  std::error_code error;
+  const auto stamp = std::filesystem::last_write_time(record_path, error);
+  const std::string id = absl::StrCat(directory, "@", stamp.time_since_epoch().count());
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    if (verified.count(id) > 0) return record_text;
+  }
+  const nlohmann::json record = nlohmann::json::parse(record_text);
+  if (record.contains("files") && record["files"].is_object()) {
+    for (const auto& [name, digest] : record["files"].items()) {
+      absl::StatusOr<std::string> actual = Sha256OfFile(directory + "/" + name);
+      if (!actual.ok() || !digest.is_string() || *actual != digest.get<std::string>()) {
+        return absl::DataLossError(absl::StrCat(directory, "/", name,
+                                                ": missing or checksum mismatch (corrupt)"));
+      }
+    }
+  }
+  std::lock_guard<std::mutex> lock(mutex);
+  verified.insert(id);
+  return record_text;
 }
 
 template <typename Stage>
 absl::StatusOr<std::string> MakeArtifact(const std::string& directory, const std::string& lock,
                                          bool wait, int64_t* made, Stage stage) {
   if (absl::StatusOr<std::string> done = FinishedArtifact(directory); done.ok()) return done;
-  ASSIGN_OR_RETURN(std::unique_ptr<FileLock> held, FileLock::Acquire(lock, wait));
+  ASSIGN_OR_RETURN(std::unique_ptr<FileLock> held,
+                   FileLock::Acquire(lock, LockMode::kExclusive, wait));
   // Another process may have made it while this one waited.
   if (absl::StatusOr<std::string> done = FinishedArtifact(directory); done.ok()) return done;
   std::error_code ignored;
   std::filesystem::remove_all(directory, ignored);  // an unfinished or corrupt leftover
+  // Partial directories of killed writers: the lock says none is alive.
+  const std::filesystem::path final_path(directory);
+  for (const std::string& partial :
+       SortedFilesEndingWith(final_path.parent_path().string(), "")) {
+    if (absl::StartsWith(std::filesystem::path(partial).filename().string(),
+                         final_path.filename().string() + ".partial-")) {
+      std::filesystem::remove_all(partial, ignored);
+    }
+  }
   const std::string temporary = absl::StrCat(directory, ".partial-", ::getpid());
-  std::filesystem::remove_all(temporary, ignored);
   ASSIGN_OR_RETURN(std::string summary, stage(temporary));
   // The stage names the directory it wrote; the record names the final one.
   nlohmann::json record = nlohmann::json::parse(summary);
   if (record.contains("checkpoint")) record["checkpoint"] = directory;
+  for (const std::string& file : SortedFilesEndingWith(temporary, "")) {
+    if (!std::filesystem::is_regular_file(file)) continue;
+    ASSIGN_OR_RETURN(std::string digest, Sha256OfFile(file));
+    record["files"][std::filesystem::path(file).filename().string()] = digest;
+  }
   RETURN_IF_ERROR(WriteFileAtomically(temporary + "/record.json", SealRecord(record.dump())));
   std::error_code error;
   std::filesystem::rename(temporary, directory, error);
@@ -321,7 +336,8 @@ absl::StatusOr<std::string> GridRunner::RunCell(const GridCell& cell, bool wait)
   if (absl::StatusOr<std::string> done = FinishedCell(cell); done.ok()) return done;
   const std::string key = CellKey(cell);
   ASSIGN_OR_RETURN(std::unique_ptr<FileLock> held,
-                   FileLock::Acquire(options_.store_dir + "/locks/" + key + ".lock", wait));
+                   FileLock::Acquire(options_.store_dir + "/locks/" + key + ".lock",
+                                     LockMode::kExclusive, wait));
   if (absl::StatusOr<std::string> done = FinishedCell(cell); done.ok()) return done;
 
   const auto start = std::chrono::steady_clock::now();

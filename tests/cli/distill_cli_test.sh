@@ -4,11 +4,7 @@
 # teacher-output cache across cells, and a smoke cell that beats chance.
 set -uo pipefail
 KDBENCH="$1"
-failures=0
-check() { # check DESCRIPTION CONDITION...
-  local description="$1"; shift
-  if "$@"; then echo "ok: $description"; else echo "FAIL: $description"; failures=$((failures + 1)); fi
-}
+source tools/testing/test_helpers.sh
 
 T="$TEST_TMPDIR"
 "$KDBENCH" teacher pretrain --dataset=fortunes --size=tiny --epochs=1 --max_length=32 --vocab_size=600 --labels_per_class=40 --out="$T/pre" >/dev/null 2>&1
@@ -75,5 +71,4 @@ check "smoke cell beats chance (accuracy > 0.75, macro F1 > 0.65)" python3 -c '
 import json,sys; d=json.loads(sys.argv[1]); print("   smoke cell: test accuracy %.3f, macro F1 %.3f" % (d["test_accuracy"], d["test_macro_f1"]))
 assert d["test_accuracy"] > 0.75 and d["test_macro_f1"] > 0.65' "$out"
 
-echo "$failures failure(s)"
-exit $((failures > 0))
+finish

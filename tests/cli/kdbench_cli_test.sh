@@ -3,11 +3,7 @@
 # and the start-up log line with LibTorch, threads and BLAS.
 set -uo pipefail
 KDBENCH="$1"
-failures=0
-check() { # check DESCRIPTION CONDITION...
-  local description="$1"; shift
-  if "$@"; then echo "ok: $description"; else echo "FAIL: $description"; failures=$((failures + 1)); fi
-}
+source tools/testing/test_helpers.sh
 
 out="$("$KDBENCH" --help 2>&1)"; rc=$?
 check "--help exits 0" test $rc -eq 0
@@ -75,5 +71,4 @@ check "teacher predict writes logits, probs, cls, pooled" python3 -c 'import jso
 out="$("$KDBENCH" teacher predict --checkpoint="$T/nope" </dev/null 2>&1)"; rc=$?
 check "teacher predict on a missing checkpoint names it" grep -q "$T/nope: no such checkpoint directory" <<<"$out"
 
-echo "$failures failure(s)"
-exit $((failures > 0))
+finish

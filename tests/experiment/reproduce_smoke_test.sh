@@ -7,14 +7,10 @@
 # its files.
 set -uo pipefail
 GRIDS_BENCHMARK="$1"
-failures=0
-check() { # check DESCRIPTION COMMAND...
-  local description="$1"; shift
-  if "$@"; then echo "ok: $description"; else echo "FAIL: $description"; failures=$((failures + 1)); fi
-}
+source tools/testing/test_helpers.sh
 
 T="$TEST_TMPDIR"
-ALL="$(ls benchmarks/grids/table*.toml | sort -V | paste -sd, -)"
+ALL="$(all_grids)"
 run() { "$GRIDS_BENCHMARK" --grids="$ALL" --profile=smoke --results_dir="$T/results" \
           --store_dir="$T/store" "$@"; }
 
@@ -95,5 +91,4 @@ check "the paper profile without its files exits 2" test $rc -eq 2
 check "and lists what is missing" grep -q "the files of dataset 'imdb': add" <<<"$out"
 check "and nothing was written" test ! -e "$T/paper"
 
-echo "$failures failure(s)"
-[[ $failures -eq 0 ]]
+finish

@@ -1,0 +1,60 @@
+# The grid flags that `./kdbench reproduce`, `merge` and `submit` share
+# (sourced, not run). parse_grid_flags COMMAND ARGS... sets:
+#   G_PROFILE G_GRIDS G_SEEDS G_RESULTS G_REPORT G_JOBS G_CONFIG G_STORE
+#   G_REST: the arguments it does not know, for the command to parse
+#   G_FLAGS: the grids_benchmark flags for them
+# and returns 2 (with a message naming the flag) on a bad value.
+parse_grid_flags() {
+  local command="$1"; shift
+  G_PROFILE=mini; G_SEEDS=""; G_RESULTS=""; G_REPORT=""; G_JOBS=""; G_CONFIG=""; G_STORE=""
+  G_REST=(); G_FLAGS=()
+  local tables="5,6,7,8,9,10,11,12" arg
+  for arg in "$@"; do
+    case "$arg" in
+      --profile=*) G_PROFILE="${arg#*=}" ;;
+      --tables=*) tables="${arg#*=}" ;;
+      --seeds=*) G_SEEDS="${arg#*=}" ;;
+      --results-dir=* | --results_dir=*) G_RESULTS="${arg#*=}" ;;
+      --report-dir=* | --report_dir=*) G_REPORT="${arg#*=}" ;;
+      --jobs=*) G_JOBS="${arg#*=}" ;;
+      --config=*) G_CONFIG="${arg#*=}" ;;
+      --store-dir=* | --store_dir=*) G_STORE="${arg#*=}" ;;
+      *) G_REST+=("$arg") ;;
+    esac
+  done
+  case "$G_PROFILE" in
+    mini | smoke | paper) ;;
+    *) echo "kdbench $command: --profile=$G_PROFILE: unknown; known: mini, smoke, paper" >&2; return 2 ;;
+  esac
+  [[ -z "$G_SEEDS" || "$G_SEEDS" =~ ^[1-9][0-9]*$ ]] ||
+    { echo "kdbench $command: --seeds=$G_SEEDS: need a positive number" >&2; return 2; }
+  [[ -z "$G_JOBS" || "$G_JOBS" =~ ^[1-9][0-9]*$ ]] ||
+    { echo "kdbench $command: --jobs=$G_JOBS: need a positive number" >&2; return 2; }
+  [[ -z "$G_CONFIG" || -f "$G_CONFIG" ]] ||
+    { echo "kdbench $command: --config=$G_CONFIG: no such file" >&2; return 2; }
+  local root table
+  root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+  G_GRIDS=""
+  for table in ${tables//,/ }; do
+    table="${table#table}"
+    if [[ ! -f "$root/benchmarks/grids/table$table.toml" ]]; then
+      echo "kdbench $command: --tables: no grid for table '$table'; known: $(
+        ls "$root/benchmarks/grids/" | sed -n 's/^table\([0-9]*\)\.toml$/\1/p' | sort -n | paste -sd, -)" >&2
+      return 2
+    fi
+    G_GRIDS+="${G_GRIDS:+,}benchmarks/grids/table$table.toml"
+  done
+  [[ -n "$G_GRIDS" ]] || { echo "kdbench $command: --tables is empty" >&2; return 2; }
+  G_RESULTS="${G_RESULTS:-results/$G_PROFILE}"
+  G_REPORT="${G_REPORT:-report/$G_PROFILE}"
+  # The paper profile runs on a GPU with one worker; the CPU profiles use
+  # one single-threaded worker per core.
+  if [[ -z "$G_JOBS" ]]; then
+    if [[ "$G_PROFILE" == paper ]]; then G_JOBS=1; else G_JOBS="$(nproc)"; fi
+  fi
+  G_FLAGS=(--grids="$G_GRIDS" --profile="$G_PROFILE" --results_dir="$G_RESULTS" --jobs="$G_JOBS")
+  [[ -n "$G_SEEDS" ]] && G_FLAGS+=(--seeds="$G_SEEDS")
+  [[ -n "$G_CONFIG" ]] && G_FLAGS+=(--config="$G_CONFIG")
+  [[ -n "$G_STORE" ]] && G_FLAGS+=(--store_dir="$G_STORE")
+  return 0
+}

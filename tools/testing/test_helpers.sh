@@ -1,0 +1,24 @@
+# Shared by the shell tests (sourced): named checks that count failures, and
+# helpers for the smoke grids and their reports.
+#   check DESCRIPTION COMMAND...   runs COMMAND, prints ok/FAIL, counts
+#   finish                         prints the count; exits 1 on any failure
+failures=0
+check() {
+  local description="$1"; shift
+  if "$@"; then echo "ok: $description"; else echo "FAIL: $description"; failures=$((failures + 1)); fi
+}
+
+finish() {
+  echo "$failures failure(s)"
+  exit $((failures > 0))
+}
+
+# Every table's grid, comma-separated (run from the workspace or runfiles).
+all_grids() { ls benchmarks/grids/table*.toml | sort -V | paste -sd, -; }
+
+# A report.md without what differs between runs of the same cells: the
+# header (run times, dates, revision) and the benchmark JSON's dates.
+report_body() { sed -n '/^## Verdicts/,$p' "$1/report.md" | sed 's/: date [^,]*,/: date -,/'; }
+
+# The report's result metrics hash.
+metrics_hash() { grep -o 'result metrics hash | `[0-9a-f]*`' "$1/report.md" | grep -o '[0-9a-f]\{64\}'; }
