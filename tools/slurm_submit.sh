@@ -64,16 +64,13 @@ store="${G_STORE:+$(absolute "$G_STORE")}"
 store="${store:-${HOME:-/tmp}/.cache/kdbench/store/$G_PROFILE}"
 run_id="$(date -u +%Y%m%dT%H%M%SZ)-$$"
 run_dir="$results/slurm/$run_id"
-mkdir -p "$run_dir/logs" "$run_dir/grids"
+mkdir -p "$run_dir/logs" "$run_dir/benchmarks/grids"
 
-# Freeze the inputs.
+# Freeze the inputs. The jobs run in the run directory, where the grids keep
+# their relative names (benchmarks/grids/...), which the results record.
 cp "$binary" "$run_dir/grids_benchmark"
-frozen_grids=""
-for grid in ${G_GRIDS//,/ }; do
-  cp "$ROOT/$grid" "$run_dir/grids/"
-  frozen_grids+="${frozen_grids:+,}$run_dir/grids/$(basename "$grid")"
-done
-cp "$ROOT/benchmarks/grids/profiles.toml" "$run_dir/profiles.toml"
+for grid in ${G_GRIDS//,/ }; do cp "$ROOT/$grid" "$run_dir/benchmarks/grids/"; done
+cp "$ROOT/benchmarks/grids/profiles.toml" "$run_dir/benchmarks/grids/profiles.toml"
 config_flag=()
 if [[ -n "$G_CONFIG" ]]; then
   cp "$G_CONFIG" "$run_dir/config.toml"
@@ -82,7 +79,7 @@ fi
 revision="$(git -C "$ROOT" rev-parse HEAD 2>/dev/null || echo unknown)"
 [[ -z "$(git -C "$ROOT" status --porcelain 2>/dev/null)" ]] || revision+="-dirty"
 
-common=(--grids="$frozen_grids" --profile="$G_PROFILE" --profile_file="$run_dir/profiles.toml"
+common=(--grids="$G_GRIDS" --profile="$G_PROFILE" --profile_file=benchmarks/grids/profiles.toml
         --results_dir="$results" --store_dir="$store" --git_revision="$revision"
         "${config_flag[@]}")
 [[ -n "$G_SEEDS" ]] && common+=(--seeds="$G_SEEDS")
@@ -91,6 +88,7 @@ quoted() { local out="" a; for a in "$@"; do out+=" $(printf '%q' "$a")"; done; 
 directives() { # NAME LOG
   echo "#SBATCH --job-name=$1"
   echo "#SBATCH --output=$run_dir/logs/$2"
+  echo "#SBATCH --chdir=$run_dir"
   echo "#SBATCH --cpus-per-task=$cpus"
   [[ -n "$gres" ]] && echo "#SBATCH --gres=$gres"
   [[ -n "$partition" ]] && echo "#SBATCH --partition=$partition"

@@ -5,6 +5,7 @@
 #     root, a daemon that does not come up).
 #   stop_local_slurm: stops them again.
 LOCAL_SLURM_PIDS=()
+LOCAL_SLURM_SOCKET_DIR=""
 
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
@@ -22,11 +23,17 @@ start_local_slurm() {
     LOCAL_SLURM_WHY="slurmd has to run as root to start jobs, and this is uid $(id -u)"
     return 1
   fi
-  mkdir -p "$dir/state" "$dir/spool" "$dir/munge"
+  mkdir -p "$dir/state" "$dir/munge"
   chmod 700 "$dir/munge"
   head -c 1024 /dev/urandom >"$dir/munge/munge.key"
   chmod 400 "$dir/munge/munge.key"
-  munged --force --key-file="$dir/munge/munge.key" --socket="$dir/munge/munge.socket" \
+  # Socket paths have at most 108 bytes and a test's temporary directory is
+  # longer: munged's and slurmd's spool (step sockets) live under /tmp.
+  LOCAL_SLURM_SOCKET_DIR="$(mktemp -d /tmp/kdbench-slurm.XXXXXX)"
+  chmod 755 "$LOCAL_SLURM_SOCKET_DIR"
+  mkdir -p "$LOCAL_SLURM_SOCKET_DIR/spool"
+  local socket="$LOCAL_SLURM_SOCKET_DIR/munge.socket"
+  munged --force --key-file="$dir/munge/munge.key" --socket="$socket" \
     --pid-file="$dir/munge/munged.pid" --log-file="$dir/munge/munged.log" \
     --seed-file="$dir/munge/munged.seed" || {
     LOCAL_SLURM_WHY="munged did not start: $(tail -3 "$dir/munge/munged.log" 2>/dev/null)"
@@ -42,11 +49,11 @@ SlurmctldPort=$(free_port)
 SlurmdPort=$(free_port)
 AuthType=auth/munge
 CredType=cred/munge
-AuthInfo=socket=$dir/munge/munge.socket
+AuthInfo=socket=$socket
 SlurmUser=root
 SlurmdUser=root
 StateSaveLocation=$dir/state
-SlurmdSpoolDir=$dir/spool
+SlurmdSpoolDir=$LOCAL_SLURM_SOCKET_DIR/spool
 SlurmctldPidFile=$dir/slurmctld.pid
 SlurmdPidFile=$dir/slurmd.pid
 SlurmctldLogFile=$dir/slurmctld.log
@@ -88,4 +95,6 @@ stop_local_slurm() {
     kill -9 "$pid" 2>/dev/null || true
   done
   LOCAL_SLURM_PIDS=()
+  [[ -n "$LOCAL_SLURM_SOCKET_DIR" ]] && rm -rf "$LOCAL_SLURM_SOCKET_DIR"
+  LOCAL_SLURM_SOCKET_DIR=""
 }
