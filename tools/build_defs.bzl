@@ -24,3 +24,33 @@ def kd_cc_test(name, copts = [], deps = [], size = "small", **kwargs):
     if "@com_google_googletest//:gtest" not in deps:
         deps = deps + ["@com_google_googletest//:gtest_main"]
     native.cc_test(name = name, copts = KDBENCH_COPTS + copts, deps = deps, size = size, **kwargs)
+
+def kd_fuzz_test(name, srcs, deps = [], corpus = [], data = [], runs = 20000):
+    """A fuzz target `NAME_fuzzer` (LLVMFuzzerTestOneInput) and its test `NAME_test`.
+
+    With --config=fuzz (clang) the target links libFuzzer and the test runs
+    `runs` executions from the seed files in `corpus` under ASan/UBSan; in the
+    default (gcc) build it links a replay main and the test runs every seed.
+    """
+    native.cc_binary(
+        name = name + "_fuzzer",
+        testonly = True,
+        srcs = srcs,
+        copts = KDBENCH_COPTS,
+        data = data,
+        deps = deps + select({
+            "//tests/fuzz:libfuzzer": [],
+            "//conditions:default": ["//tests/fuzz:fuzz_replay_main"],
+        }),
+        linkopts = select({
+            "//tests/fuzz:libfuzzer": ["-fsanitize=fuzzer"],
+            "//conditions:default": [],
+        }),
+    )
+    native.sh_test(
+        name = name + "_test",
+        size = "medium",
+        srcs = ["//tools/testing:run_fuzzer.sh"],
+        args = ["$(location :%s_fuzzer)" % name, str(runs)] + ["$(locations %s)" % c for c in corpus],
+        data = [":%s_fuzzer" % name] + corpus + data,
+    )

@@ -25,9 +25,8 @@ struct RawLine {
   std::string origin;
 };
 
-absl::Status ParseFile(GenericFormat format, const std::string& path,
-                       std::vector<RawLine>* out) {
-  ASSIGN_OR_RETURN(std::string content, ReadFileToString(path));
+absl::Status ParseLines(GenericFormat format, absl::string_view content, const std::string& path,
+                        std::vector<RawLine>* out) {
   int line_number = 0;
   for (absl::string_view line : absl::StrSplit(content, '\n')) {
     ++line_number;
@@ -55,12 +54,14 @@ absl::Status ParseFile(GenericFormat format, const std::string& path,
       if (label != object.end() && !label->is_null()) {
         if (label->is_string()) {
           raw.label = label->get<std::string>();
-        } else if (label->is_number_integer() && label->get<int64_t>() >= 0) {
+        } else if (label->is_number_integer() && label->get<int64_t>() >= 0 &&
+                   label->get<int64_t>() < kMaxIntegerLabel) {
           raw.label = std::to_string(label->get<int64_t>());
           raw.integer_label = true;
         } else {
-          return absl::InvalidArgumentError(absl::StrCat(
-              where, ": \"label\" must be a string or a non-negative integer"));
+          return absl::InvalidArgumentError(
+              absl::StrCat(where, ": \"label\" must be a string or an integer from 0 to ",
+                           kMaxIntegerLabel - 1));
         }
       }
     } else {
@@ -71,8 +72,15 @@ absl::Status ParseFile(GenericFormat format, const std::string& path,
       }
       raw.label = std::string(absl::StripAsciiWhitespace(line.substr(0, tab)));
       raw.text = std::string(line.substr(tab + 1));
+      // Only canonical decimals are class ids: "007" or "+7" stay names.
       int64_t value;
-      raw.integer_label = !raw.label.empty() && absl::SimpleAtoi(raw.label, &value) && value >= 0;
+      raw.integer_label = !raw.label.empty() && absl::SimpleAtoi(raw.label, &value) &&
+                          value >= 0 && std::to_string(value) == raw.label;
+      if (raw.integer_label && value >= kMaxIntegerLabel) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            where, ": integer label ", raw.label, " is too large; class ids go from 0 to ",
+            kMaxIntegerLabel - 1));
+      }
     }
     if (absl::StripAsciiWhitespace(raw.text).empty()) {
       return absl::InvalidArgumentError(absl::StrCat(where, ": empty text"));
@@ -81,6 +89,9 @@ absl::Status ParseFile(GenericFormat format, const std::string& path,
   }
   return absl::OkStatus();
 }
+
+absl::StatusOr<Corpus> BuildCorpus(GenericFormat format, const std::string& path,
+                                   std::map<std::string, std::vector<RawLine>>& splits);
 
 }  // namespace
 
@@ -99,11 +110,29 @@ absl::StatusOr<Corpus> ReadGeneric(GenericFormat format,
     }
     for (const char* split : {"train", "test", "unlabeled"}) {
       const std::string file = absl::StrCat(path, "/", split, extension);
-      if (fs::exists(file)) RETURN_IF_ERROR(ParseFile(format, file, &splits[split]));
+      if (!fs::exists(file)) continue;
+      ASSIGN_OR_RETURN(std::string content, ReadFileToString(file));
+      RETURN_IF_ERROR(ParseLines(format, content, file, &splits[split]));
     }
   } else {
-    RETURN_IF_ERROR(ParseFile(format, path, &splits["train"]));
+    ASSIGN_OR_RETURN(std::string content, ReadFileToString(path));
+    RETURN_IF_ERROR(ParseLines(format, content, path, &splits["train"]));
   }
+  return BuildCorpus(format, path, splits);
+}
+
+absl::StatusOr<Corpus> ParseGeneric(GenericFormat format, absl::string_view content,
+                                    const std::string& source) {
+  std::map<std::string, std::vector<RawLine>> splits;
+  RETURN_IF_ERROR(ParseLines(format, content, source, &splits["train"]));
+  return BuildCorpus(format, source, splits);
+}
+
+namespace {
+
+// Label ids, and the examples into their splits.
+absl::StatusOr<Corpus> BuildCorpus(GenericFormat format, const std::string& path,
+                                   std::map<std::string, std::vector<RawLine>>& splits) {
 
   std::set<std::string> names;
   bool any_integer = false, any_string = false;
@@ -161,4 +190,5 @@ absl::StatusOr<Corpus> ReadGeneric(GenericFormat format,
   return corpus;
 }
 
+}  // namespace
 }  // namespace kdbench

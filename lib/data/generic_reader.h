@@ -4,9 +4,11 @@
 #ifndef KDBENCH_LIB_DATA_GENERIC_READER_H_
 #define KDBENCH_LIB_DATA_GENERIC_READER_H_
 
+#include <cstdint>
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "lib/data/corpus.h"
 
 namespace kdbench {
@@ -20,6 +22,15 @@ enum class GenericFormat { kJsonLines, kTsv };
 // invalid UTF-8) name the file and line.
 absl::StatusOr<Corpus> ReadGeneric(GenericFormat format,
                                    const std::string& path);
+
+// One file's content as the train split, as ReadGeneric reads a single file;
+// `source` names it in errors. Pure: the fuzzers call it.
+absl::StatusOr<Corpus> ParseGeneric(GenericFormat format, absl::string_view content,
+                                    const std::string& source);
+
+// Integer labels are class ids: 0 .. kMaxIntegerLabel - 1 (a larger one
+// would ask for that many classes).
+inline constexpr int64_t kMaxIntegerLabel = 100000;
 
 }  // namespace kdbench
 

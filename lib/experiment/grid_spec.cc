@@ -227,7 +227,21 @@ absl::StatusOr<std::vector<GridCell>> ExpandGrid(const GridSpec& spec,
     return absl::InvalidArgumentError(
         absl::StrCat(spec.source, ": no datasets or no seeds (neither the grid nor the profile names any)"));
   }
+  // The product is checked before anything is built: a grid file is input
+  // and must not be able to ask for unbounded memory.
+  double product = 1;
+  for (const size_t axis : {datasets.size(), spec.teachers.size(), spec.students.size(),
+                            spec.methods.size(), spec.schedules.size(),
+                            spec.labels_per_class.size(), seeds.size()}) {
+    product *= static_cast<double>(axis);
+  }
+  if (product > static_cast<double>(kMaxGridCells)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        spec.source, ": the axes multiply to ", product, " cells; at most ", kMaxGridCells,
+        " are allowed in one grid (split it, or narrow an axis)"));
+  }
   std::vector<GridCell> cells;
+  std::set<std::string> names;
   for (const std::string& dataset : datasets) {
     for (const std::string& teacher : spec.teachers) {
       for (const std::string& student : spec.students) {
@@ -246,9 +260,7 @@ absl::StatusOr<std::vector<GridCell>> ExpandGrid(const GridSpec& spec,
                       absl::StrCat(spec.source, ": cell ", cell.Name(), ": ", status.message(),
                                    " (add an [[exclude]] for it)"));
                 }
-                if (std::find(cells.begin(), cells.end(), cell) == cells.end()) {
-                  cells.push_back(std::move(cell));
-                }
+                if (names.insert(cell.Name()).second) cells.push_back(std::move(cell));
               }
             }
           }

@@ -69,6 +69,10 @@ std::vector<std::string> KnownGridMethods();  // KnownMethods() + "teacher"
 absl::StatusOr<GridSpec> ParseGridSpec(absl::string_view text, const std::string& source);
 absl::StatusOr<GridSpec> ReadGridSpec(const std::string& path);
 
+// The most cells one grid may expand to (the paper grid of a table has
+// well under a thousand).
+inline constexpr int64_t kMaxGridCells = 100000;
+
 // The cells in a fixed order (axes nested in the order above, seeds
 // innermost), exclusions applied, teacher cells deduplicated.
 // `default_datasets` and `default_seeds` fill empty axes. A combination the
