@@ -114,8 +114,10 @@ absl::StatusOr<SafetensorsHeader> ParseSafetensorsHeader(
       }
       continue;
     }
+    // A copy: C++17 lambdas cannot capture structured bindings (clang refuses).
+    const std::string tensor_name = name;
     auto bad = [&](absl::string_view what) {
-      return Malformed(source, absl::StrCat("tensor '", name, "': ", what));
+      return Malformed(source, absl::StrCat("tensor '", tensor_name, "': ", what));
     };
     if (!value.is_object()) return bad("entry is not an object");
     SafetensorsEntry entry;

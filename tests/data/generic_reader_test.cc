@@ -27,6 +27,27 @@ TEST(GenericReaderTest, JsonLinesWithNamedLabelsSortedAndUnlabeled) {
   EXPECT_EQ(corpus->unlabeled.size(), 1u);
 }
 
+// Found while writing the generic_reader fuzzer: a large integer label
+// asked for that many classes, and "007" crashed the label lookup.
+TEST(GenericReaderTest, IntegerLabelsAreBoundedAndCanonical) {
+  absl::StatusOr<Corpus> huge = ParseGeneric(
+      GenericFormat::kJsonLines, "{\"text\": \"a\", \"label\": 9000000000}\n", "big.jsonl");
+  ASSERT_FALSE(huge.ok());
+  EXPECT_EQ(huge.status().message(),
+            "big.jsonl:1: \"label\" must be a string or an integer from 0 to 99999");
+  absl::StatusOr<Corpus> tsv = ParseGeneric(GenericFormat::kTsv, "123456\ta\n", "big.tsv");
+  ASSERT_FALSE(tsv.ok());
+  EXPECT_EQ(tsv.status().message(),
+            "big.tsv:1: integer label 123456 is too large; class ids go from 0 to 99999");
+  absl::StatusOr<Corpus> mixed = ParseGeneric(GenericFormat::kTsv, "007\ta\n1\tb\n", "n.tsv");
+  ASSERT_FALSE(mixed.ok());
+  EXPECT_THAT(std::string(mixed.status().message()),
+              ::testing::HasSubstr("labels mix integers and names"));
+  absl::StatusOr<Corpus> named = ParseGeneric(GenericFormat::kTsv, "007\ta\n+7\tb\n", "n.tsv");
+  ASSERT_TRUE(named.ok()) << named.status();
+  EXPECT_THAT(named->label_names, ElementsAre("+7", "007"));
+}
+
 TEST(GenericReaderTest, DirectoryWithSplitsAndIntegerLabels) {
   std::string dir = FreshDirectory("tsvdir");
   WriteFile(dir + "/train.tsv", "0\tfirst\n2\tsecond\n");

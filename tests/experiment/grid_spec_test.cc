@@ -83,6 +83,13 @@ seed = [3, 4]
   EXPECT_EQ(cells->front().seed, 3u);
 }
 
+// "1,2,...,n," for a TOML array.
+std::string NumberList(int n) {
+  std::string values;
+  for (int i = 1; i <= n; ++i) values += std::to_string(i) + ",";
+  return values;
+}
+
 struct BadGrid {
   std::string text;
   std::string message;
@@ -127,7 +134,26 @@ INSTANTIATE_TEST_SUITE_P(
                 "the exclusions remove every cell"},
         BadGrid{"table = \"8\"\ntitle = \"t\"\n[axes\n", "grids/t.toml:3:"},
         BadGrid{"title = \"t\"\n[axes]\nteacher = \"large\"\nmethod = \"hard\"\n",
-                "the required key 'table' is missing"}));
+                "the required key 'table' is missing"},
+        // Found by the grid_spec fuzzer: toml++ 3.3 has undefined behaviour
+        // on such characters outside strings; they are refused first.
+        BadGrid{"table = \"8\"\n  \xef\xbb\xb0 = 1\n",
+                "grids/t.toml:2:3: a character beyond ASCII outside a string or comment"},
+        BadGrid{"table = \"8\"\ntitle = \"t\" \xc3\xa9\n", "grids/t.toml:2:13: a character beyond ASCII"},
+        // 2 datasets x 1000 labels x 1000 seeds would be two million cells.
+        BadGrid{"table = \"8\"\ntitle = \"t\"\n[axes]\nteacher = \"large\"\nmethod = \"hard\"\n"
+                "labels = [" + NumberList(1000) + "]\nseed = [" + NumberList(1000) + "]\n",
+                "grids/t.toml: the axes multiply to 2e+06 cells; at most 100000 are allowed"}));
+
+TEST(GridSpecTest, CharactersBeyondAsciiAreFineInStringsAndComments) {
+  absl::StatusOr<std::vector<GridCell>> cells = Expand(
+      "table = \"8 \\\" \xef\xbb\xb0\"  # caf\xc3\xa9\n"
+      "title = '''lit \xc3\xa9'''\n"
+      "description = \"\"\"multi \xe2\x80\x94\nline\"\"\"\"\n"
+      "[axes]\nteacher = \"large\"\nmethod = \"hard\"\n");
+  ASSERT_TRUE(cells.ok()) << cells.status();
+  EXPECT_EQ(cells->size(), 2u);
+}
 
 }  // namespace
 }  // namespace kdbench
