@@ -4,7 +4,10 @@
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "lib/text/utf8.h"
 #include "lib/util/status_macros.h"
 
 namespace kdbench {
@@ -20,79 +23,143 @@ absl::Status WrongType(const std::string& source, const toml::node& node, const 
 
 namespace {
 
-// TOML allows characters beyond ASCII only inside strings and comments.
-// Checked before toml++ sees the text: toml++ 3.3 reaches
-// __builtin_unreachable() (undefined behaviour) when it tests some of them
-// (U+00A1..U+0499, U+2C3E..U+3037 but U+3000, U+FB36..U+FEFE) for
-// whitespace, which it does outside strings; found by the grid_spec fuzzer.
-absl::Status CheckAsciiOutsideStrings(absl::string_view text, const std::string& source) {
+// The text with every character beyond ASCII written as an escape, so that
+// toml++ sees ASCII only: toml++ 3.3 reaches __builtin_unreachable()
+// (undefined behaviour) when it tests some such characters (U+00A1..U+0499,
+// U+2C3E..U+3037 but U+3000, U+FB36..U+FEFE) for whitespace, which it does
+// outside strings and, after an error, inside them (found by the grid
+// fuzzers). TOML allows these characters only in strings and comments:
+// in basic strings they become \uXXXX / \UXXXXXXXX escapes (the same value),
+// literal strings become basic strings with escapes, comments lose them, and
+// anywhere else they are an error naming line and column, as is invalid
+// UTF-8. Lines stay where they were.
+absl::StatusOr<std::string> EscapeBeyondAscii(absl::string_view text, const std::string& source) {
+  if (!IsValidUtf8(text)) {
+    int line = 0;
+    for (absl::string_view text_line : absl::StrSplit(text, '\n')) {
+      ++line;
+      if (!IsValidUtf8(text_line)) break;
+    }
+    return absl::InvalidArgumentError(
+        absl::StrCat(source, ":", line, ": invalid UTF-8 (TOML files are UTF-8)"));
+  }
   enum class State { kCode, kComment, kBasic, kLiteral, kMultiBasic, kMultiLiteral };
+  const std::u32string chars = DecodeUtf8Lenient(text);
+  std::string out;
+  out.reserve(text.size());
   State state = State::kCode;
   int line = 1, column = 0;
-  auto run_of = [&](size_t i, char quote) {
+  auto run_of = [&](size_t i, char32_t quote) {
     size_t n = 0;
-    while (i + n < text.size() && text[i + n] == quote) ++n;
+    while (i + n < chars.size() && chars[i + n] == quote) ++n;
     return n;
   };
-  for (size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
+  auto escape = [&](char32_t c) {
+    out += c <= 0xFFFF ? absl::StrFormat("\\u%04X", static_cast<uint32_t>(c))
+                       : absl::StrFormat("\\U%08X", static_cast<uint32_t>(c));
+  };
+  for (size_t i = 0; i < chars.size(); ++i) {
+    const char32_t c = chars[i];
     ++column;
-    if (c == '\n') {
+    if (c == U'\n') {
       ++line, column = 0;
-      if (state != State::kMultiBasic && state != State::kMultiLiteral) state = State::kCode;
+      if (state != State::kMultiBasic && state != State::kMultiLiteral) {
+        // An unterminated single-line string: toml++ reports it; the quote
+        // that closes it is ours.
+        if (state == State::kBasic || state == State::kLiteral) out += '"';
+        state = State::kCode;
+      }
+      out += '\n';
       continue;
     }
     switch (state) {
       case State::kCode:
-        if (static_cast<unsigned char>(c) >= 0x80) {
+        if (c >= 0x80) {
           return absl::InvalidArgumentError(absl::StrCat(
               source, ":", line, ":", column,
               ": a character beyond ASCII outside a string or comment (TOML allows them only "
               "inside quotes or after #)"));
         }
-        if (c == '#') {
+        if (c == U'#') {
           state = State::kComment;
-        } else if (c == '"' || c == '\'') {
+          out += '#';
+        } else if (c == U'"' || c == U'\'') {
           const bool multi = run_of(i, c) >= 3;
-          state = c == '"' ? (multi ? State::kMultiBasic : State::kBasic)
-                           : (multi ? State::kMultiLiteral : State::kLiteral);
+          state = c == U'"' ? (multi ? State::kMultiBasic : State::kBasic)
+                            : (multi ? State::kMultiLiteral : State::kLiteral);
+          out += multi ? "\"\"\"" : "\"";
           if (multi) i += 2, column += 2;
+        } else {
+          out += static_cast<char>(c);
         }
         break;
       case State::kComment:
+        out += c < 0x80 ? static_cast<char>(c) : '?';
         break;
       case State::kBasic:
-      case State::kLiteral:
-        if (state == State::kBasic && c == '\\') {
-          ++i, ++column;
-        } else if (c == (state == State::kBasic ? '"' : '\'')) {
-          state = State::kCode;
-        }
-        break;
-      case State::kMultiBasic:
-      case State::kMultiLiteral: {
-        const char quote = state == State::kMultiBasic ? '"' : '\'';
-        if (state == State::kMultiBasic && c == '\\') {
-          ++i, ++column;
-          if (i < text.size() && text[i] == '\n') ++line, column = 0;
-        } else if (c == quote && run_of(i, quote) >= 3) {
+      case State::kMultiBasic: {
+        const bool multi = state == State::kMultiBasic;
+        if (c == U'\\' && i + 1 < chars.size()) {
+          // An escape stays as written (toml++ checks it), its second
+          // character included unless that is beyond ASCII.
+          out += '\\';
+          const char32_t next = chars[++i];
+          ++column;
+          if (next == U'\n') ++line, column = 0;
+          if (next >= 0x80) {
+            escape(next);
+          } else {
+            out += static_cast<char>(next);
+          }
+        } else if (c == U'"' && (!multi || run_of(i, c) >= 3)) {
           // Up to two quotes before the closing three belong to the string.
-          const size_t n = std::min<size_t>(run_of(i, quote), 5);
+          const size_t n = multi ? std::min<size_t>(run_of(i, c), 5) : 1;
+          out.append(n, '"');
           i += n - 1, column += static_cast<int>(n) - 1;
           state = State::kCode;
+        } else if (c >= 0x80) {
+          escape(c);
+        } else {
+          out += static_cast<char>(c);
+        }
+        break;
+      }
+      case State::kLiteral:
+      case State::kMultiLiteral: {
+        const bool multi = state == State::kMultiLiteral;
+        if (c == U'\'' && (!multi || run_of(i, c) >= 3)) {
+          const size_t n = multi ? std::min<size_t>(run_of(i, c), 5) : 1;
+          // Quotes before the closing three are content.
+          for (size_t k = 0; k + 3 < n; ++k) out += '\'';
+          out += multi ? "\"\"\"" : "\"";
+          i += n - 1, column += static_cast<int>(n) - 1;
+          state = State::kCode;
+        } else if (c == U'\\') {
+          out += "\\\\";
+        } else if (c == U'"') {
+          out += "\\\"";
+        } else if (c >= 0x80) {
+          escape(c);
+        } else if (c < 0x20 && c != U'\t') {
+          // A control character is invalid in a literal string; keep it
+          // invalid in the basic string it becomes.
+          out += static_cast<char>(c);
+        } else {
+          out += static_cast<char>(c);
         }
         break;
       }
     }
   }
-  return absl::OkStatus();
+  if (state == State::kBasic || state == State::kLiteral) out += '"';
+  return out;
 }
 
 }  // namespace
 
 absl::StatusOr<toml::table> ParseToml(absl::string_view text, const std::string& source) {
-  RETURN_IF_ERROR(CheckAsciiOutsideStrings(text, source));
-  toml::parse_result result = toml::parse(std::string_view(text.data(), text.size()), source);
+  ASSIGN_OR_RETURN(const std::string ascii, EscapeBeyondAscii(text, source));
+  toml::parse_result result = toml::parse(std::string_view(ascii), source);
   if (!result) {
     const toml::parse_error& error = result.error();
     return absl::InvalidArgumentError(absl::StrCat(source, ":", error.source().begin.line, ":",

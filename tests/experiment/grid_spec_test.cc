@@ -153,6 +153,19 @@ TEST(GridSpecTest, CharactersBeyondAsciiAreFineInStringsAndComments) {
       "[axes]\nteacher = \"large\"\nmethod = \"hard\"\n");
   ASSERT_TRUE(cells.ok()) << cells.status();
   EXPECT_EQ(cells->size(), 2u);
+  absl::StatusOr<GridSpec> spec = ParseGridSpec(
+      "table = \"8\"\ntitle = '''lit \xc3\xa9 \\ \" \xf0\x9f\x98\x80'''\n"
+      "description = \"a\\t\xef\xbb\xb0\"\n[axes]\nteacher = \"large\"\nmethod = \"hard\"\n",
+      "t.toml");
+  ASSERT_TRUE(spec.ok()) << spec.status();
+  EXPECT_EQ(spec->title, "lit \xc3\xa9 \\ \" \xf0\x9f\x98\x80");
+  EXPECT_EQ(spec->description, "a\t\xef\xbb\xb0");
+}
+
+TEST(GridSpecTest, InvalidUtf8IsAnErrorNamingTheLine) {
+  absl::StatusOr<GridSpec> spec = ParseGridSpec("table = \"8\"\ntitle = \"\xff\"\n", "t.toml");
+  ASSERT_FALSE(spec.ok());
+  EXPECT_EQ(spec.status().message(), "t.toml:2: invalid UTF-8 (TOML files are UTF-8)");
 }
 
 }  // namespace

@@ -1,0 +1,244 @@
+// What distillation buys: the speed of the teachers and of every student, at
+// the mini profile's sizes and at the paper's (BERT Base 12x768 and Large
+// 24x1024 against the 300-d, 600-per-direction BiLSTM), for inference at
+// batch 1 (latency, one thread) and batch 64 (throughput, all threads) and
+// for a training step at batch 64. Counters: examples/s, tokens/s, FLOP/s
+// (lib/models/model_flops), share_of_peak against the float matmul rate
+// measured first in the same run with the same threads, parameters, and
+// the peak resident memory while the model ran (peak_rss_mb).
+//
+//   bazel run -c opt //benchmarks:model_speed_benchmark -- --benchmark_filter=size:mini
+#include <malloc.h>
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "benchmark/benchmark.h"
+#include "lib/experiment/teacher_stages.h"
+#include "lib/models/bert.h"
+#include "lib/models/model_flops.h"
+#include "lib/models/student_factory.h"
+#include "lib/util/runtime_environment.h"
+
+namespace kdbench {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Matmul FLOP/s by thread count, from the peak benchmarks of this run.
+std::map<int, double>& PeakByThreads() {
+  static std::map<int, double> peaks;
+  return peaks;
+}
+
+// Resets the kernel's resident-memory high-water mark (Linux >= 4.0), so
+// each benchmark reports its own peak; freed heap goes back to the system
+// first, or the last model's memory would count for this one.
+void ResetPeakRss() {
+  malloc_trim(0);
+  std::ofstream clear_refs("/proc/self/clear_refs");
+  clear_refs << "5";
+}
+
+double PeakRssMegabytes() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmHWM:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;
+  }
+  return 0;
+}
+
+class ThreadScope {
+ public:
+  explicit ThreadScope(int threads) : saved_(at::get_num_threads()) { at::set_num_threads(threads); }
+  ~ThreadScope() { at::set_num_threads(saved_); }
+
+ private:
+  int saved_;
+};
+
+int ThreadsFor(int64_t batch) { return batch == 1 ? 1 : HardwareThreads(); }
+
+void BM_MatmulPeak(benchmark::State& state) {
+  const int threads = static_cast<int>(state.range(0));
+  ThreadScope scope(threads);
+  const int64_t n = 1024;
+  torch::NoGradGuard no_grad;
+  torch::manual_seed(0);
+  torch::Tensor a = torch::randn({n, n}), b = torch::randn({n, n}), c = torch::empty({n, n});
+  torch::matmul_out(c, a, b);
+  double best = 0;
+  for (auto _ : state) {
+    const auto start = Clock::now();
+    torch::matmul_out(c, a, b);
+    const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    best = std::max(best, 2.0 * n * n * n / seconds);
+    benchmark::DoNotOptimize(c.data_ptr<float>());
+  }
+  // The best iteration: the rate the hardware and BLAS reach, not an average
+  // that includes interruptions.
+  PeakByThreads()[threads] = std::max(PeakByThreads()[threads], best);
+  state.counters["FLOP/s"] = best;
+  state.counters["threads"] = threads;
+}
+
+struct ModelCase {
+  std::string role;  // "teacher" or "student"
+  std::string name;  // bert-base, bert-large, bilstm, rnn, cnn
+  std::string size;  // mini or paper
+};
+
+int64_t LengthFor(const ModelCase& model) { return model.size == "paper" ? 128 : 64; }
+int64_t VocabFor(const ModelCase& model) {
+  if (model.size == "paper") return 30522;
+  return model.role == "teacher" ? 4000 : 8000;
+}
+
+absl::StatusOr<BertConfig> TeacherConfig(const ModelCase& model) {
+  BertConfig config;
+  if (model.size == "mini") {
+    absl::StatusOr<BertConfig> mini = TeacherSizeConfig(
+        model.name == "bert-base" ? "base" : "large", VocabFor(model), LengthFor(model));
+    if (!mini.ok()) return mini.status();
+    config = *mini;
+  } else if (model.name == "bert-large") {
+    config.num_hidden_layers = 24, config.hidden_size = 1024, config.num_attention_heads = 16;
+    config.intermediate_size = 4096;
+  }
+  config.labels = {"negative", "positive"};
+  return config;
+}
+
+// One benchmark: builds the model, then times forward passes (inference) or
+// forward + backward + optimizer steps (training) on random full-length
+// token ids.
+void BM_Model(benchmark::State& state, ModelCase model, bool training, int64_t batch) {
+  ThreadScope scope(ThreadsFor(batch));
+  ResetPeakRss();
+  torch::manual_seed(0);
+  const int64_t length = LengthFor(model);
+  const torch::Tensor ids = torch::randint(1000, VocabFor(model), {batch, length}, torch::kLong);
+  const torch::Tensor labels = torch::randint(0, 2, {batch}, torch::kLong);
+  double forward_flops = 0;
+  int64_t parameters = 0;
+  std::function<torch::Tensor()> forward;
+  std::shared_ptr<torch::nn::Module> module;
+  if (model.role == "teacher") {
+    absl::StatusOr<BertConfig> config = TeacherConfig(model);
+    if (!config.ok()) {
+      state.SkipWithError(std::string(config.status().message()).c_str());
+      return;
+    }
+    BertTeacher teacher(*config);
+    const torch::Tensor mask = torch::ones({batch, length}, torch::kLong);
+    forward = [teacher, ids, mask]() mutable { return teacher->forward(ids, mask).logits; };
+    forward_flops = BertForwardFlops(*config, batch, length, 2);
+    parameters = CountClassifierParameters(*teacher).total;
+    module = teacher.ptr();
+  } else {
+    absl::StatusOr<StudentPtr> student = MakeStudent(
+        {.architecture = model.name, .size = model.size, .vocab_size = VocabFor(model),
+         .num_classes = 2});
+    if (!student.ok()) {
+      state.SkipWithError(std::string(student.status().message()).c_str());
+      return;
+    }
+    StudentPtr net = *student;
+    const torch::Tensor lengths = torch::full({batch}, length, torch::kLong);
+    forward = [net, ids, lengths]() { return net->forward(ids, lengths).logits; };
+    absl::StatusOr<double> flops = StudentForwardFlops(*net, batch, length);
+    forward_flops = flops.ok() ? *flops : 0;
+    for (const torch::Tensor& p : net->parameters()) parameters += p.numel();
+    module = net;
+  }
+  double flops_per_iteration = forward_flops;
+  std::function<void()> step;
+  std::unique_ptr<torch::optim::Optimizer> optimizer;
+  if (training) {
+    module->train();
+    flops_per_iteration = TrainingStepFlops(forward_flops);
+    optimizer = std::make_unique<torch::optim::SGD>(module->parameters(),
+                                                    torch::optim::SGDOptions(1e-3));
+    step = [&]() {
+      optimizer->zero_grad();
+      torch::Tensor loss = torch::nn::functional::cross_entropy(forward(), labels);
+      loss.backward();
+      optimizer->step();
+    };
+  } else {
+    // Dropout off, no autograd bookkeeping: what serving the model costs.
+    module->eval();
+    step = [&]() {
+      c10::InferenceMode inference;
+      benchmark::DoNotOptimize(forward().data_ptr<float>());
+    };
+  }
+  step();  // warm-up (allocator, lazy initialisation)
+  double seconds = 0;
+  for (auto _ : state) {
+    const auto start = Clock::now();
+    step();
+    seconds += std::chrono::duration<double>(Clock::now() - start).count();
+  }
+  const double iterations = static_cast<double>(state.iterations());
+  const double rate = seconds > 0 ? flops_per_iteration * iterations / seconds : 0;
+  state.counters["examples/s"] = benchmark::Counter(static_cast<double>(batch),
+                                                    benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["tokens/s"] = benchmark::Counter(static_cast<double>(batch * length),
+                                                  benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["FLOP/s"] = rate;
+  const auto peak = PeakByThreads().find(ThreadsFor(batch));
+  if (peak != PeakByThreads().end() && peak->second > 0) {
+    state.counters["share_of_peak"] = rate / peak->second;
+  }
+  state.counters["parameters"] = static_cast<double>(parameters);
+  state.counters["threads"] = ThreadsFor(batch);
+  state.counters["peak_rss_mb"] = PeakRssMegabytes();
+}
+
+// Paper-size BERT Large trains at batch 16 here: batch 64 would need more
+// than this machine's 24 GB for activations.
+int64_t TrainingBatch(const ModelCase& model) {
+  return model.size == "paper" && model.name == "bert-large" ? 16 : 64;
+}
+
+void RegisterAll() {
+  // The peaks first: Google Benchmark runs benchmarks in registration order.
+  benchmark::RegisterBenchmark("peak/matmul:1024/threads:1", BM_MatmulPeak)
+      ->Arg(1)->UseRealTime()->Unit(benchmark::kMillisecond);
+  if (HardwareThreads() > 1) {
+    benchmark::RegisterBenchmark(absl::StrCat("peak/matmul:1024/threads:", HardwareThreads()).c_str(),
+                                 BM_MatmulPeak)
+        ->Arg(HardwareThreads())->UseRealTime()->Unit(benchmark::kMillisecond);
+  }
+  std::vector<ModelCase> models;
+  for (const char* size : {"mini", "paper"}) {
+    for (const char* teacher : {"bert-base", "bert-large"}) models.push_back({"teacher", teacher, size});
+    for (const char* student : {"bilstm", "rnn", "cnn"}) models.push_back({"student", student, size});
+  }
+  for (const ModelCase& model : models) {
+    const std::string prefix = absl::StrCat(model.role, ":", model.name, "/size:", model.size);
+    for (int64_t batch : {int64_t{1}, int64_t{64}}) {
+      benchmark::RegisterBenchmark(absl::StrCat(prefix, "/infer/batch:", batch).c_str(), BM_Model,
+                                   model, false, batch)
+          ->UseRealTime()->Unit(benchmark::kMillisecond);
+    }
+    const int64_t batch = TrainingBatch(model);
+    benchmark::RegisterBenchmark(absl::StrCat(prefix, "/train/batch:", batch).c_str(), BM_Model,
+                                 model, true, batch)
+        ->UseRealTime()->Unit(benchmark::kMillisecond);
+  }
+}
+
+const bool registered = (RegisterAll(), true);
+
+}  // namespace
+}  // namespace kdbench
