@@ -1443,6 +1443,99 @@ def plot_blocks(index, plot_dir):
 
 # ---------------------------------------------------------------------------
 
+# ---------------------------------------------------------------------------
+# Speed: what distillation buys (./kdbench bench).
+
+def latest_bench_run(results):
+    """The newest run of ./kdbench bench: results/history/ beside the results."""
+    history = os.path.join(os.path.dirname(os.path.abspath(results.rstrip("/"))), "history")
+    if not os.path.isdir(history):
+        return None
+    runs = sorted(d for d in os.listdir(history)
+                  if os.path.isfile(os.path.join(history, d, "speed.json")))
+    return os.path.join(history, runs[-1]) if runs else None
+
+
+def bench_medians(path):
+    """name -> the row of its median (or single) run, with real_time in ms."""
+    if not os.path.isfile(path):
+        return {}
+    doc = load_json(path, "benchmark JSON")
+    rows = {}
+    for row in doc.get("benchmarks", []):
+        name = row.get("run_name") or row.get("name")
+        if row.get("run_type") == "aggregate":
+            if row.get("aggregate_name") == "median":
+                rows[name] = row
+        elif name not in rows:
+            rows[name] = row
+    return rows
+
+
+def speed_blocks(bench_dir, paper):
+    blocks = [H(2, "Speed: what distillation buys", "speed")]
+    if bench_dir is None:
+        return blocks + [P("Not available: no `./kdbench bench` run in `results/history/` yet.")]
+    speed = bench_medians(os.path.join(bench_dir, "speed.json"))
+    peer = bench_medians(os.path.join(bench_dir, "peer.json"))
+    provenance = load_json(os.path.join(bench_dir, "provenance.json"), "bench provenance") \
+        if os.path.isfile(os.path.join(bench_dir, "provenance.json")) else {}
+    claim = paper.get("claims", {}).get("compression", {})
+    blocks.append(P(
+        f"From `{os.path.relpath(bench_dir)}` (git `{str(provenance.get('git_revision', '?'))[:12]}`, "
+        f"{provenance.get('repetitions', '?')} repetitions, medians; "
+        "`//benchmarks:model_speed_benchmark`). Latency: one example, one thread; throughput: "
+        "batch 64, all threads; ratios are teacher / BiLSTM student. FLOP/s are counted from "
+        "the models' shapes; the share of peak divides them by the float matmul rate measured "
+        "in the same run with the same threads."))
+
+    def get(role, name, size, mode, batch, key):
+        row = speed.get(f"{role}:{name}/size:{size}/{mode}/batch:{batch}/real_time")
+        return row.get(key) if row else None
+
+    def ratio(a, b):
+        return f"{a / b:.1f}x" if a and b else "not available"
+
+    rows = []
+    for size in ("mini", "paper"):
+        for teacher in ("bert-base", "bert-large"):
+            p_t = get("teacher", teacher, size, "infer", 1, "parameters")
+            p_s = get("student", "bilstm", size, "infer", 1, "parameters")
+            lat_t = get("teacher", teacher, size, "infer", 1, "real_time")
+            lat_s = get("student", "bilstm", size, "infer", 1, "real_time")
+            thr_t = get("teacher", teacher, size, "infer", 64, "examples/s")
+            thr_s = get("student", "bilstm", size, "infer", 64, "examples/s")
+            paper_claim = (f"{claim.get('smaller_than_base')}x smaller" if teacher == "bert-base"
+                           else f"up to {claim.get('smaller_than_large_up_to')}x smaller")
+            rows.append((size, teacher, paper_claim if size == "paper" else "(paper sizes only)",
+                         ratio(p_t, p_s), ratio(lat_t, lat_s),
+                         ratio(thr_s, thr_t)))
+    blocks.append(T(["size", "teacher", "paper's claim", "parameters", "latency (batch 1)",
+                     "throughput (batch 64)"], rows))
+    blocks.append(P("Parameters here count everything, embeddings included, over a 30,522-token "
+                    "WordPiece vocabulary at paper size; the paper's ratio counts its own "
+                    "student's vocabulary, which the text does not give."))
+    eff = []
+    for name, row in sorted(speed.items()):
+        if name.startswith("peak/"):
+            continue
+        label = name.replace("/real_time", "")
+        eff.append((label, fmt_num(row.get("real_time"), 3), fmt_sig(row.get("examples/s")),
+                    fmt_sig(row.get("FLOP/s")),
+                    f"{100 * row['share_of_peak']:.1f}%" if row.get("share_of_peak") is not None
+                    else "not available",
+                    fmt_num(row.get("peak_rss_mb"), 0),
+                    ratio(peer.get(name, {}).get("real_time"), row.get("real_time"))
+                    if name in peer else "not run"))
+    peaks = [(n.replace("/real_time", ""), fmt_sig(r.get("FLOP/s"))) for n, r in sorted(speed.items())
+             if n.startswith("peak/")]
+    blocks.append(P("Matmul peak of this run: " + ", ".join(f"{n} {v} FLOP/s" for n, v in peaks)
+                    if peaks else "Matmul peak: not available."))
+    blocks.append(T(["benchmark", "ms", "examples/s", "FLOP/s", "share of peak", "peak RSS MB",
+                     "PyTorch-from-Python time / ours"], eff))
+    return blocks
+
+
 def build(results, out, paper_path):
     manifest, grids, runs = load_run(results)
     paper = load_paper(paper_path)
@@ -1458,6 +1551,7 @@ def build(results, out, paper_path):
               + table_sections(grids, runs, index, paper)
               + verdict_blocks(verdicts)
               + plot_blocks(index, plot_dir)
+              + speed_blocks(latest_bench_run(results), paper)
               + provenance_blocks(manifest, grids, runs, results))
     title = f"kd-bench report: profile {manifest.get('profile', 'unknown')}"
     with open(os.path.join(out, "report.md"), "w", encoding="utf-8") as f:

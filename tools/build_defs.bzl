@@ -54,3 +54,22 @@ def kd_fuzz_test(name, srcs, deps = [], corpus = [], data = [], runs = 20000):
         args = ["$(location :%s_fuzzer)" % name, str(runs)] + ["$(locations %s)" % c for c in corpus],
         data = [":%s_fuzzer" % name] + corpus + data,
     )
+
+def kd_grid_sh_test(name, srcs, data = [], size = "large", **kwargs):
+    """A shell test of whole grid runs: gets the grids_benchmark binary as $1,
+    with the grids, the profiles, the report generator and the shell test
+    helpers in its runfiles."""
+    native.sh_test(
+        name = name,
+        size = size,
+        srcs = srcs,
+        args = ["$(location //benchmarks:grids_benchmark)"],
+        data = [
+            "//benchmarks:grids_benchmark",
+            "//benchmarks/grids:profiles",
+            "//benchmarks/grids:tables",
+            "//report:make_report",
+            "//tools/testing:test_helpers",
+        ] + data,
+        **kwargs
+    )

@@ -1,0 +1,146 @@
+#!/usr/bin/python3
+"""Nightly tracking: compares a `./kdbench bench` run with the previous one in
+the history directory and prints a regression summary.
+
+  bench_compare.py --history=results/history --run=results/history/RUN [--threshold=0.15]
+
+- Speed: Google Benchmark's own compare.py (Debian libbenchmark-tools) on
+  the two runs' speed.json; a benchmark whose median real time grew by more
+  than --threshold (relative) is a regression. Its table goes to
+  RUN/compare-speed.txt.
+- Accuracy: the smoke grid's cell records of both runs; a test accuracy that
+  fell by more than --accuracy_threshold (absolute, in points) is a
+  regression. The result metrics hash says whether anything changed at all.
+- Peer: the ratio of PyTorch-from-Python time to the suite's for each
+  benchmark both ran (RUN/peer.json), > 1 meaning the suite is faster.
+Writes RUN/summary.json; exits 1 on a regression (for a nightly job to alert
+on), 0 otherwise, 2 on bad input.
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+
+COMPARE = "/usr/share/benchmark/compare.py"
+
+
+def load(path, what):
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except FileNotFoundError:
+        return None
+    except json.JSONDecodeError as e:
+        sys.exit(f"bench_compare: {path}: not JSON ({what}): {e}")
+
+
+def medians(bench_json):
+    """Benchmark name -> median real time (ms), from aggregates or single runs."""
+    out = {}
+    for row in (bench_json or {}).get("benchmarks", []):
+        name = row.get("run_name") or row["name"]
+        if row.get("run_type") == "aggregate":
+            if row.get("aggregate_name") == "median":
+                out[name] = row["real_time"]
+        elif name not in out:
+            out[name] = row["real_time"]
+    return out
+
+
+def smoke_accuracy(run_dir):
+    """Cell name -> test accuracy (%) of the run's smoke grid."""
+    cells = os.path.join(run_dir, "smoke", "cells")
+    out = {}
+    if not os.path.isdir(cells):
+        return out
+    for name in sorted(os.listdir(cells)):
+        if not name.endswith(".json"):
+            continue
+        record = load(os.path.join(cells, name), "a cell record")["record"]
+        if record.get("status") != "ok":
+            continue
+        metrics = (record["teacher"]["finetune"] if record.get("kind") == "teacher"
+                   else record["result"])
+        out[record["name"]] = 100 * metrics["test_accuracy"]
+    return out
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--history", required=True)
+    parser.add_argument("--run", required=True)
+    parser.add_argument("--threshold", type=float, default=0.15,
+                        help="relative growth of a median time that counts as a regression")
+    parser.add_argument("--accuracy_threshold", type=float, default=1.0,
+                        help="drop of a smoke cell's test accuracy, in points, that counts")
+    args = parser.parse_args()
+    run = os.path.normpath(args.run)
+    runs = sorted(d for d in os.listdir(args.history)
+                  if os.path.isfile(os.path.join(args.history, d, "provenance.json")))
+    name = os.path.basename(run)
+    earlier = [d for d in runs if d < name]
+    previous = os.path.join(args.history, earlier[-1]) if earlier else None
+    summary = {"run": name, "previous": os.path.basename(previous) if previous else None,
+               "threshold": args.threshold, "regressions": []}
+    lines = [f"bench: run {name}" + (f", compared with {summary['previous']}" if previous
+                                       else ", the first in the history: nothing to compare")]
+
+    speed = load(os.path.join(run, "speed.json"), "the speed benchmarks")
+    if speed is None:
+        sys.exit(f"bench_compare: {run}/speed.json is missing")
+    now = medians(speed)
+    peer = medians(load(os.path.join(run, "peer.json"), "the Python peer"))
+    ratios = {k: peer[k] / now[k] for k in sorted(peer) if k in now and now[k] > 0}
+    summary["peer_ratio"] = ratios
+    if ratios:
+        slower = [k for k, r in ratios.items() if r < 1]
+        lines.append(f"peer: PyTorch from Python takes {min(ratios.values()):.2f}x to "
+                     f"{max(ratios.values()):.2f}x the suite's time over {len(ratios)} benchmarks"
+                     + (f"; the suite is slower on {len(slower)}: {', '.join(slower)}" if slower
+                        else "; the suite is as fast or faster on every one"))
+
+    if previous:
+        before = medians(load(os.path.join(previous, "speed.json"), "the previous speed"))
+        table = subprocess.run(
+            ["/usr/bin/python3", COMPARE, "--no-color", "-a", "benchmarks",
+             os.path.join(previous, "speed.json"), os.path.join(run, "speed.json")],
+            capture_output=True, text=True)
+        with open(os.path.join(run, "compare-speed.txt"), "w") as f:
+            f.write(table.stdout + table.stderr)
+        if table.returncode != 0:
+            lines.append(f"speed: compare.py failed ({table.returncode}); see compare-speed.txt")
+        changes = {k: now[k] / before[k] - 1 for k in now if k in before and before[k] > 0}
+        summary["speed_change"] = changes
+        worse = {k: c for k, c in changes.items() if c > args.threshold}
+        for k, c in sorted(worse.items(), key=lambda kv: -kv[1]):
+            summary["regressions"].append({"kind": "speed", "benchmark": k, "change": c})
+        lines.append(f"speed: {len(changes)} benchmarks compared (compare.py table in "
+                     f"compare-speed.txt); {len(worse)} slower by more than "
+                     f"{args.threshold:.0%}" + "".join(f"\n  SLOWER {k}: {c:+.1%}"
+                                                     for k, c in sorted(worse.items())))
+        accuracy_now, accuracy_before = smoke_accuracy(run), smoke_accuracy(previous)
+        common = sorted(set(accuracy_now) & set(accuracy_before))
+        drops = {k: accuracy_now[k] - accuracy_before[k] for k in common
+                 if accuracy_now[k] - accuracy_before[k] < -args.accuracy_threshold}
+        changed = [k for k in common if accuracy_now[k] != accuracy_before[k]]
+        summary["accuracy_changed"] = changed
+        for k, d in sorted(drops.items()):
+            summary["regressions"].append({"kind": "accuracy", "cell": k, "change_points": d})
+        if not common:
+            lines.append("accuracy: no smoke cells in both runs")
+        else:
+            lines.append(f"accuracy: {len(common)} smoke cells; {len(changed)} changed, "
+                         f"{len(drops)} fell by more than {args.accuracy_threshold} points"
+                         + "".join(f"\n  WORSE {k}: {d:+.2f} points" for k, d in sorted(drops.items())))
+    regressions = len(summary["regressions"])
+    lines.append("REGRESSION: " + f"{regressions} regression(s)" if regressions
+                 else "no regression")
+    with open(os.path.join(run, "summary.json"), "w") as f:
+        json.dump(summary, f, indent=1)
+    print("\n".join(lines))
+    return 1 if regressions else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
