@@ -8,10 +8,22 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "benchmark/benchmark.h"
+#include "benchmarks/benchmark_options.h"
+#include "lib/util/device.h"
 #include "lib/util/runtime_environment.h"
 
 ABSL_FLAG(int, threads, 0,
           "LibTorch/OpenMP threads; 0 = the number of cores of this machine");
+ABSL_FLAG(std::string, device, "cpu", "cpu, cuda, cuda:N or auto (models' benchmarks)");
+ABSL_FLAG(std::string, teacher_autocast, "none",
+          "none, bf16 or fp16: autocast for the teachers on CUDA");
+
+namespace kdbench {
+namespace {
+BenchmarkOptions options;
+}  // namespace
+const BenchmarkOptions& GetBenchmarkOptions() { return options; }
+}  // namespace kdbench
 
 int main(int argc, char** argv) {
   kdbench::RestartWithFastOpenBlasIfNeeded(argv);
@@ -25,6 +37,28 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s\n", std::string(status.message()).c_str());
     return 2;
   }
+  absl::StatusOr<c10::Device> device = kdbench::ResolveDevice(absl::GetFlag(FLAGS_device));
+  if (!device.ok()) {
+    std::fprintf(stderr, "--device: %s\n", std::string(device.status().message()).c_str());
+    return 2;
+  }
+  kdbench::options.device = *device;
+  const std::string autocast = absl::GetFlag(FLAGS_teacher_autocast);
+  if (autocast == "bf16") {
+    kdbench::options.teacher_autocast = c10::kBFloat16;
+  } else if (autocast == "fp16") {
+    kdbench::options.teacher_autocast = c10::kHalf;
+  } else if (autocast != "none") {
+    std::fprintf(stderr, "--teacher_autocast=%s: unknown; known: none, bf16, fp16\n",
+                 autocast.c_str());
+    return 2;
+  }
+  if (kdbench::options.teacher_autocast && !device->is_cuda()) {
+    std::fprintf(stderr, "--teacher_autocast needs --device=cuda\n");
+    return 2;
+  }
+  benchmark::AddCustomContext("device", device->str());
+  benchmark::AddCustomContext("teacher_autocast", autocast);
   kdbench::RuntimeEnvironment environment = kdbench::DetectRuntimeEnvironment();
   std::fprintf(stderr, "kdbench: %s\n",
                kdbench::FormatRuntimeEnvironment(environment).c_str());

@@ -5,7 +5,10 @@
 // for a training step at batch 64. Counters: examples/s, tokens/s, FLOP/s
 // (lib/models/model_flops), share_of_peak against the float matmul rate
 // measured first in the same run with the same threads, parameters, and
-// the peak resident memory while the model ran (peak_rss_mb).
+// the peak resident memory while the model ran (peak_rss_mb). With
+// --device=cuda everything runs on the GPU (timings end with a device
+// synchronisation) and --teacher_autocast=bf16|fp16 runs the teachers under
+// autocast.
 //
 //   bazel run -c opt //benchmarks:model_speed_benchmark -- --benchmark_filter=size:mini
 #include <malloc.h>
@@ -19,8 +22,12 @@
 #include <string>
 #include <vector>
 
+#include <ATen/autocast_mode.h>
+#include <torch/cuda.h>
+
 #include "absl/strings/str_cat.h"
 #include "benchmark/benchmark.h"
+#include "benchmarks/benchmark_options.h"
 #include "lib/experiment/teacher_stages.h"
 #include "lib/models/bert.h"
 #include "lib/models/model_flops.h"
@@ -67,27 +74,86 @@ class ThreadScope {
 
 int ThreadsFor(int64_t batch) { return batch == 1 ? 1 : HardwareThreads(); }
 
+c10::Device Device() { return GetBenchmarkOptions().device; }
+
+// Work on a GPU is asynchronous: a timing ends when the device is done.
+void WaitForDevice() {
+  if (Device().is_cuda()) torch::cuda::synchronize();
+}
+
+// Autocast (bf16 / fp16) around a teacher's forward pass, when asked for.
+class AutocastScope {
+ public:
+  explicit AutocastScope(bool teacher) : active_(teacher && GetBenchmarkOptions().teacher_autocast) {
+    if (!active_) return;
+    at::autocast::set_autocast_gpu_dtype(*GetBenchmarkOptions().teacher_autocast);
+    at::autocast::set_enabled(true);
+  }
+  ~AutocastScope() {
+    if (!active_) return;
+    at::autocast::set_enabled(false);
+    at::autocast::clear_cache();
+  }
+
+ private:
+  bool active_;
+};
+
 void BM_MatmulPeak(benchmark::State& state) {
   const int threads = static_cast<int>(state.range(0));
   ThreadScope scope(threads);
   const int64_t n = 1024;
   torch::NoGradGuard no_grad;
   torch::manual_seed(0);
-  torch::Tensor a = torch::randn({n, n}), b = torch::randn({n, n}), c = torch::empty({n, n});
+  const auto on = torch::TensorOptions().device(Device());
+  torch::Tensor a = torch::randn({n, n}, on), b = torch::randn({n, n}, on),
+                c = torch::empty({n, n}, on);
   torch::matmul_out(c, a, b);
+  WaitForDevice();
   double best = 0;
   for (auto _ : state) {
     const auto start = Clock::now();
     torch::matmul_out(c, a, b);
+    WaitForDevice();
     const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
     best = std::max(best, 2.0 * n * n * n / seconds);
-    benchmark::DoNotOptimize(c.data_ptr<float>());
+    benchmark::DoNotOptimize(c.data_ptr());
   }
   // The best iteration: the rate the hardware and BLAS reach, not an average
   // that includes interruptions.
   PeakByThreads()[threads] = std::max(PeakByThreads()[threads], best);
   state.counters["FLOP/s"] = best;
   state.counters["threads"] = threads;
+}
+
+// The best of a few 1024^3 matmuls with `threads` threads, FLOP/s.
+double MeasurePeak(int threads) {
+  ThreadScope scope(threads);
+  const int64_t n = 1024;
+  torch::NoGradGuard no_grad;
+  torch::manual_seed(0);
+  const auto on = torch::TensorOptions().device(Device());
+  torch::Tensor a = torch::randn({n, n}, on), b = torch::randn({n, n}, on),
+                c = torch::empty({n, n}, on);
+  torch::matmul_out(c, a, b);
+  WaitForDevice();
+  double best = 0;
+  for (int i = 0; i < 10; ++i) {
+    const auto start = Clock::now();
+    torch::matmul_out(c, a, b);
+    WaitForDevice();
+    best = std::max(best, 2.0 * n * n * n /
+                              std::chrono::duration<double>(Clock::now() - start).count());
+  }
+  return best;
+}
+
+// The peak of this run: from the peak benchmark when it ran (a filter may
+// have left it out), else measured now.
+double PeakFlops(int threads) {
+  auto found = PeakByThreads().find(threads);
+  if (found == PeakByThreads().end()) found = PeakByThreads().emplace(threads, MeasurePeak(threads)).first;
+  return found->second;
 }
 
 struct ModelCase {
@@ -125,8 +191,10 @@ void BM_Model(benchmark::State& state, ModelCase model, bool training, int64_t b
   ResetPeakRss();
   torch::manual_seed(0);
   const int64_t length = LengthFor(model);
-  const torch::Tensor ids = torch::randint(1000, VocabFor(model), {batch, length}, torch::kLong);
-  const torch::Tensor labels = torch::randint(0, 2, {batch}, torch::kLong);
+  const auto on = torch::TensorOptions().device(Device()).dtype(torch::kLong);
+  const torch::Tensor ids = torch::randint(1000, VocabFor(model), {batch, length}, on);
+  const torch::Tensor labels = torch::randint(0, 2, {batch}, on);
+  const bool teacher_role = model.role == "teacher";
   double forward_flops = 0;
   int64_t parameters = 0;
   std::function<torch::Tensor()> forward;
@@ -138,10 +206,11 @@ void BM_Model(benchmark::State& state, ModelCase model, bool training, int64_t b
       return;
     }
     BertTeacher teacher(*config);
-    const torch::Tensor mask = torch::ones({batch, length}, torch::kLong);
+    const torch::Tensor mask = torch::ones({batch, length}, on);
     forward = [teacher, ids, mask]() mutable { return teacher->forward(ids, mask).logits; };
     forward_flops = BertForwardFlops(*config, batch, length, 2);
     parameters = CountClassifierParameters(*teacher).total;
+    teacher->to(Device());
     module = teacher.ptr();
   } else {
     absl::StatusOr<StudentPtr> student = MakeStudent(
@@ -152,7 +221,8 @@ void BM_Model(benchmark::State& state, ModelCase model, bool training, int64_t b
       return;
     }
     StudentPtr net = *student;
-    const torch::Tensor lengths = torch::full({batch}, length, torch::kLong);
+    net->to(Device());
+    const torch::Tensor lengths = torch::full({batch}, length, on);
     forward = [net, ids, lengths]() { return net->forward(ids, lengths).logits; };
     absl::StatusOr<double> flops = StudentForwardFlops(*net, batch, length);
     forward_flops = flops.ok() ? *flops : 0;
@@ -169,16 +239,23 @@ void BM_Model(benchmark::State& state, ModelCase model, bool training, int64_t b
                                                     torch::optim::SGDOptions(1e-3));
     step = [&]() {
       optimizer->zero_grad();
-      torch::Tensor loss = torch::nn::functional::cross_entropy(forward(), labels);
+      torch::Tensor loss;
+      {
+        AutocastScope autocast(teacher_role);
+        loss = torch::nn::functional::cross_entropy(forward().to(torch::kFloat), labels);
+      }
       loss.backward();
       optimizer->step();
+      WaitForDevice();
     };
   } else {
     // Dropout off, no autograd bookkeeping: what serving the model costs.
     module->eval();
     step = [&]() {
       c10::InferenceMode inference;
-      benchmark::DoNotOptimize(forward().data_ptr<float>());
+      AutocastScope autocast(teacher_role);
+      benchmark::DoNotOptimize(forward().data_ptr());
+      WaitForDevice();
     };
   }
   step();  // warm-up (allocator, lazy initialisation)
@@ -195,12 +272,12 @@ void BM_Model(benchmark::State& state, ModelCase model, bool training, int64_t b
   state.counters["tokens/s"] = benchmark::Counter(static_cast<double>(batch * length),
                                                   benchmark::Counter::kIsIterationInvariantRate);
   state.counters["FLOP/s"] = rate;
-  const auto peak = PeakByThreads().find(ThreadsFor(batch));
-  if (peak != PeakByThreads().end() && peak->second > 0) {
-    state.counters["share_of_peak"] = rate / peak->second;
+  if (const double peak = PeakFlops(ThreadsFor(batch)); peak > 0) {
+    state.counters["share_of_peak"] = rate / peak;
   }
   state.counters["parameters"] = static_cast<double>(parameters);
   state.counters["threads"] = ThreadsFor(batch);
+  // Host memory: on a GPU this is the host side only.
   state.counters["peak_rss_mb"] = PeakRssMegabytes();
 }
 

@@ -1,0 +1,24 @@
+// Settings of the shared benchmark main (benchmark_main.cc) that benchmarks
+// read: the device and whether teachers run under autocast.
+#ifndef KDBENCH_BENCHMARKS_BENCHMARK_OPTIONS_H_
+#define KDBENCH_BENCHMARKS_BENCHMARK_OPTIONS_H_
+
+#include <c10/core/Device.h>
+#include <c10/core/ScalarType.h>
+
+#include <optional>
+
+namespace kdbench {
+
+struct BenchmarkOptions {
+  c10::Device device = c10::Device(c10::kCPU);
+  // bf16 or fp16 autocast for the teachers on CUDA; none by default.
+  std::optional<c10::ScalarType> teacher_autocast;
+};
+
+// Set once by main() before any benchmark runs.
+const BenchmarkOptions& GetBenchmarkOptions();
+
+}  // namespace kdbench
+
+#endif  // KDBENCH_BENCHMARKS_BENCHMARK_OPTIONS_H_
