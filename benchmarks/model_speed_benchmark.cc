@@ -281,6 +281,94 @@ void BM_Model(benchmark::State& state, ModelCase model, bool training, int64_t b
   state.counters["peak_rss_mb"] = PeakRssMegabytes();
 }
 
+// One LSTM direction written out: the input projection of every time step
+// hoisted into one [batch*time, in] x [in, 4h] product, then per step only
+// the recurrent product and the gates. LibTorch's CPU LSTM is compared with
+// it below.
+torch::Tensor HoistedLstm(const torch::Tensor& x, const torch::Tensor& w_ih,
+                          const torch::Tensor& w_hh, const torch::Tensor& bias) {
+  const int64_t batch = x.size(0), time = x.size(1), hidden = w_hh.size(1);
+  const torch::Tensor projected =
+      torch::addmm(bias, x.reshape({batch * time, x.size(2)}), w_ih.t()).view({batch, time, 4 * hidden});
+  torch::Tensor h = torch::zeros({batch, hidden}, x.options());
+  torch::Tensor c = torch::zeros({batch, hidden}, x.options());
+  const torch::Tensor w_hh_t = w_hh.t();
+  std::vector<torch::Tensor> outputs;
+  outputs.reserve(time);
+  for (int64_t t = 0; t < time; ++t) {
+    const std::vector<torch::Tensor> gates = torch::addmm(projected.select(1, t), h, w_hh_t).chunk(4, 1);
+    c = torch::sigmoid(gates[1]) * c + torch::sigmoid(gates[0]) * torch::tanh(gates[2]);
+    h = torch::sigmoid(gates[3]) * torch::tanh(c);
+    outputs.push_back(h);
+  }
+  return torch::stack(outputs, 1);
+}
+
+// A BiLSTM layer (both directions) at a profile's student size: LibTorch's
+// torch::nn::LSTM against HoistedLstm, inference or a training step (sum of
+// outputs as the loss), same shapes and threads.
+void BM_LstmLayer(benchmark::State& state, std::string size, bool hoisted, bool training,
+                  int64_t batch) {
+  ThreadScope scope(ThreadsFor(batch));
+  torch::manual_seed(0);
+  const int64_t in = size == "paper" ? 300 : 128, hidden = size == "paper" ? 600 : 128;
+  const int64_t time = size == "paper" ? 128 : 64;
+  torch::nn::LSTM forward_lstm(torch::nn::LSTMOptions(in, hidden).batch_first(true));
+  torch::nn::LSTM backward_lstm(torch::nn::LSTMOptions(in, hidden).batch_first(true));
+  const torch::Tensor x = torch::randn({batch, time, in});
+  auto run = [&]() -> torch::Tensor {
+    if (!hoisted) {
+      return std::get<0>(forward_lstm(x)).sum() + std::get<0>(backward_lstm(x.flip(1))).sum();
+    }
+    torch::Tensor total;
+    for (torch::nn::LSTM* lstm : {&forward_lstm, &backward_lstm}) {
+      const torch::Tensor input = lstm == &forward_lstm ? x : x.flip(1);
+      auto p = (*lstm)->named_parameters();
+      const torch::Tensor out = HoistedLstm(input, p["weight_ih_l0"], p["weight_hh_l0"],
+                                            p["bias_ih_l0"] + p["bias_hh_l0"]);
+      total = total.defined() ? total + out.sum() : out.sum();
+    }
+    return total;
+  };
+  if (hoisted) {
+    // Same numbers as LibTorch's LSTM, or the comparison means nothing.
+    torch::NoGradGuard no_grad;
+    auto p = forward_lstm->named_parameters();
+    const torch::Tensor ours = HoistedLstm(x, p["weight_ih_l0"], p["weight_hh_l0"],
+                                           p["bias_ih_l0"] + p["bias_hh_l0"]);
+    const double difference = (ours - std::get<0>(forward_lstm(x))).abs().max().item<double>();
+    if (difference > 1e-4) {
+      state.SkipWithError(absl::StrCat("hoisted LSTM differs from LibTorch's by ", difference).c_str());
+      return;
+    }
+  }
+  auto step = [&]() {
+    if (training) {
+      forward_lstm->zero_grad();
+      backward_lstm->zero_grad();
+      run().backward();
+    } else {
+      c10::InferenceMode inference;
+      benchmark::DoNotOptimize(run().item<float>());
+    }
+  };
+  step();
+  double seconds = 0;
+  for (auto _ : state) {
+    const auto start = Clock::now();
+    step();
+    seconds += std::chrono::duration<double>(Clock::now() - start).count();
+  }
+  const double flops = 2.0 * batch * time * 2 * 4 * hidden * (in + hidden) * (training ? 3 : 1);
+  const double rate = seconds > 0 ? flops * static_cast<double>(state.iterations()) / seconds : 0;
+  state.counters["FLOP/s"] = rate;
+  if (const double peak = PeakFlops(ThreadsFor(batch)); peak > 0) {
+    state.counters["share_of_peak"] = rate / peak;
+  }
+  state.counters["examples/s"] = benchmark::Counter(static_cast<double>(batch),
+                                                    benchmark::Counter::kIsIterationInvariantRate);
+}
+
 // Paper-size BERT Large trains at batch 16 here: batch 64 would need more
 // than this machine's 24 GB for activations.
 int64_t TrainingBatch(const ModelCase& model) {
@@ -312,6 +400,19 @@ void RegisterAll() {
     benchmark::RegisterBenchmark(absl::StrCat(prefix, "/train/batch:", batch).c_str(), BM_Model,
                                  model, true, batch)
         ->UseRealTime()->Unit(benchmark::kMillisecond);
+  }
+  for (const char* size : {"mini", "paper"}) {
+    for (const bool hoisted : {false, true}) {
+      for (const bool training : {false, true}) {
+        const int64_t batch = 64;
+        benchmark::RegisterBenchmark(
+            absl::StrCat("lstm-layer:", hoisted ? "hoisted" : "libtorch", "/size:", size, "/",
+                         training ? "train" : "infer", "/batch:", batch)
+                .c_str(),
+            BM_LstmLayer, std::string(size), hoisted, training, batch)
+            ->UseRealTime()->Unit(benchmark::kMillisecond);
+      }
+    }
   }
 }
 
