@@ -222,6 +222,9 @@ def parse_student(run, res, path):
     t = res.get("teacher") if isinstance(res.get("teacher"), dict) else {}
     run["teacher_params"] = (optional_number(t, "parameters"),
                              optional_number(t, "embedding_parameters"))
+    run["teacher_forward_passes"] = optional_number(t, "forward_passes")
+    run["teacher_rows_reused"] = optional_number(t, "reused_from_cache")
+    run["padding_share"] = optional_number(res, "padding_share")
     phases = []
     for i, ph in enumerate(res.get("phases") or []):
         if not isinstance(ph, dict):
@@ -1472,8 +1475,30 @@ def bench_medians(path):
     return rows
 
 
-def speed_blocks(bench_dir, paper):
-    blocks = [H(2, "Speed: what distillation buys", "speed")]
+def grid_efficiency_blocks(runs):
+    """What the grid run itself shows: teacher outputs computed once and
+    reused, and the padding left by length-bucketed batches."""
+    students = [r for r in runs.values() if r["kind"] == "student" and r["status"] == "ok"]
+    passes = sum(r.get("teacher_forward_passes") or 0 for r in students)
+    reused = sum(r.get("teacher_rows_reused") or 0 for r in students)
+    padding = [r["padding_share"] for r in students if r.get("padding_share") is not None]
+    rows = []
+    if passes + reused > 0:
+        rows.append(("teacher forward passes (rows of the transfer set)",
+                     f"{passes:,.0f} computed for {passes + reused:,.0f} requested by the cells: "
+                     f"{(passes + reused) / max(passes, 1):.1f}x fewer than without the cache"))
+    if padding:
+        rows.append(("padding share of the students' training batches (length-bucketed)",
+                     f"mean {100 * statistics.mean(padding):.1f}%, from "
+                     f"{100 * min(padding):.1f}% to {100 * max(padding):.1f}% over "
+                     f"{len(padding)} cells; unbucketed: not measured"))
+    if not rows:
+        return []
+    return [P("From this grid's cell records:"), T(["", "value"], rows)]
+
+
+def speed_blocks(bench_dir, paper, runs):
+    blocks = [H(2, "Speed: what distillation buys", "speed")] + grid_efficiency_blocks(runs)
     if bench_dir is None:
         return blocks + [P("Not available: no `./kdbench bench` run in `results/history/` yet.")]
     speed = bench_medians(os.path.join(bench_dir, "speed.json"))
@@ -1551,7 +1576,7 @@ def build(results, out, paper_path):
               + table_sections(grids, runs, index, paper)
               + verdict_blocks(verdicts)
               + plot_blocks(index, plot_dir)
-              + speed_blocks(latest_bench_run(results), paper)
+              + speed_blocks(latest_bench_run(results), paper, runs)
               + provenance_blocks(manifest, grids, runs, results))
     title = f"kd-bench report: profile {manifest.get('profile', 'unknown')}"
     with open(os.path.join(out, "report.md"), "w", encoding="utf-8") as f:
