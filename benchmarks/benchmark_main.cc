@@ -2,6 +2,7 @@
 // own (--threads) on one command line, the fast-BLAS restart and the same
 // start-up log as the kdbench binary, and the environment in the JSON context.
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -58,6 +59,10 @@ int main(int argc, char** argv) {
     return 2;
   }
   benchmark::AddCustomContext("device", device->str());
+  // The OpenBLAS kernels in use (set by the restart above): a peer that
+  // compares must use the same ones.
+  const char* core_type = std::getenv("OPENBLAS_CORETYPE");
+  benchmark::AddCustomContext("openblas_coretype", core_type != nullptr ? core_type : "");
   benchmark::AddCustomContext("teacher_autocast", autocast);
   kdbench::RuntimeEnvironment environment = kdbench::DetectRuntimeEnvironment();
   std::fprintf(stderr, "kdbench: %s\n",

@@ -196,7 +196,8 @@ def main():
                "executable": "benchmarks/python_peer_benchmark.py",
                "num_cpus": os.cpu_count(), "library_build_type": "release",
                "torch_version": torch.__version__, "python": platform.python_version(),
-               "torch_threads": os.cpu_count()}
+               "torch_threads": os.cpu_count(),
+               "openblas_coretype": os.environ.get("OPENBLAS_CORETYPE", "")}
     with open(args.out, "w") as out:
         json.dump({"context": context, "benchmarks": rows}, out, indent=1)
 
