@@ -17,8 +17,13 @@ finish() {
 all_grids() { ls benchmarks/grids/table*.toml | sort -V | paste -sd, -; }
 
 # A report.md without what differs between runs of the same cells: the
-# header (run times, dates, revision) and the benchmark JSON's dates.
-report_body() { sed -n '/^## Verdicts/,$p' "$1/report.md" | sed 's/: date [^,]*,/: date -,/'; }
+# header (run times, dates, revision), the benchmark JSON's dates, and the
+# teacher forward-pass count (which processes filled the shared cache first
+# depends on how the run was split).
+report_body() {
+  sed -n '/^## Verdicts/,$p' "$1/report.md" | sed 's/: date [^,]*,/: date -,/' |
+    grep -v '^| teacher forward passes'
+}
 
 # The report's result metrics hash.
 metrics_hash() { grep -o 'result metrics hash | `[0-9a-f]*`' "$1/report.md" | grep -o '[0-9a-f]\{64\}'; }
