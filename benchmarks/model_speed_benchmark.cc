@@ -99,26 +99,36 @@ class AutocastScope {
   bool active_;
 };
 
+// 1024x1024 float operands on the benchmark device; `Rate()` times one
+// product (FLOP/s).
+class PeakMatmul {
+ public:
+  PeakMatmul() {
+    torch::manual_seed(0);
+    const auto on = torch::TensorOptions().device(Device());
+    a_ = torch::randn({kN, kN}, on), b_ = torch::randn({kN, kN}, on), c_ = torch::empty({kN, kN}, on);
+    Rate();  // warm-up
+  }
+  double Rate() {
+    torch::NoGradGuard no_grad;
+    const auto start = Clock::now();
+    torch::matmul_out(c_, a_, b_);
+    WaitForDevice();
+    benchmark::DoNotOptimize(c_.data_ptr());
+    return 2.0 * kN * kN * kN / std::chrono::duration<double>(Clock::now() - start).count();
+  }
+
+ private:
+  static constexpr int64_t kN = 1024;
+  torch::Tensor a_, b_, c_;
+};
+
 void BM_MatmulPeak(benchmark::State& state) {
   const int threads = static_cast<int>(state.range(0));
   ThreadScope scope(threads);
-  const int64_t n = 1024;
-  torch::NoGradGuard no_grad;
-  torch::manual_seed(0);
-  const auto on = torch::TensorOptions().device(Device());
-  torch::Tensor a = torch::randn({n, n}, on), b = torch::randn({n, n}, on),
-                c = torch::empty({n, n}, on);
-  torch::matmul_out(c, a, b);
-  WaitForDevice();
+  PeakMatmul matmul;
   double best = 0;
-  for (auto _ : state) {
-    const auto start = Clock::now();
-    torch::matmul_out(c, a, b);
-    WaitForDevice();
-    const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
-    best = std::max(best, 2.0 * n * n * n / seconds);
-    benchmark::DoNotOptimize(c.data_ptr());
-  }
+  for (auto _ : state) best = std::max(best, matmul.Rate());
   // The best iteration: the rate the hardware and BLAS reach, not an average
   // that includes interruptions.
   PeakByThreads()[threads] = std::max(PeakByThreads()[threads], best);
@@ -126,25 +136,12 @@ void BM_MatmulPeak(benchmark::State& state) {
   state.counters["threads"] = threads;
 }
 
-// The best of a few 1024^3 matmuls with `threads` threads, FLOP/s.
+// The best of a few products with `threads` threads, FLOP/s.
 double MeasurePeak(int threads) {
   ThreadScope scope(threads);
-  const int64_t n = 1024;
-  torch::NoGradGuard no_grad;
-  torch::manual_seed(0);
-  const auto on = torch::TensorOptions().device(Device());
-  torch::Tensor a = torch::randn({n, n}, on), b = torch::randn({n, n}, on),
-                c = torch::empty({n, n}, on);
-  torch::matmul_out(c, a, b);
-  WaitForDevice();
+  PeakMatmul matmul;
   double best = 0;
-  for (int i = 0; i < 10; ++i) {
-    const auto start = Clock::now();
-    torch::matmul_out(c, a, b);
-    WaitForDevice();
-    best = std::max(best, 2.0 * n * n * n /
-                              std::chrono::duration<double>(Clock::now() - start).count());
-  }
+  for (int i = 0; i < 10; ++i) best = std::max(best, matmul.Rate());
   return best;
 }
 
