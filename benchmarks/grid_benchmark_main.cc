@@ -92,10 +92,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double SecondsSince(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
 std::string WorkspaceDirectory() {
   if (const char* workspace = std::getenv("BUILD_WORKSPACE_DIRECTORY")) return workspace;
   return ".";

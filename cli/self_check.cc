@@ -6,13 +6,10 @@
 #include <chrono>
 #include <cmath>
 
+#include "lib/util/progress.h"
+
 namespace kdbench {
 namespace {
-
-double SecondsSince(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
-      .count();
-}
 
 void Synchronize(const c10::Device& device) {
   if (device.is_cuda()) torch::cuda::synchronize(device.index());

@@ -19,6 +19,7 @@
 #include "lib/util/directory_listing.h"
 #include "lib/util/file_lock.h"
 #include "lib/util/library_versions.h"
+#include "lib/util/progress.h"
 #include "lib/util/runtime_environment.h"
 #include "lib/util/status_macros.h"
 #include "lib/util/utc_time.h"
@@ -82,10 +83,6 @@ nlohmann::json MachineJson(const c10::Device& device) {
           {"torch", environment.torch_version},
           {"device", device.str()},
           {"cuda_devices", environment.cuda_device_count}};
-}
-
-double SecondsSince(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
 // A directory artifact is finished when its record.json exists: it is

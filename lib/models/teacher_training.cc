@@ -18,10 +18,6 @@
 namespace kdbench {
 namespace {
 
-double SecondsSince(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
 // AdamW with BERT's exclusions from weight decay (biases, LayerNorm).
 std::unique_ptr<torch::optim::AdamW> MakeOptimizer(torch::nn::Module& model,
                                                    const OptimizerSettings& settings) {

@@ -23,6 +23,11 @@ std::string FormatProgressLine(absl::string_view label, int64_t done,
 // Seconds as "45s", "3m07s", "2h05m".
 std::string FormatDuration(double seconds);
 
+// Wall-clock seconds since `start`.
+inline double SecondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
 struct ProgressOptions {
   std::string unit = "it";
   // Draw even when stderr is not a terminal (tests).

@@ -140,11 +140,9 @@ absl::StatusOr<std::string> EscapeBeyondAscii(absl::string_view text, const std:
           out += "\\\"";
         } else if (c >= 0x80) {
           escape(c);
-        } else if (c < 0x20 && c != U'\t') {
-          // A control character is invalid in a literal string; keep it
-          // invalid in the basic string it becomes.
-          out += static_cast<char>(c);
         } else {
+          // Control characters stay as they are: invalid in a literal
+          // string, they are invalid in the basic string it becomes.
           out += static_cast<char>(c);
         }
         break;
