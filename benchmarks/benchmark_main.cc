@@ -22,8 +22,16 @@ ABSL_FLAG(std::string, teacher_autocast, "none",
 namespace kdbench {
 namespace {
 BenchmarkOptions options;
+std::vector<void (*)()>& Registrations() {
+  static std::vector<void (*)()> registrations;
+  return registrations;
+}
 }  // namespace
 const BenchmarkOptions& GetBenchmarkOptions() { return options; }
+bool RegisterAfterFlags(void (*register_benchmarks)()) {
+  Registrations().push_back(register_benchmarks);
+  return true;
+}
 }  // namespace kdbench
 
 int main(int argc, char** argv) {
@@ -79,6 +87,7 @@ int main(int argc, char** argv) {
   benchmark::AddCustomContext("blas_library", environment.blas.library_path);
   benchmark::AddCustomContext("cpu_model", environment.cpu_model);
 
+  for (void (*register_benchmarks)() : kdbench::Registrations()) register_benchmarks();
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
   return 0;

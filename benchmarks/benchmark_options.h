@@ -19,6 +19,11 @@ struct BenchmarkOptions {
 // Set once by main() before any benchmark runs.
 const BenchmarkOptions& GetBenchmarkOptions();
 
+// Benchmarks whose set or sizes depend on the options (the device, say)
+// register from a function that main() calls once the flags are parsed:
+//   const bool registered = RegisterAfterFlags(RegisterAll);
+bool RegisterAfterFlags(void (*register_benchmarks)());
+
 }  // namespace kdbench
 
 #endif  // KDBENCH_BENCHMARKS_BENCHMARK_OPTIONS_H_

@@ -24,12 +24,17 @@
 
 #include <ATen/autocast_mode.h>
 #include <torch/cuda.h>
+#include <torch/version.h>
+
+#ifdef KDBENCH_LIBTORCH_CUDA
+#include <c10/cuda/CUDACachingAllocator.h>
+#endif
 
 #include "absl/strings/str_cat.h"
 #include "benchmark/benchmark.h"
 #include "benchmarks/benchmark_options.h"
-#include "lib/experiment/teacher_stages.h"
 #include "lib/models/bert.h"
+#include "lib/models/bert_config.h"
 #include "lib/models/model_flops.h"
 #include "lib/models/student_factory.h"
 #include "lib/util/runtime_environment.h"
@@ -39,9 +44,11 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// Matmul FLOP/s by thread count, from the peak benchmarks of this run.
-std::map<int, double>& PeakByThreads() {
-  static std::map<int, double> peaks;
+// Matmul FLOP/s by thread count and operand type, from the peak benchmarks
+// of this run.
+using PeakKey = std::pair<int, c10::ScalarType>;
+std::map<PeakKey, double>& Peaks() {
+  static std::map<PeakKey, double> peaks;
   return peaks;
 }
 
@@ -52,6 +59,24 @@ void ResetPeakRss() {
   malloc_trim(0);
   std::ofstream clear_refs("/proc/self/clear_refs");
   clear_refs << "5";
+#ifdef KDBENCH_LIBTORCH_CUDA
+  if (GetBenchmarkOptions().device.is_cuda()) {
+    c10::cuda::CUDACachingAllocator::resetPeakStats(GetBenchmarkOptions().device.index());
+  }
+#endif
+}
+
+// Peak GPU memory allocated since ResetPeakRss, MB; 0 off the GPU.
+double PeakGpuMegabytes() {
+#ifdef KDBENCH_LIBTORCH_CUDA
+  if (GetBenchmarkOptions().device.is_cuda()) {
+    const auto stats =
+        c10::cuda::CUDACachingAllocator::getDeviceStats(GetBenchmarkOptions().device.index());
+    const auto aggregate = static_cast<size_t>(c10::cuda::CUDACachingAllocator::StatType::AGGREGATE);
+    return static_cast<double>(stats.allocated_bytes[aggregate].peak) / (1024.0 * 1024.0);
+  }
+#endif
+  return 0;
 }
 
 double PeakRssMegabytes() {
@@ -72,9 +97,20 @@ class ThreadScope {
   int saved_;
 };
 
-int ThreadsFor(int64_t batch) { return batch == 1 ? 1 : HardwareThreads(); }
-
 c10::Device Device() { return GetBenchmarkOptions().device; }
+
+// Host threads matter on the CPU only; on a GPU every case has one peak.
+int ThreadsFor(int64_t batch) {
+  if (Device().is_cuda()) return 1;
+  return batch == 1 ? 1 : HardwareThreads();
+}
+
+// The operand type of a case's matrix products: the autocast type for
+// teachers under autocast, else float.
+c10::ScalarType MatmulType(bool teacher) {
+  const auto& autocast = GetBenchmarkOptions().teacher_autocast;
+  return teacher && autocast ? *autocast : c10::kFloat;
+}
 
 // Work on a GPU is asynchronous: a timing ends when the device is done.
 void WaitForDevice() {
@@ -86,12 +122,22 @@ class AutocastScope {
  public:
   explicit AutocastScope(bool teacher) : active_(teacher && GetBenchmarkOptions().teacher_autocast) {
     if (!active_) return;
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
+    // LibTorch 2.4 made autocast per device type and later dropped the old calls.
+    at::autocast::set_autocast_dtype(at::kCUDA, *GetBenchmarkOptions().teacher_autocast);
+    at::autocast::set_autocast_enabled(at::kCUDA, true);
+#else
     at::autocast::set_autocast_gpu_dtype(*GetBenchmarkOptions().teacher_autocast);
     at::autocast::set_enabled(true);
+#endif
   }
   ~AutocastScope() {
     if (!active_) return;
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
+    at::autocast::set_autocast_enabled(at::kCUDA, false);
+#else
     at::autocast::set_enabled(false);
+#endif
     at::autocast::clear_cache();
   }
 
@@ -99,14 +145,18 @@ class AutocastScope {
   bool active_;
 };
 
-// 1024x1024 float operands on the benchmark device; `Rate()` times one
-// product (FLOP/s).
+// Square operands of the peak product: 1024 saturates a CPU's BLAS; a GPU
+// needs far larger products to be busy.
+int64_t PeakMatmulSize() { return Device().is_cuda() ? 8192 : 1024; }
+
+// Square `dtype` operands on the benchmark device; `Rate()` times one product
+// (FLOP/s).
 class PeakMatmul {
  public:
-  PeakMatmul() {
+  explicit PeakMatmul(c10::ScalarType dtype) : n_(PeakMatmulSize()) {
     torch::manual_seed(0);
-    const auto on = torch::TensorOptions().device(Device());
-    a_ = torch::randn({kN, kN}, on), b_ = torch::randn({kN, kN}, on), c_ = torch::empty({kN, kN}, on);
+    const auto on = torch::TensorOptions().device(Device()).dtype(dtype);
+    a_ = torch::randn({n_, n_}, on), b_ = torch::randn({n_, n_}, on), c_ = torch::empty({n_, n_}, on);
     Rate();  // warm-up
   }
   double Rate() {
@@ -115,31 +165,31 @@ class PeakMatmul {
     torch::matmul_out(c_, a_, b_);
     WaitForDevice();
     benchmark::DoNotOptimize(c_.data_ptr());
-    return 2.0 * kN * kN * kN / std::chrono::duration<double>(Clock::now() - start).count();
+    return 2.0 * n_ * n_ * n_ / std::chrono::duration<double>(Clock::now() - start).count();
   }
 
  private:
-  static constexpr int64_t kN = 1024;
+  int64_t n_;
   torch::Tensor a_, b_, c_;
 };
 
-void BM_MatmulPeak(benchmark::State& state) {
-  const int threads = static_cast<int>(state.range(0));
+void BM_MatmulPeak(benchmark::State& state, int threads, c10::ScalarType dtype) {
   ThreadScope scope(threads);
-  PeakMatmul matmul;
+  PeakMatmul matmul(dtype);
   double best = 0;
   for (auto _ : state) best = std::max(best, matmul.Rate());
   // The best iteration: the rate the hardware and BLAS reach, not an average
   // that includes interruptions.
-  PeakByThreads()[threads] = std::max(PeakByThreads()[threads], best);
+  double& peak = Peaks()[{threads, dtype}];
+  peak = std::max(peak, best);
   state.counters["FLOP/s"] = best;
   state.counters["threads"] = threads;
 }
 
-// The best of a few products with `threads` threads, FLOP/s.
-double MeasurePeak(int threads) {
+// The best of a few products, FLOP/s.
+double MeasurePeak(int threads, c10::ScalarType dtype) {
   ThreadScope scope(threads);
-  PeakMatmul matmul;
+  PeakMatmul matmul(dtype);
   double best = 0;
   for (int i = 0; i < 10; ++i) best = std::max(best, matmul.Rate());
   return best;
@@ -147,9 +197,11 @@ double MeasurePeak(int threads) {
 
 // The peak of this run: from the peak benchmark when it ran (a filter may
 // have left it out), else measured now.
-double PeakFlops(int threads) {
-  auto found = PeakByThreads().find(threads);
-  if (found == PeakByThreads().end()) found = PeakByThreads().emplace(threads, MeasurePeak(threads)).first;
+double PeakFlops(int threads, c10::ScalarType dtype) {
+  auto found = Peaks().find({threads, dtype});
+  if (found == Peaks().end()) {
+    found = Peaks().emplace(PeakKey{threads, dtype}, MeasurePeak(threads, dtype)).first;
+  }
   return found->second;
 }
 
@@ -269,13 +321,14 @@ void BM_Model(benchmark::State& state, ModelCase model, bool training, int64_t b
   state.counters["tokens/s"] = benchmark::Counter(static_cast<double>(batch * length),
                                                   benchmark::Counter::kIsIterationInvariantRate);
   state.counters["FLOP/s"] = rate;
-  if (const double peak = PeakFlops(ThreadsFor(batch)); peak > 0) {
+  if (const double peak = PeakFlops(ThreadsFor(batch), MatmulType(teacher_role)); peak > 0) {
     state.counters["share_of_peak"] = rate / peak;
   }
   state.counters["parameters"] = static_cast<double>(parameters);
   state.counters["threads"] = ThreadsFor(batch);
-  // Host memory: on a GPU this is the host side only.
+  // Host memory: on a GPU this is the host side only; the GPU's is apart.
   state.counters["peak_rss_mb"] = PeakRssMegabytes();
+  if (Device().is_cuda()) state.counters["peak_gpu_mb"] = PeakGpuMegabytes();
 }
 
 // One LSTM direction written out: the input projection of every time step
@@ -312,7 +365,9 @@ void BM_LstmLayer(benchmark::State& state, std::string size, bool hoisted, bool 
   const int64_t time = size == "paper" ? 128 : 64;
   torch::nn::LSTM forward_lstm(torch::nn::LSTMOptions(in, hidden).batch_first(true));
   torch::nn::LSTM backward_lstm(torch::nn::LSTMOptions(in, hidden).batch_first(true));
-  const torch::Tensor x = torch::randn({batch, time, in});
+  forward_lstm->to(Device());
+  backward_lstm->to(Device());
+  const torch::Tensor x = torch::randn({batch, time, in}, torch::TensorOptions().device(Device()));
   auto run = [&]() -> torch::Tensor {
     if (!hoisted) {
       return std::get<0>(forward_lstm(x)).sum() + std::get<0>(backward_lstm(x.flip(1))).sum();
@@ -344,6 +399,7 @@ void BM_LstmLayer(benchmark::State& state, std::string size, bool hoisted, bool 
       forward_lstm->zero_grad();
       backward_lstm->zero_grad();
       run().backward();
+      WaitForDevice();
     } else {
       c10::InferenceMode inference;
       benchmark::DoNotOptimize(run().item<float>());
@@ -359,7 +415,7 @@ void BM_LstmLayer(benchmark::State& state, std::string size, bool hoisted, bool 
   const double flops = 2.0 * batch * time * 2 * 4 * hidden * (in + hidden) * (training ? 3 : 1);
   const double rate = seconds > 0 ? flops * static_cast<double>(state.iterations()) / seconds : 0;
   state.counters["FLOP/s"] = rate;
-  if (const double peak = PeakFlops(ThreadsFor(batch)); peak > 0) {
+  if (const double peak = PeakFlops(ThreadsFor(batch), c10::kFloat); peak > 0) {
     state.counters["share_of_peak"] = rate / peak;
   }
   state.counters["examples/s"] = benchmark::Counter(static_cast<double>(batch),
@@ -374,12 +430,17 @@ int64_t TrainingBatch(const ModelCase& model) {
 
 void RegisterAll() {
   // The peaks first: Google Benchmark runs benchmarks in registration order.
-  benchmark::RegisterBenchmark("peak/matmul:1024/threads:1", BM_MatmulPeak)
-      ->Arg(1)->UseRealTime()->Unit(benchmark::kMillisecond);
-  if (HardwareThreads() > 1) {
-    benchmark::RegisterBenchmark(absl::StrCat("peak/matmul:1024/threads:", HardwareThreads()).c_str(),
-                                 BM_MatmulPeak)
-        ->Arg(HardwareThreads())->UseRealTime()->Unit(benchmark::kMillisecond);
+  std::vector<std::pair<int, c10::ScalarType>> peaks = {{ThreadsFor(1), c10::kFloat}};
+  if (ThreadsFor(64) != ThreadsFor(1)) peaks.push_back({ThreadsFor(64), c10::kFloat});
+  if (const auto& autocast = GetBenchmarkOptions().teacher_autocast) {
+    peaks.push_back({ThreadsFor(64), *autocast});
+  }
+  for (const auto& [threads, dtype] : peaks) {
+    std::string name = absl::StrCat("peak/matmul:", PeakMatmulSize());
+    if (dtype != c10::kFloat) absl::StrAppend(&name, "/dtype:", c10::toString(dtype));
+    absl::StrAppend(&name, Device().is_cuda() ? "/device:cuda" : absl::StrCat("/threads:", threads));
+    benchmark::RegisterBenchmark(name.c_str(), BM_MatmulPeak, threads, dtype)
+        ->UseRealTime()->Unit(benchmark::kMillisecond);
   }
   std::vector<ModelCase> models;
   for (const char* size : {"mini", "paper"}) {
@@ -413,7 +474,7 @@ void RegisterAll() {
   }
 }
 
-const bool registered = (RegisterAll(), true);
+const bool registered = RegisterAfterFlags(RegisterAll);
 
 }  // namespace
 }  // namespace kdbench

@@ -57,7 +57,7 @@ class BertClassifier(nn.Module):
 
     def forward(self, ids, mask):
         t = ids.shape[1]
-        x = self.words(ids) + self.positions(torch.arange(t)) + self.types(torch.zeros_like(ids))
+        x = self.words(ids) + self.positions(torch.arange(t, device=ids.device)) + self.types(torch.zeros_like(ids))
         x = self.norm(x)
         bias = (1.0 - mask[:, None, None, :].float()) * -10000.0
         for layer in self.layers:
@@ -126,16 +126,19 @@ def make_model(role, name, size):
     return BiLstmStudent(vocab_for(role, size), embedding, hidden, last_state=(name == "rnn"))
 
 
-def run_case(role, name, size, training, batch, min_seconds):
-    threads = 1 if batch == 1 else os.cpu_count()
+def run_case(role, name, size, training, batch, min_seconds, device):
+    # As the C++ benchmark: host threads matter on the CPU only.
+    threads = 1 if batch == 1 or device.type == "cuda" else os.cpu_count()
     torch.set_num_threads(threads)
     torch.manual_seed(0)
     length = length_for(size)
-    model = make_model(role, name, size)
-    ids = torch.randint(1000, vocab_for(role, size), (batch, length))
-    labels = torch.randint(0, 2, (batch,))
-    second = torch.ones(batch, length, dtype=torch.long) if role == "teacher" else \
+    model = make_model(role, name, size).to(device)
+    ids = torch.randint(1000, vocab_for(role, size), (batch, length), device=device)
+    labels = torch.randint(0, 2, (batch,), device=device)
+    # pack_padded_sequence takes the students' lengths on the CPU.
+    second = torch.ones(batch, length, dtype=torch.long, device=device) if role == "teacher" else \
         torch.full((batch,), length, dtype=torch.long)
+    wait = torch.cuda.synchronize if device.type == "cuda" else (lambda: None)
     if training:
         model.train()
         optimizer = torch.optim.SGD(model.parameters(), lr=1e-3)
@@ -144,12 +147,14 @@ def run_case(role, name, size, training, batch, min_seconds):
             optimizer.zero_grad()
             nn.functional.cross_entropy(model(ids, second), labels).backward()
             optimizer.step()
+            wait()
     else:
         model.eval()
 
         def step():
             with torch.inference_mode():
                 model(ids, second)
+            wait()
     step()  # warm-up, as the C++ benchmark does
     iterations, elapsed = 0, 0.0
     while elapsed < min_seconds or iterations < 1:
@@ -172,7 +177,9 @@ def main():
     parser.add_argument("--filter", default="", help="regular expression on the benchmark names")
     parser.add_argument("--min_seconds", type=float, default=0.5,
                         help="time each case at least this long (as --benchmark_min_time)")
+    parser.add_argument("--device", default="cpu", help="cpu or cuda[:N], as the C++ benchmark")
     args = parser.parse_args()
+    device = torch.device(args.device)
     cases = []
     for size in ("mini", "paper"):
         for role, names in (("teacher", ("bert-base", "bert-large")),
@@ -188,7 +195,7 @@ def main():
         label = f"{role}:{name}/size:{size}/{'train' if training else 'infer'}/batch:{batch}"
         if not pattern.search(label):
             continue
-        row = run_case(*case, args.min_seconds)
+        row = run_case(*case, args.min_seconds, device)
         print(f"{row['name']:<60} {row['real_time']:10.3f} ms  {row['examples/s']:10.1f} examples/s",
               flush=True)
         rows.append(row)
@@ -196,7 +203,7 @@ def main():
                "executable": "benchmarks/python_peer_benchmark.py",
                "num_cpus": os.cpu_count(), "library_build_type": "release",
                "torch_version": torch.__version__, "python": platform.python_version(),
-               "torch_threads": os.cpu_count(),
+               "torch_threads": os.cpu_count(), "device": str(device),
                "openblas_coretype": os.environ.get("OPENBLAS_CORETYPE", "")}
     with open(args.out, "w") as out:
         json.dump({"context": context, "benchmarks": rows}, out, indent=1)

@@ -19,12 +19,6 @@
 
 namespace kdbench {
 
-// Teacher sizes of the CPU profiles: "tiny" (smoke; 1 x 32), "base"
-// (mini; 2 layers x 128) and "large" (mini; 4 layers x 256). An unknown
-// name lists the known ones.
-absl::StatusOr<BertConfig> TeacherSizeConfig(const std::string& size, int64_t vocab_size,
-                                             int64_t max_length);
-
 struct TeacherDataOptions {
   std::string dataset;
   std::string path;

@@ -153,4 +153,24 @@ std::string BertConfigToJson(const BertConfig& config) {
   return json.dump(2);
 }
 
+absl::StatusOr<BertConfig> TeacherSizeConfig(const std::string& size, int64_t vocab_size,
+                                             int64_t max_length) {
+  BertConfig config;
+  config.vocab_size = vocab_size;
+  config.max_position_embeddings = max_length;
+  config.type_vocab_size = 2;
+  if (size == "tiny") {
+    config.num_hidden_layers = 1, config.hidden_size = 32, config.num_attention_heads = 2;
+  } else if (size == "base") {
+    config.num_hidden_layers = 2, config.hidden_size = 128, config.num_attention_heads = 2;
+  } else if (size == "large") {
+    config.num_hidden_layers = 4, config.hidden_size = 256, config.num_attention_heads = 4;
+  } else {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--size=", size, ": unknown teacher size; known: tiny, base, large"));
+  }
+  config.intermediate_size = 4 * config.hidden_size;
+  return config;
+}
+
 }  // namespace kdbench

@@ -49,6 +49,12 @@ absl::StatusOr<BertConfig> ReadBertConfig(const std::string& path);
 // config.json as Hugging Face writes it (model_type, architectures, id2label).
 std::string BertConfigToJson(const BertConfig& config);
 
+// Teacher sizes of the CPU profiles: "tiny" (smoke; 1 x 32), "base"
+// (mini; 2 layers x 128) and "large" (mini; 4 layers x 256). An unknown
+// name lists the known ones.
+absl::StatusOr<BertConfig> TeacherSizeConfig(const std::string& size, int64_t vocab_size,
+                                             int64_t max_length);
+
 }  // namespace kdbench
 
 #endif  // KDBENCH_LIB_MODELS_BERT_CONFIG_H_

@@ -7,7 +7,7 @@
 #include "gtest/gtest.h"
 #include "lib/data/dataset_registry.h"
 #include "lib/data/splits.h"
-#include "lib/experiment/teacher_stages.h"
+#include "lib/models/bert_config.h"
 #include "lib/models/teacher_outputs.h"
 #include "lib/text/wordpiece_trainer.h"
 
