@@ -14,6 +14,7 @@
 #               abseil, Google Benchmark and nlohmann-json (for example Debian's
 #               packages unpacked with dpkg -x); default: / (system packages)
 #   JOBS        parallel compiles (default: nproc)
+#   CUDA_HOME   the CUDA toolkit (default: the one holding nvcc)
 set -euo pipefail
 
 if [[ $# -lt 2 ]]; then
@@ -66,6 +67,13 @@ trap 'rm -rf "$build_dir"' EXIT
 cxxflags=(-std=$standard -O2 -DNDEBUG -D_GLIBCXX_USE_CXX11_ABI=$abi -DKDBENCH_LIBTORCH_CUDA=1
   -Wno-deprecated-declarations -I. -isystem "$torch_dir/include"
   -isystem "$torch_dir/include/torch/csrc/api/include")
+# c10/cuda's headers include the CUDA runtime's.
+cuda_home=${CUDA_HOME:-$(dirname "$(dirname "$(command -v nvcc || echo /usr/local/cuda/bin/nvcc)")")}
+[[ -f $cuda_home/include/cuda_runtime.h ]] || {
+  echo "$0: no cuda_runtime.h under $cuda_home/include; set CUDA_HOME" >&2
+  exit 1
+}
+cxxflags+=(-isystem "$cuda_home/include")
 # Not /usr/include itself: as -isystem it breaks libstdc++'s #include_next.
 [[ $deps != / ]] && cxxflags+=(-isystem "$deps/usr/include")
 echo "build_with_pytorch: torch $("$python" -c 'import torch; print(torch.__version__)') at $torch_dir," \
