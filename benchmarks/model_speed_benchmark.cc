@@ -72,8 +72,9 @@ double PeakGpuMegabytes() {
   if (GetBenchmarkOptions().device.is_cuda()) {
     const auto stats =
         c10::cuda::CUDACachingAllocator::getDeviceStats(GetBenchmarkOptions().device.index());
-    const auto aggregate = static_cast<size_t>(c10::cuda::CUDACachingAllocator::StatType::AGGREGATE);
-    return static_cast<double>(stats.allocated_bytes[aggregate].peak) / (1024.0 * 1024.0);
+    // Entry 0 is StatType::AGGREGATE (all pools); the enum's namespace moved
+    // between LibTorch versions, its value did not.
+    return static_cast<double>(stats.allocated_bytes[0].peak) / (1024.0 * 1024.0);
   }
 #endif
   return 0;
