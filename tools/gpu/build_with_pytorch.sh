@@ -87,7 +87,8 @@ for library in "$deps_lib"/libabsl_*.so; do
   name=$(basename "$library" .so)
   absl_libs+=("-l${name#lib}")
 done
-g++ -o "$output" "$build_dir"/*.o \
+# DT_RPATH, not RUNPATH: abseil's libraries find each other through it too.
+g++ -o "$output" "$build_dir"/*.o -Wl,--disable-new-dtags \
   -L"$torch_dir/lib" -Wl,-rpath,"$torch_dir/lib" \
   -Wl,--no-as-needed -ltorch -ltorch_cuda -lc10_cuda -ltorch_cpu -lc10 -Wl,--as-needed \
   -L"$deps_lib" -Wl,-rpath,"$deps_lib" -lbenchmark -Wl,--start-group "${absl_libs[@]}" -Wl,--end-group \
