@@ -390,7 +390,9 @@ void BM_LstmLayer(benchmark::State& state, std::string size, bool hoisted, bool 
     const torch::Tensor ours = HoistedLstm(x, p["weight_ih_l0"], p["weight_hh_l0"],
                                            p["bias_ih_l0"] + p["bias_hh_l0"]);
     const double difference = (ours - std::get<0>(forward_lstm(x))).abs().max().item<double>();
-    if (difference > 1e-4) {
+    // cuDNN's LSTM runs its float products in TF32 by default (LibTorch's
+    // allow_tf32 for cuDNN), about 1e-3 relative; the CPU's are exact floats.
+    if (difference > (Device().is_cuda() ? 2e-3 : 1e-4)) {
       state.SkipWithError(absl::StrCat("hoisted LSTM differs from LibTorch's by ", difference).c_str());
       return;
     }
