@@ -1459,6 +1459,17 @@ def latest_bench_run(results):
     return os.path.join(history, runs[-1]) if runs else None
 
 
+def latest_gpu_run(results):
+    """The newest GPU speed run (tools/gpu/speed_benchmarks_on_gpu.sh):
+    results/gpu/ beside the results."""
+    gpu = os.path.join(os.path.dirname(os.path.abspath(results.rstrip("/"))), "gpu")
+    if not os.path.isdir(gpu):
+        return None
+    runs = sorted(d for d in os.listdir(gpu)
+                  if os.path.isfile(os.path.join(gpu, d, "gpu-float32.json")))
+    return os.path.join(gpu, runs[-1]) if runs else None
+
+
 def bench_medians(path):
     """name -> the row of its median (or single) run, with real_time in ms."""
     if not os.path.isfile(path):
@@ -1467,6 +1478,8 @@ def bench_medians(path):
     rows = {}
     for row in doc.get("benchmarks", []):
         name = row.get("run_name") or row.get("name")
+        if row.get("error_occurred"):  # skipped with an error: no timing
+            continue
         if row.get("run_type") == "aggregate":
             if row.get("aggregate_name") == "median":
                 rows[name] = row
@@ -1497,10 +1510,80 @@ def grid_efficiency_blocks(runs):
     return [P("From this grid's cell records:"), T(["", "value"], rows)]
 
 
-def speed_blocks(bench_dir, paper, runs):
+def gpu_speed_blocks(gpu_dir):
+    """The paper-size cases on a GPU: float32, teachers under bf16 autocast,
+    and the Python peer."""
+    blocks = [H(3, "On a GPU", "speed-gpu")]
+    if gpu_dir is None:
+        return blocks + [P("Not available: no run in `results/gpu/` (see its README).")]
+    fp32 = bench_medians(os.path.join(gpu_dir, "gpu-float32.json"))
+    # A later partial run (a case that failed, say) replaces those cases,
+    # so rows compared with each other come from one run.
+    for extra in sorted(f for f in os.listdir(gpu_dir) if f.startswith("gpu-") and f.endswith(".json")
+                        and f not in ("gpu-float32.json", "gpu-bf16-teachers.json",
+                                      "gpu-python-peer.json")):
+        for name, row in bench_medians(os.path.join(gpu_dir, extra)).items():
+            if not name.startswith("peak/"):
+                fp32[name] = row
+    bf16 = bench_medians(os.path.join(gpu_dir, "gpu-bf16-teachers.json"))
+    peer = bench_medians(os.path.join(gpu_dir, "gpu-python-peer.json"))
+    machine = {}
+    machine_path = os.path.join(gpu_dir, "machine.txt")
+    if os.path.isfile(machine_path):
+        with open(machine_path, encoding="utf-8") as f:
+            for line in f:
+                key, _, value = line.partition(":")
+                machine[key.strip()] = value.strip()
+    peaks = ", ".join(f"{n.replace('/real_time', '')} {fmt_sig(r.get('FLOP/s'))} FLOP/s"
+                      for n, r in sorted({**fp32, **bf16}.items()) if n.startswith("peak/"))
+    blocks.append(P(
+        f"From `{os.path.relpath(gpu_dir)}` (git `{machine.get('revision', '?')[:12]}`; "
+        f"{machine.get('gpu', 'GPU not recorded')}; {machine.get('torch', '')}), 3 repetitions, "
+        f"medians. Peaks of that run: {peaks or 'not available'}. The float32 cases' share of "
+        "peak divides by the float32 peak (no TF32 in matrix products, LibTorch's default), the "
+        "bf16 teachers' by the bf16 peak."))
+
+    def ratio(a, b):
+        return f"{a / b:.1f}x" if a and b else "not available"
+
+    def row_of(rows, role, name, mode, batch):
+        return rows.get(f"{role}:{name}/size:paper/{mode}/batch:{batch}/real_time", {})
+
+    claims = []
+    for teacher in ("bert-base", "bert-large"):
+        claims.append((teacher,
+                       ratio(row_of(fp32, "teacher", teacher, "infer", 1).get("real_time"),
+                             row_of(fp32, "student", "bilstm", "infer", 1).get("real_time")),
+                       ratio(row_of(fp32, "student", "bilstm", "infer", 64).get("examples/s"),
+                             row_of(fp32, "teacher", teacher, "infer", 64).get("examples/s")),
+                       ratio(row_of(fp32, "student", "bilstm", "infer", 64).get("examples/s"),
+                             row_of(bf16, "teacher", teacher, "infer", 64).get("examples/s"))))
+    blocks.append(T(["teacher", "latency ratio (batch 1)", "throughput ratio (batch 64)",
+                     "throughput ratio, teacher in bf16"], claims))
+    rows = []
+    for name, row in sorted(fp32.items()):
+        if name.startswith("peak/"):
+            continue
+        b = bf16.get(name, {})
+        share = lambda r: (f"{100 * r['share_of_peak']:.1f}%" if r.get("share_of_peak") is not None
+                           else "not available")
+        rows.append((name.replace("/real_time", ""), fmt_num(row.get("real_time"), 3),
+                     fmt_sig(row.get("examples/s")), share(row),
+                     fmt_num(b.get("real_time"), 3) if b else "(students: float32 only)",
+                     share(b) if b else "",
+                     fmt_num(row.get("peak_gpu_mb"), 0) if row.get("peak_gpu_mb") else "not available",
+                     ratio(peer.get(name, {}).get("real_time"), row.get("real_time"))
+                     if name in peer else "not run"))
+    blocks.append(T(["benchmark", "float32 ms", "examples/s", "share of peak", "bf16 ms",
+                     "bf16 share of peak", "peak GPU MB", "PyTorch-from-Python time / ours"], rows))
+    return blocks
+
+
+def speed_blocks(bench_dir, gpu_dir, paper, runs):
     blocks = [H(2, "Speed: what distillation buys", "speed")] + grid_efficiency_blocks(runs)
     if bench_dir is None:
-        return blocks + [P("Not available: no `./kdbench bench` run in `results/history/` yet.")]
+        return (blocks + [P("Not available: no `./kdbench bench` run in `results/history/` yet.")]
+                + gpu_speed_blocks(gpu_dir))
     speed = bench_medians(os.path.join(bench_dir, "speed.json"))
     peer = bench_medians(os.path.join(bench_dir, "peer.json"))
     provenance = load_json(os.path.join(bench_dir, "provenance.json"), "bench provenance") \
@@ -1558,7 +1641,7 @@ def speed_blocks(bench_dir, paper, runs):
                     if peaks else "Matmul peak: not available."))
     blocks.append(T(["benchmark", "ms", "examples/s", "FLOP/s", "share of peak", "peak RSS MB",
                      "PyTorch-from-Python time / ours"], eff))
-    return blocks
+    return blocks + gpu_speed_blocks(gpu_dir)
 
 
 def build(results, out, paper_path):
@@ -1576,7 +1659,7 @@ def build(results, out, paper_path):
               + table_sections(grids, runs, index, paper)
               + verdict_blocks(verdicts)
               + plot_blocks(index, plot_dir)
-              + speed_blocks(latest_bench_run(results), paper, runs)
+              + speed_blocks(latest_bench_run(results), latest_gpu_run(results), paper, runs)
               + provenance_blocks(manifest, grids, runs, results))
     title = f"kd-bench report: profile {manifest.get('profile', 'unknown')}"
     with open(os.path.join(out, "report.md"), "w", encoding="utf-8") as f:
