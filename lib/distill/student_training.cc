@@ -12,6 +12,8 @@
 #include "lib/distill/early_stopping.h"
 #include "lib/distill/learning_rate_schedule.h"
 #include "lib/distill/paired_batches.h"
+#include "lib/distill/transfer_loss.h"
+#include "lib/util/status_macros.h"
 #include "lib/text/sequence_encoding.h"
 
 namespace kdbench {
@@ -22,10 +24,17 @@ namespace {
 struct Trainee {
   std::shared_ptr<torch::nn::Module> module = std::make_shared<torch::nn::Module>();
   StudentPtr student;
-  LogitLoss logit_loss{nullptr};
-  RepresentationLoss representation_loss{nullptr};
+  // One instance per loss and parameters, shared by the phases that use it.
+  std::map<std::string, TransferLossPtr> losses;
   std::vector<LayerGroup> groups;
 };
+
+// The key of a loss instance: its name and parameters.
+std::string LossKey(const WeightedLoss& loss) {
+  std::string key = loss.loss;
+  for (const auto& [name, value] : loss.parameters) absl::StrAppend(&key, ",", name, "=", value);
+  return key;
+}
 
 struct StepInputs {
   torch::Tensor ids, lengths;
@@ -47,31 +56,15 @@ torch::Tensor TransferLoss(Trainee& trainee, const TrainingPhase& phase, const T
   StepInputs inputs = ToDevice(set.examples.Pad(batch, pad_id), device);
   StudentOutputs outputs = trainee.student->forward(inputs.ids, inputs.lengths);
   torch::Tensor total = torch::zeros({}, outputs.logits.options());
+  TeacherTargets teacher;  // the batch's rows of what the losses read
   for (const WeightedLoss& loss : phase.losses) {
-    switch (loss.term) {
-      case LossTerm::kCrossEntropy:
-        break;
-      case LossTerm::kLogit:
-        total = total + loss.weight * trainee.logit_loss(
-                                          outputs.features,
-                                          Rows(set.targets.logit_targets, batch, device));
-        break;
-      case LossTerm::kRepresentation:
-        total = total + loss.weight * trainee.representation_loss(
-                                          outputs.features,
-                                          Rows(set.targets.representation, batch, device));
-        break;
-      case LossTerm::kHard:
-        total = total + loss.weight * HardDistillationLoss(
-                                          outputs.logits,
-                                          Rows(set.targets.probabilities, batch, device));
-        break;
-      case LossTerm::kTemperatureKl:
-        total = total + loss.weight * TemperatureKlLoss(outputs.logits,
-                                                        Rows(set.targets.logits, batch, device),
-                                                        options.temperature);
-        break;
+    if (loss.loss == kCrossEntropyLoss) continue;
+    TransferLossImpl& transfer_loss = *trainee.losses.at(LossKey(loss));
+    for (TeacherTarget target : transfer_loss.Targets()) {
+      torch::Tensor& rows = teacher.Get(target);
+      if (!rows.defined()) rows = Rows(set.targets.Get(target), batch, device);
     }
+    total = total + loss.weight * transfer_loss.forward(outputs, teacher);
   }
   return total;
 }
@@ -79,7 +72,7 @@ torch::Tensor TransferLoss(Trainee& trainee, const TrainingPhase& phase, const T
 double CrossEntropyWeight(const TrainingPhase& phase) {
   double weight = 0;
   for (const WeightedLoss& loss : phase.losses) {
-    if (loss.term == LossTerm::kCrossEntropy) weight += loss.weight;
+    if (loss.loss == kCrossEntropyLoss) weight += loss.weight;
   }
   return weight;
 }
@@ -100,25 +93,21 @@ double HeldOutTransferLoss(Trainee& trainee, const TrainingPhase& phase, const T
   return sum / static_cast<double>(std::max<int64_t>(set.examples.size(), 1));
 }
 
-absl::Status CheckTargets(const TrainingPhase& phase, const TransferSet* set,
-                          const char* which) {
+absl::Status CheckTargets(const TrainingPhase& phase, const Trainee& trainee,
+                          const TransferSet* set, const char* which) {
   if (set == nullptr || set->examples.size() == 0) {
     return absl::InvalidArgumentError(
         absl::StrCat("phase \"", phase.name, "\" needs a non-empty ", which));
   }
   for (const WeightedLoss& loss : phase.losses) {
-    const torch::Tensor* needed = nullptr;
-    switch (loss.term) {
-      case LossTerm::kCrossEntropy: break;
-      case LossTerm::kLogit: needed = &set->targets.logit_targets; break;
-      case LossTerm::kRepresentation: needed = &set->targets.representation; break;
-      case LossTerm::kHard: needed = &set->targets.probabilities; break;
-      case LossTerm::kTemperatureKl: needed = &set->targets.logits; break;
-    }
-    if (needed != nullptr && (!needed->defined() || needed->size(0) != set->examples.size())) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "phase \"", phase.name, "\": the ", which, " lacks teacher targets for ",
-          LossTermName(loss.term), " (one row per example)"));
+    if (loss.loss == kCrossEntropyLoss) continue;
+    for (TeacherTarget target : trainee.losses.at(LossKey(loss))->Targets()) {
+      const torch::Tensor& needed = set->targets.Get(target);
+      if (!needed.defined() || needed.size(0) != set->examples.size()) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "phase \"", phase.name, "\": the ", which, " lacks the teacher's ",
+            TeacherTargetName(target), " for ", loss.loss, " (one row per example)"));
+      }
     }
   }
   return absl::OkStatus();
@@ -173,27 +162,6 @@ absl::StatusOr<StudentTrainingReport> TrainStudent(const StudentPtr& student,
       }
     }
   }
-  bool needs_representation = false;
-  for (const TrainingPhase& phase : phases) {
-    if (phase.UsesTransferSet()) {
-      if (absl::Status status = CheckTargets(phase, data.transfer, "transfer set"); !status.ok()) {
-        return status;
-      }
-    }
-    if (!phase.UsesLabels()) {
-      if (absl::Status status =
-              CheckTargets(phase, data.transfer_held_out, "held-out transfer slice");
-          !status.ok()) {
-        return status;
-      }
-    }
-    for (const WeightedLoss& loss : phase.losses) {
-      needs_representation |= loss.term == LossTerm::kRepresentation;
-    }
-  }
-  if (needs_representation && teacher_width <= 0) {
-    return absl::InvalidArgumentError("L_RL needs the teacher's representation width");
-  }
   if (options.representation_without_projection && teacher_width > 0 &&
       student->feature_size() != teacher_width) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -205,24 +173,47 @@ absl::StatusOr<StudentTrainingReport> TrainStudent(const StudentPtr& student,
   Trainee trainee;
   trainee.student = student;
   trainee.module->register_module("student", student);
-  trainee.logit_loss =
-      LogitLoss(LogitLossOptions(student->feature_size(), student->num_classes()));
-  trainee.module->register_module("logit_loss", trainee.logit_loss.ptr());
-  if (teacher_width > 0) {
-    trainee.representation_loss = RepresentationLoss(
-        RepresentationLossOptions(student->feature_size(), teacher_width)
-            .reduction(options.representation_reduction)
-            .project(!options.representation_without_projection));
-    trainee.module->register_module("representation_loss", trainee.representation_loss.ptr());
+  const TransferLossSettings settings{
+      .feature_size = student->feature_size(),
+      .num_classes = student->num_classes(),
+      .teacher_width = teacher_width,
+      .temperature = options.temperature,
+      .representation_reduction = options.representation_reduction,
+      .representation_projection = !options.representation_without_projection};
+  // L_LL's and L_RL's heads are built first and always, as before the loss
+  // registry, so that a seed draws the same initial weights and dropout
+  // masks as it did then; the phases' other losses follow in order.
+  std::vector<WeightedLoss> to_build = {{.loss = "L_LL"}};
+  if (teacher_width > 0) to_build.push_back({.loss = "L_RL"});
+  for (const TrainingPhase& phase : phases) {
+    for (const WeightedLoss& loss : phase.losses) {
+      if (loss.loss != kCrossEntropyLoss) to_build.push_back(loss);
+    }
+  }
+  std::vector<TransferLossPtr> built_in_order;
+  for (const WeightedLoss& loss : to_build) {
+    const std::string key = LossKey(loss);
+    if (trainee.losses.count(key) != 0) continue;
+    TransferLossSettings loss_settings = settings;
+    loss_settings.parameters = loss.parameters;
+    ASSIGN_OR_RETURN(TransferLossPtr built, MakeTransferLoss(loss.loss, loss_settings));
+    trainee.module->register_module(absl::StrCat("loss", trainee.losses.size()), built);
+    trainee.losses[key] = built;
+    built_in_order.push_back(built);
+  }
+  for (const TrainingPhase& phase : phases) {
+    if (phase.UsesTransferSet()) {
+      RETURN_IF_ERROR(CheckTargets(phase, trainee, data.transfer, "transfer set"));
+    }
+    if (!phase.UsesLabels()) {
+      RETURN_IF_ERROR(CheckTargets(phase, trainee, data.transfer_held_out, "held-out transfer slice"));
+    }
   }
   trainee.module->to(device);
   trainee.groups = student->LayerGroups();
-  // The heads train with the topmost group.
-  for (const auto& parameter : trainee.logit_loss->parameters()) {
-    trainee.groups.back().parameters.push_back(parameter);
-  }
-  if (teacher_width > 0) {
-    for (const auto& parameter : trainee.representation_loss->parameters()) {
+  // The losses' heads train with the topmost group.
+  for (const TransferLossPtr& loss : built_in_order) {
+    for (const auto& parameter : loss->parameters()) {
       trainee.groups.back().parameters.push_back(parameter);
     }
   }

@@ -31,18 +31,14 @@
 #include "lib/distill/classifier_evaluation.h"
 #include "lib/distill/distillation_losses.h"
 #include "lib/distill/training_schedule.h"
+#include "lib/distill/transfer_loss.h"
 #include "lib/models/student.h"
 
 namespace kdbench {
 
 // The teacher's outputs for a set of unlabeled examples, rows aligned with
 // the examples. Tensors a run's methods do not use may be undefined.
-struct TransferTargets {
-  torch::Tensor logit_targets;   // [n, C]: log-odds (paper) or raw logits, for L_LL
-  torch::Tensor probabilities;   // [n, C]: for hard distillation
-  torch::Tensor logits;          // [n, C]: for the temperature KL
-  torch::Tensor representation;  // [n, width]: [CLS] (paper) or pooler output, for L_RL
-};
+using TransferTargets = TeacherTargets;
 
 struct TransferSet {
   EncodedExamples examples;

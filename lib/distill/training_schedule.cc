@@ -1,24 +1,41 @@
 #include "lib/distill/training_schedule.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "lib/util/status_macros.h"
 
 namespace kdbench {
 namespace {
 
-// The method's losses on the transfer set, and whether it has L_RL.
-std::vector<WeightedLoss> TransferLosses(const std::string& method, const ScheduleOptions& o,
-                                         bool with_representation) {
-  if (method == "hard") return {{LossTerm::kHard, o.alpha}};
-  if (method == "soft") return {{LossTerm::kLogit, o.gamma}};
-  if (method == "kl") return {{LossTerm::kTemperatureKl, o.gamma}};
-  if (method == "soft+repr") {
-    if (with_representation) {
-      return {{LossTerm::kRepresentation, o.beta}, {LossTerm::kLogit, o.gamma}};
+enum class Stage { kAll, kRepresentationOnly, kWithoutRepresentation };
+
+// The method's losses on the transfer set, weighted, with the method's
+// parameters each loss takes.
+absl::StatusOr<std::vector<WeightedLoss>> TransferLosses(const DistillationMethod& method,
+                                                         const ScheduleOptions& o, Stage stage) {
+  std::vector<WeightedLoss> losses;
+  for (const MethodLoss& loss : method.losses) {
+    if ((stage == Stage::kRepresentationOnly && !loss.representation_stage) ||
+        (stage == Stage::kWithoutRepresentation && loss.representation_stage)) {
+      continue;
     }
-    return {{LossTerm::kLogit, o.gamma}};
+    WeightedLoss weighted{.loss = loss.loss};
+    switch (loss.weight) {
+      case LossWeight::kAlpha: weighted.weight = o.alpha; break;
+      case LossWeight::kBeta: weighted.weight = o.beta; break;
+      case LossWeight::kGamma: weighted.weight = o.gamma; break;
+    }
+    ASSIGN_OR_RETURN(std::vector<std::string> accepted, TransferLossParameters(loss.loss));
+    for (const auto& [key, value] : method.parameters) {
+      if (std::find(accepted.begin(), accepted.end(), key) != accepted.end()) {
+        weighted.parameters[key] = value;
+      }
+    }
+    losses.push_back(std::move(weighted));
   }
-  return {};
+  return losses;
 }
 
 // Gradual unfreezing: phase k trains the top k groups; the last trains all.
@@ -44,22 +61,16 @@ std::vector<TrainingPhase> GradualUnfreezing(const std::string& stage,
 
 bool TrainingPhase::UsesLabels() const {
   for (const WeightedLoss& loss : losses) {
-    if (loss.term == LossTerm::kCrossEntropy) return true;
+    if (loss.loss == kCrossEntropyLoss) return true;
   }
   return false;
 }
 
 bool TrainingPhase::UsesTransferSet() const {
   for (const WeightedLoss& loss : losses) {
-    if (loss.term != LossTerm::kCrossEntropy) return true;
+    if (loss.loss != kCrossEntropyLoss) return true;
   }
   return false;
-}
-
-const std::vector<std::string>& KnownMethods() {
-  static const auto* const kMethods =
-      new std::vector<std::string>{"none", "hard", "soft", "soft+repr", "kl"};
-  return *kMethods;
 }
 
 const std::vector<std::string>& KnownSchedules() {
@@ -68,31 +79,19 @@ const std::vector<std::string>& KnownSchedules() {
   return *kSchedules;
 }
 
-std::string LossTermName(LossTerm term) {
-  switch (term) {
-    case LossTerm::kCrossEntropy: return "L_CE";
-    case LossTerm::kLogit: return "L_LL";
-    case LossTerm::kRepresentation: return "L_RL";
-    case LossTerm::kHard: return "L_hard";
-    case LossTerm::kTemperatureKl: return "L_KL";
-  }
-  return "?";
-}
-
 absl::Status CheckScheduleNames(const std::string& schedule, const std::string& method) {
-  if (std::find(KnownMethods().begin(), KnownMethods().end(), method) == KnownMethods().end()) {
-    return absl::InvalidArgumentError(absl::StrCat("--method=", method, ": unknown; known: ",
-                                                   absl::StrJoin(KnownMethods(), ", ")));
-  }
+  RETURN_IF_ERROR(ParseDistillationMethod(method).status());
   if (std::find(KnownSchedules().begin(), KnownSchedules().end(), schedule) ==
       KnownSchedules().end()) {
     return absl::InvalidArgumentError(absl::StrCat("--schedule=", schedule, ": unknown; known: ",
                                                    absl::StrJoin(KnownSchedules(), ", ")));
   }
-  if (method == "none" && schedule != "joint") {
+  if (method == kNoDistillation && schedule != "joint") {
+    std::vector<std::string> methods = KnownMethods();
+    methods.erase(methods.begin());
     return absl::InvalidArgumentError(absl::StrCat(
         "--method=none trains on labels alone and has no stages; --schedule=", schedule,
-        " needs a distillation method (hard, soft, soft+repr, kl)"));
+        " needs a distillation method (", absl::StrJoin(methods, ", "), ")"));
   }
   return absl::OkStatus();
 }
@@ -104,24 +103,24 @@ absl::StatusOr<std::vector<TrainingPhase>> MakeSchedule(const std::string& sched
   if (o.unfreeze_order.empty()) {
     return absl::InvalidArgumentError("schedule: the student has no layer groups");
   }
-  const WeightedLoss cross_entropy{LossTerm::kCrossEntropy, o.alpha};
-  if (method == "none") {
+  ASSIGN_OR_RETURN(DistillationMethod parsed, ParseDistillationMethod(method));
+  const WeightedLoss cross_entropy{.loss = kCrossEntropyLoss, .weight = o.alpha};
+  if (method == kNoDistillation) {
     // Weight 1: with labels alone, alpha would only rescale the learning rate.
     return std::vector<TrainingPhase>{{.name = "no distillation: L_CE",
-                                       .losses = {{LossTerm::kCrossEntropy, 1.0}},
+                                       .losses = {{.loss = kCrossEntropyLoss, .weight = 1.0}},
                                        .max_epochs = o.labels_only_max_epochs,
                                        .patience = o.labels_only_patience}};
   }
   auto names = [](const std::vector<WeightedLoss>& losses) {
     std::vector<std::string> parts;
-    for (const WeightedLoss& loss : losses) parts.push_back(LossTermName(loss.term));
+    for (const WeightedLoss& loss : losses) parts.push_back(loss.loss);
     return absl::StrJoin(parts, " + ");
   };
   if (schedule == "joint") {
     std::vector<WeightedLoss> losses = {cross_entropy};
-    for (const WeightedLoss& loss : TransferLosses(method, o, /*with_representation=*/true)) {
-      losses.push_back(loss);
-    }
+    ASSIGN_OR_RETURN(std::vector<WeightedLoss> transfer, TransferLosses(parsed, o, Stage::kAll));
+    losses.insert(losses.end(), transfer.begin(), transfer.end());
     return std::vector<TrainingPhase>{{.name = absl::StrCat("joint: ", names(losses)),
                                        .losses = losses,
                                        .max_epochs = o.max_epochs,
@@ -129,17 +128,18 @@ absl::StatusOr<std::vector<TrainingPhase>> MakeSchedule(const std::string& sched
   }
   std::vector<TrainingPhase> phases;
   if (schedule == "stagewise") {
-    if (method == "soft+repr") {
-      std::vector<WeightedLoss> stage1 = {{LossTerm::kRepresentation, o.beta}};
-      phases.push_back({.name = "stage 1: L_RL",
+    ASSIGN_OR_RETURN(std::vector<WeightedLoss> stage1,
+                     TransferLosses(parsed, o, Stage::kRepresentationOnly));
+    if (!stage1.empty()) {
+      phases.push_back({.name = absl::StrCat("stage 1: ", names(stage1)),
                         .losses = stage1,
                         .max_epochs = o.max_epochs,
                         .patience = o.patience});
     }
     std::vector<WeightedLoss> stage2 = {cross_entropy};
-    for (const WeightedLoss& loss : TransferLosses(method, o, /*with_representation=*/false)) {
-      stage2.push_back(loss);
-    }
+    ASSIGN_OR_RETURN(std::vector<WeightedLoss> transfer,
+                     TransferLosses(parsed, o, Stage::kWithoutRepresentation));
+    stage2.insert(stage2.end(), transfer.begin(), transfer.end());
     for (TrainingPhase& phase :
          GradualUnfreezing(absl::StrCat("stage 2: ", names(stage2)), stage2, o)) {
       phases.push_back(std::move(phase));
@@ -147,7 +147,7 @@ absl::StatusOr<std::vector<TrainingPhase>> MakeSchedule(const std::string& sched
     return phases;
   }
   // distil-once
-  std::vector<WeightedLoss> stage1 = TransferLosses(method, o, /*with_representation=*/true);
+  ASSIGN_OR_RETURN(std::vector<WeightedLoss> stage1, TransferLosses(parsed, o, Stage::kAll));
   phases.push_back({.name = absl::StrCat("stage 1: ", names(stage1)),
                     .losses = stage1,
                     .max_epochs = o.max_epochs,

@@ -12,11 +12,13 @@
 //   for soft+repr) without labels; stage 2 trains L_CE on labels alone with
 //   the same gradual unfreezing.
 //
-// Methods: "none" (L_CE; joint only), "hard" (L_CE + cross-entropy on the
-// teacher's argmax over the transfer set), "soft" (L_CE + L_LL), "soft+repr"
-// (L_CE + L_RL + L_LL), "kl" (L_CE + Hinton's temperature KL; a survey
-// method). Stage 1 of "stagewise" needs L_RL: for methods without it the
-// schedule is stage 2 alone, and the phase list says so.
+// Methods (distillation_method.h): "none" (L_CE; joint only), "hard" (L_CE +
+// cross-entropy on the teacher's argmax over the transfer set), "soft" (L_CE
+// + L_LL), "soft+repr" (L_CE + L_RL + L_LL), "kl" (L_CE + Hinton's
+// temperature KL; a survey method), and every registered one. Stage 1 of
+// "stagewise" trains the method's representation-stage losses (L_RL): for
+// methods without one the schedule is stage 2 alone, and the phase list says
+// so.
 //
 // Phases without labels select their best epoch on the loss over a held-out
 // slice of the transfer set; the others on dev accuracy (ties by dev loss).
@@ -24,24 +26,24 @@
 #define KDBENCH_LIB_DISTILL_TRAINING_SCHEDULE_H_
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "lib/distill/distillation_method.h"
 
 namespace kdbench {
 
-enum class LossTerm {
-  kCrossEntropy,    // labeled batches
-  kLogit,           // L_LL, unlabeled
-  kRepresentation,  // L_RL, unlabeled
-  kHard,            // teacher argmax, unlabeled
-  kTemperatureKl,   // unlabeled
-};
+// The labels' cross-entropy; every other loss is a registered transfer
+// loss (transfer_loss.h) on unlabeled batches.
+inline constexpr char kCrossEntropyLoss[] = "L_CE";
 
 struct WeightedLoss {
-  LossTerm term;
+  std::string loss;  // kCrossEntropyLoss or a registered transfer loss
   double weight = 1;
+  // The method's parameters that this loss takes ("T" for L_KL).
+  std::map<std::string, double> parameters;
 };
 
 struct TrainingPhase {
@@ -74,7 +76,6 @@ struct ScheduleOptions {
   std::vector<std::string> unfreeze_order;
 };
 
-const std::vector<std::string>& KnownMethods();
 const std::vector<std::string>& KnownSchedules();
 
 // An unknown method or schedule, or "none" with a staged schedule, is an
@@ -85,8 +86,6 @@ absl::Status CheckScheduleNames(const std::string& schedule, const std::string& 
 absl::StatusOr<std::vector<TrainingPhase>> MakeSchedule(const std::string& schedule,
                                                         const std::string& method,
                                                         const ScheduleOptions& options);
-
-std::string LossTermName(LossTerm term);
 
 }  // namespace kdbench
 

@@ -7,6 +7,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
 #include "lib/data/dataset_manifest.h"
 #include "lib/distill/training_schedule.h"
 #include "lib/models/student_factory.h"
@@ -42,9 +43,25 @@ std::vector<std::string> AllowedValues(const std::string& axis) {
   if (axis == "dataset") return DatasetNames();
   if (axis == "teacher") return KnownTeacherRoles();
   if (axis == "student") return SplitNames(KnownStudents());
-  if (axis == "method") return KnownGridMethods();
+  // Methods take parameters ("kl(T=4)"): CheckMethods checks them.
   if (axis == "schedule") return KnownSchedules();
   return {};
+}
+
+// Each value a known method, possibly with parameters, or "teacher".
+absl::Status CheckMethods(const std::vector<std::string>& methods, const std::string& where) {
+  for (const std::string& method : methods) {
+    if (method == kTeacherMethod) continue;
+    absl::StatusOr<DistillationMethod> parsed = ParseDistillationMethod(method);
+    if (!parsed.ok()) {
+      absl::string_view message = parsed.status().message();
+      absl::ConsumePrefix(&message, absl::StrCat("--method=", method, ": "));
+      return absl::InvalidArgumentError(absl::StrCat(where, ": 'method' has value '", method,
+                                                     "': ", message, " (or \"", kTeacherMethod,
+                                                     "\" for the teacher itself)"));
+    }
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<int64_t> ParseLabels(const std::string& value, const std::string& where) {
@@ -117,12 +134,6 @@ const std::vector<std::string>& KnownTeacherRoles() {
   return *roles;
 }
 
-std::vector<std::string> KnownGridMethods() {
-  std::vector<std::string> methods = KnownMethods();
-  methods.push_back(kTeacherMethod);
-  return methods;
-}
-
 absl::StatusOr<GridSpec> ParseGridSpec(absl::string_view text, const std::string& source) {
   ASSIGN_OR_RETURN(toml::table root, ParseToml(text, source));
   RETURN_IF_ERROR(CheckTomlKeys(root, {"table", "title", "description", "axes", "exclude"},
@@ -158,6 +169,7 @@ absl::StatusOr<GridSpec> ParseGridSpec(absl::string_view text, const std::string
                   std::vector<std::string> fallback) -> absl::Status {
     if (const toml::node* node = axes->get(key)) {
       ASSIGN_OR_RETURN(*out, TomlStrings(*node, source, key, AllowedValues(key)));
+      if (key == "method") RETURN_IF_ERROR(CheckMethods(*out, TomlWhere(source, *node)));
     } else {
       *out = std::move(fallback);
     }
@@ -200,6 +212,7 @@ absl::StatusOr<GridSpec> ParseGridSpec(absl::string_view text, const std::string
         const std::string name(key.str());
         ASSIGN_OR_RETURN(std::vector<std::string> values,
                          TomlStrings(node, source, name, AllowedValues(name)));
+        if (name == "method") RETURN_IF_ERROR(CheckMethods(values, TomlWhere(source, node)));
         for (const std::string& value : values) {
           if (name == "labels") RETURN_IF_ERROR(ParseLabels(value, TomlWhere(source, node)).status());
           if (name == "seed") RETURN_IF_ERROR(ParseSeed(value, TomlWhere(source, node)).status());

@@ -63,7 +63,6 @@ struct GridSpec {
 
 // The values the axes accept.
 const std::vector<std::string>& KnownTeacherRoles();
-std::vector<std::string> KnownGridMethods();  // KnownMethods() + "teacher"
 
 // Parses TOML text; `source` names it in errors.
 absl::StatusOr<GridSpec> ParseGridSpec(absl::string_view text, const std::string& source);

@@ -11,9 +11,9 @@ ScheduleOptions BiLstmOrder() {
   return options;
 }
 
-std::vector<LossTerm> Terms(const TrainingPhase& phase) {
-  std::vector<LossTerm> terms;
-  for (const WeightedLoss& loss : phase.losses) terms.push_back(loss.term);
+std::vector<std::string> Terms(const TrainingPhase& phase) {
+  std::vector<std::string> terms;
+  for (const WeightedLoss& loss : phase.losses) terms.push_back(loss.loss);
   return terms;
 }
 
@@ -22,8 +22,8 @@ TEST(TrainingScheduleTest, JointSoftReprIsEquationEight) {
   ASSERT_TRUE(phases.ok()) << phases.status();
   ASSERT_EQ(phases->size(), 1u);
   const TrainingPhase& phase = (*phases)[0];
-  EXPECT_EQ(Terms(phase), (std::vector<LossTerm>{LossTerm::kCrossEntropy,
-                                                 LossTerm::kRepresentation, LossTerm::kLogit}));
+  EXPECT_EQ(Terms(phase), (std::vector<std::string>{"L_CE",
+                                                 "L_RL", "L_LL"}));
   // alpha = beta = 10, gamma = 1.
   EXPECT_EQ(phase.losses[0].weight, 10);
   EXPECT_EQ(phase.losses[1].weight, 10);
@@ -37,12 +37,12 @@ TEST(TrainingScheduleTest, StagewiseIsRepresentationThenGradualUnfreezingTopDown
   auto phases = MakeSchedule("stagewise", "soft+repr", BiLstmOrder());
   ASSERT_TRUE(phases.ok()) << phases.status();
   ASSERT_EQ(phases->size(), 4u);
-  EXPECT_EQ(Terms((*phases)[0]), (std::vector<LossTerm>{LossTerm::kRepresentation}));
+  EXPECT_EQ(Terms((*phases)[0]), (std::vector<std::string>{"L_RL"}));
   EXPECT_TRUE((*phases)[0].trainable_groups.empty());  // end to end
   EXPECT_FALSE((*phases)[0].UsesLabels());
   for (size_t i = 1; i < 4; ++i) {
     EXPECT_EQ(Terms((*phases)[i]),
-              (std::vector<LossTerm>{LossTerm::kCrossEntropy, LossTerm::kLogit}));
+              (std::vector<std::string>{"L_CE", "L_LL"}));
   }
   EXPECT_EQ((*phases)[1].trainable_groups, (std::vector<std::string>{"classifier"}));
   EXPECT_EQ((*phases)[2].trainable_groups, (std::vector<std::string>{"classifier", "bilstm"}));
@@ -54,10 +54,10 @@ TEST(TrainingScheduleTest, DistilOnceDistilsWithoutLabelsThenFineTunesOnLabels) 
   ASSERT_TRUE(phases.ok()) << phases.status();
   ASSERT_EQ(phases->size(), 4u);
   EXPECT_EQ(Terms((*phases)[0]),
-            (std::vector<LossTerm>{LossTerm::kRepresentation, LossTerm::kLogit}));
+            (std::vector<std::string>{"L_RL", "L_LL"}));
   EXPECT_FALSE((*phases)[0].UsesLabels());
   for (size_t i = 1; i < 4; ++i) {
-    EXPECT_EQ(Terms((*phases)[i]), (std::vector<LossTerm>{LossTerm::kCrossEntropy}));
+    EXPECT_EQ(Terms((*phases)[i]), (std::vector<std::string>{"L_CE"}));
     EXPECT_FALSE((*phases)[i].UsesTransferSet());
   }
   EXPECT_EQ((*phases)[1].trainable_groups, (std::vector<std::string>{"classifier"}));
@@ -74,10 +74,10 @@ TEST(TrainingScheduleTest, MethodsWithoutRepresentationSkipStageOne) {
   EXPECT_EQ((*soft)[0].trainable_groups, (std::vector<std::string>{"classifier"}));
   auto hard = MakeSchedule("joint", "hard", BiLstmOrder());
   ASSERT_TRUE(hard.ok());
-  EXPECT_EQ(Terms((*hard)[0]), (std::vector<LossTerm>{LossTerm::kCrossEntropy, LossTerm::kHard}));
+  EXPECT_EQ(Terms((*hard)[0]), (std::vector<std::string>{"L_CE", "L_hard"}));
   auto none = MakeSchedule("joint", "none", BiLstmOrder());
   ASSERT_TRUE(none.ok());
-  EXPECT_EQ(Terms((*none)[0]), (std::vector<LossTerm>{LossTerm::kCrossEntropy}));
+  EXPECT_EQ(Terms((*none)[0]), (std::vector<std::string>{"L_CE"}));
   EXPECT_FALSE((*none)[0].UsesTransferSet());
 }
 

@@ -108,8 +108,13 @@ INSTANTIATE_TEST_SUITE_P(
     Typos, GridSpecErrorTest,
     ::testing::Values(
         BadGrid{"table = \"8\"\ntitle = \"t\"\n[axes]\nteacher = \"large\"\nmethod = \"sofft\"\n",
-                "grids/t.toml:5: 'method' has unknown value 'sofft'; allowed: none, hard, soft, "
-                "soft+repr, kl, teacher"},
+                "grids/t.toml:5: 'method' has value 'sofft': unknown; known: none, hard, soft, "
+                "soft+repr, kl"},
+        BadGrid{"table = \"8\"\ntitle = \"t\"\n[axes]\nteacher = \"large\"\nmethod = \"kl(T=hot)\"\n",
+                "grids/t.toml:5: 'method' has value 'kl(T=hot)': 'T=hot' is not key=number"},
+        BadGrid{"table = \"8\"\ntitle = \"t\"\n[axes]\nteacher = \"large\"\nmethod = \"soft(T=2)\"\n",
+                "grids/t.toml:5: 'method' has value 'soft(T=2)': method \"soft\" has no parameter "
+                "\"T\"; it takes: none"},
         BadGrid{"table = \"8\"\ntitle = \"t\"\n[axes]\nteacher = \"huge\"\nmethod = \"hard\"\n",
                 "grids/t.toml:4: 'teacher' has unknown value 'huge'; allowed: base, large"},
         BadGrid{"table = \"8\"\ntitle = \"t\"\n[axes]\nteacher = \"large\"\nmethod = \"hard\"\n"
@@ -128,7 +133,7 @@ INSTANTIATE_TEST_SUITE_P(
                 "cell spamassassin/large/bilstm/none/stagewise/labels:all/seed:1"},
         BadGrid{"table = \"8\"\ntitle = \"t\"\n[axes]\nteacher = \"large\"\nmethod = \"hard\"\n"
                 "[[exclude]]\nmethod = \"hrad\"\n",
-                "grids/t.toml:7: 'method' has unknown value 'hrad'"},
+                "grids/t.toml:7: 'method' has value 'hrad': unknown"},
         BadGrid{"table = \"8\"\ntitle = \"t\"\n[axes]\nteacher = \"large\"\nmethod = \"hard\"\n"
                 "[[exclude]]\nmethod = \"hard\"\n",
                 "the exclusions remove every cell"},

@@ -85,7 +85,7 @@ printf 'table = "8"\ntitle = "t"\n[axes]\nteacher = "large"\nmethod = "sofft"\n'
 out="$("$GRIDS_BENCHMARK" --grids="$T/typo.toml" --profile=smoke 2>&1)"; rc=$?
 check "a typo in a grid exits 2" test $rc -eq 2
 check "the typo is named with file, line and allowed values" \
-  grep -q "typo.toml:5: 'method' has unknown value 'sofft'; allowed: none, hard, soft, soft+repr, kl, teacher" <<<"$out"
+  grep -q "typo.toml:5: 'method' has value 'sofft': unknown; known: none, hard, soft, soft+repr, kl" <<<"$out"
 out="$("$GRIDS_BENCHMARK" --grids="$ALL" --profile=paper --results_dir="$T/paper" 2>&1)"; rc=$?
 check "the paper profile without its files exits 2" test $rc -eq 2
 check "and lists what is missing" grep -q "the files of dataset 'imdb': add" <<<"$out"
