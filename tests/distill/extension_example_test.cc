@@ -1,6 +1,6 @@
 // The README's example of adding a distillation method ("Adding a
 // distillation method"): the code between the markers is the README's, word
-// for word (//tests/docs:readme_examples_test checks), and here it trains a
+// for word (//tests/distill:readme_example_test checks), and here it trains a
 // student.
 #include <torch/torch.h>
 
