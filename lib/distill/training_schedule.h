@@ -26,6 +26,7 @@
 #define KDBENCH_LIB_DISTILL_TRAINING_SCHEDULE_H_
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -76,7 +77,32 @@ struct ScheduleOptions {
   std::vector<std::string> unfreeze_order;
 };
 
-const std::vector<std::string>& KnownSchedules();
+// The registered schedules: joint, stagewise, distil-once first (the
+// paper's), then the rest by name.
+std::vector<std::string> KnownSchedules();
+
+// A schedule arranges a method's losses (parsed, never "none") into phases.
+// Register one with a line at namespace scope:
+//   const bool registered = RegisterSchedule("my-schedule", MySchedule);
+// The helpers below build the usual pieces.
+using ScheduleFactory = std::function<absl::StatusOr<std::vector<TrainingPhase>>(
+    const DistillationMethod& method, const ScheduleOptions& options)>;
+bool RegisterSchedule(const std::string& name, ScheduleFactory factory);
+
+// Which of a method's transfer losses a phase takes.
+enum class MethodStage { kAll, kRepresentationOnly, kWithoutRepresentation };
+// The method's transfer losses, weighted by the options' alpha/beta/gamma,
+// with the method's parameters that each loss takes.
+absl::StatusOr<std::vector<WeightedLoss>> MethodTransferLosses(const DistillationMethod& method,
+                                                               const ScheduleOptions& options,
+                                                               MethodStage stage);
+// Gradual unfreezing: phase k trains the top k groups of the options'
+// unfreeze order; the last trains all. Named "<stage>, unfrozen: ...".
+std::vector<TrainingPhase> GradualUnfreezing(const std::string& stage,
+                                             const std::vector<WeightedLoss>& losses,
+                                             const ScheduleOptions& options);
+// "L_CE + L_RL + L_LL".
+std::string LossNames(const std::vector<WeightedLoss>& losses);
 
 // An unknown method or schedule, or "none" with a staged schedule, is an
 // error that lists the known names. Callers can check the names before any

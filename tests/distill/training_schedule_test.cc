@@ -1,6 +1,7 @@
 #include "lib/distill/training_schedule.h"
 
 #include "gtest/gtest.h"
+#include "lib/util/status_macros.h"
 
 namespace kdbench {
 namespace {
@@ -94,6 +95,34 @@ TEST(TrainingScheduleTest, ErrorsNameTheProblem) {
   auto none_staged = MakeSchedule("stagewise", "none", BiLstmOrder());
   ASSERT_FALSE(none_staged.ok());
   EXPECT_NE(none_staged.status().message().find("--method=none"), std::string::npos);
+}
+
+// A schedule of one's own: one function and one registration line.
+absl::StatusOr<std::vector<TrainingPhase>> TeacherFirst(const DistillationMethod& method,
+                                                        const ScheduleOptions& options) {
+  ASSIGN_OR_RETURN(std::vector<WeightedLoss> transfer,
+                   MethodTransferLosses(method, options, MethodStage::kAll));
+  std::vector<WeightedLoss> joint = {{.loss = kCrossEntropyLoss, .weight = options.alpha}};
+  joint.insert(joint.end(), transfer.begin(), transfer.end());
+  return std::vector<TrainingPhase>{{.name = "teacher only: " + LossNames(transfer), .losses = transfer},
+                                    {.name = "joint: " + LossNames(joint), .losses = joint}};
+}
+const bool registered = RegisterSchedule("teacher-first", TeacherFirst);
+
+TEST(TrainingScheduleTest, ARegisteredScheduleIsKnownAndBuilt) {
+  EXPECT_EQ(KnownSchedules(),
+            (std::vector<std::string>{"joint", "stagewise", "distil-once", "teacher-first"}));
+  auto phases = MakeSchedule("teacher-first", "kl(T=4)", BiLstmOrder());
+  ASSERT_TRUE(phases.ok()) << phases.status();
+  ASSERT_EQ(phases->size(), 2u);
+  EXPECT_EQ(Terms((*phases)[0]), (std::vector<std::string>{"L_KL"}));
+  EXPECT_EQ((*phases)[0].losses[0].parameters, (std::map<std::string, double>{{"T", 4.0}}));
+  EXPECT_EQ(Terms((*phases)[1]), (std::vector<std::string>{"L_CE", "L_KL"}));
+  auto unknown = MakeSchedule("teacher-last", "soft", BiLstmOrder());
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.status().message().find(
+                "--schedule=teacher-last: unknown; known: joint, stagewise, distil-once, teacher-first"),
+            std::string::npos);
 }
 
 }  // namespace
