@@ -1449,25 +1449,24 @@ def plot_blocks(index, plot_dir):
 # ---------------------------------------------------------------------------
 # Speed: what distillation buys (./kdbench bench).
 
-def latest_bench_run(results):
-    """The newest run of ./kdbench bench: results/history/ beside the results."""
-    history = os.path.join(os.path.dirname(os.path.abspath(results.rstrip("/"))), "history")
-    if not os.path.isdir(history):
+def latest_run_dir(results, folder, marker):
+    """The newest run directory (names sort by time) holding `marker` under
+    `folder` beside the results directory (results/history, results/gpu)."""
+    parent = os.path.join(os.path.dirname(os.path.abspath(results.rstrip("/"))), folder)
+    if not os.path.isdir(parent):
         return None
-    runs = sorted(d for d in os.listdir(history)
-                  if os.path.isfile(os.path.join(history, d, "speed.json")))
-    return os.path.join(history, runs[-1]) if runs else None
+    runs = sorted(d for d in os.listdir(parent) if os.path.isfile(os.path.join(parent, d, marker)))
+    return os.path.join(parent, runs[-1]) if runs else None
+
+
+def latest_bench_run(results):
+    """The newest run of ./kdbench bench."""
+    return latest_run_dir(results, "history", "speed.json")
 
 
 def latest_gpu_run(results):
-    """The newest GPU speed run (tools/gpu/speed_benchmarks_on_gpu.sh):
-    results/gpu/ beside the results."""
-    gpu = os.path.join(os.path.dirname(os.path.abspath(results.rstrip("/"))), "gpu")
-    if not os.path.isdir(gpu):
-        return None
-    runs = sorted(d for d in os.listdir(gpu)
-                  if os.path.isfile(os.path.join(gpu, d, "gpu-float32.json")))
-    return os.path.join(gpu, runs[-1]) if runs else None
+    """The newest GPU speed run (tools/gpu/speed_benchmarks_on_gpu.sh)."""
+    return latest_run_dir(results, "gpu", "gpu-float32.json")
 
 
 def bench_medians(path):
