@@ -8,7 +8,7 @@ parse_grid_flags() {
   local command="$1"; shift
   G_PROFILE=mini; G_SEEDS=""; G_RESULTS=""; G_REPORT=""; G_JOBS=""; G_CONFIG=""; G_STORE=""
   G_REST=(); G_FLAGS=()
-  local tables="5,6,7,8,9,10,11,12" arg
+  local tables="5,6,7,8,9,10,11,12,survey" arg
   for arg in "$@"; do
     case "$arg" in
       --profile=*) G_PROFILE="${arg#*=}" ;;
@@ -35,14 +35,22 @@ parse_grid_flags() {
   local root table
   root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
   G_GRIDS=""
+  # A table is the paper's number (benchmarks/grids/tableN.toml) or the name
+  # of a grid of the suite's own (benchmarks/grids/NAME.toml: survey).
+  local grid
   for table in ${tables//,/ }; do
     table="${table#table}"
-    if [[ ! -f "$root/benchmarks/grids/table$table.toml" ]]; then
+    if [[ -f "$root/benchmarks/grids/table$table.toml" ]]; then
+      grid="benchmarks/grids/table$table.toml"
+    elif [[ $table != profiles && -f "$root/benchmarks/grids/$table.toml" ]]; then
+      grid="benchmarks/grids/$table.toml"
+    else
       echo "kdbench $command: --tables: no grid for table '$table'; known: $(
-        ls "$root/benchmarks/grids/" | sed -n 's/^table\([0-9]*\)\.toml$/\1/p' | sort -n | paste -sd, -)" >&2
+        ls "$root/benchmarks/grids/" | sed -n 's/^table\([0-9]*\)\.toml$/\1/p' | sort -n | paste -sd, -),$(
+        ls "$root/benchmarks/grids/" | grep -v '^table\|^profiles' | sed -n 's/\.toml$//p' | paste -sd, -)" >&2
       return 2
     fi
-    G_GRIDS+="${G_GRIDS:+,}benchmarks/grids/table$table.toml"
+    G_GRIDS+="${G_GRIDS:+,}$grid"
   done
   [[ -n "$G_GRIDS" ]] || { echo "kdbench $command: --tables is empty" >&2; return 2; }
   G_RESULTS="${G_RESULTS:-results/$G_PROFILE}"

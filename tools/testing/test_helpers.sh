@@ -14,7 +14,7 @@ finish() {
 }
 
 # Every table's grid, comma-separated (run from the workspace or runfiles).
-all_grids() { ls benchmarks/grids/table*.toml | sort -V | paste -sd, -; }
+all_grids() { ls benchmarks/grids/*.toml | grep -v /profiles.toml | sort -V | paste -sd, -; }
 
 # A report.md without what differs between runs of the same cells: the
 # header (run times, dates, revision), the benchmark JSON's dates, and the
