@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "lib/data/dataset_registry.h"
 #include "lib/data/splits.h"
+#include "lib/distill/teacher_ensemble.h"
 #include "lib/experiment/student_cell.h"
 #include "lib/experiment/teacher_stages.h"
 #include "lib/util/atomic_file.h"
@@ -184,6 +185,31 @@ absl::StatusOr<std::string> UnsealRecord(const std::string& sealed, const std::s
   return canonical;
 }
 
+namespace {
+
+// The single teachers a cell's teacher stands for: itself, or the members of
+// an ensemble ("base+large(confidence)"), each as a cell of its own role.
+std::vector<GridCell> MemberCells(const GridCell& cell) {
+  absl::StatusOr<TeacherSpec> spec = ParseTeacherSpec(cell.teacher, KnownTeacherRoles());
+  if (!spec.ok() || !spec->is_ensemble()) return {cell};
+  std::vector<GridCell> members;
+  for (const std::string& role : spec->members) {
+    GridCell member = cell;
+    member.teacher = role;
+    members.push_back(std::move(member));
+  }
+  return members;
+}
+
+// An ensemble's weighting as written between its parentheses; "" for the mean.
+std::string EnsembleWeightingText(const std::string& teacher) {
+  const size_t open = teacher.find('(');
+  if (open == std::string::npos) return "";
+  return teacher.substr(open + 1, teacher.size() - open - 2);
+}
+
+}  // namespace
+
 struct GridRunner::TeacherPaths {
   std::string pretrain_key, pretrain_dir, pretrain_record = "null";
   std::string finetune_key, finetune_dir, finetune_record = "null";
@@ -195,13 +221,21 @@ GridRunner::GridRunner(const GridProfile* profile, GridRunnerOptions options, c1
 GridRunner::~GridRunner() = default;
 
 std::string GridRunner::CellKey(const GridCell& cell) const {
-  const ProfileSettings settings = profile_->Resolve(cell.dataset, cell.teacher);
+  const std::vector<GridCell> members = MemberCells(cell);
+  const ProfileSettings settings = profile_->Resolve(cell.dataset, members[0].teacher);
   const uint64_t teacher_seed = profile_->teacher_per_seed() ? cell.seed : 1;
-  return ContentHasher(kCellDomain)
-      .Add("cell", CellJson(cell).dump())
+  ContentHasher hasher(kCellDomain);
+  hasher.Add("cell", CellJson(cell).dump())
       .Add("settings", SettingsJson(settings).dump())
-      .Add("teacher_seed", static_cast<int64_t>(teacher_seed))
-      .HexDigest();
+      .Add("teacher_seed", static_cast<int64_t>(teacher_seed));
+  if (members.size() > 1) {
+    nlohmann::json member_settings = nlohmann::json::array();
+    for (const GridCell& member : members) {
+      member_settings.push_back(SettingsJson(profile_->Resolve(cell.dataset, member.teacher)));
+    }
+    hasher.Add("ensemble_settings", member_settings.dump());
+  }
+  return hasher.HexDigest();
 }
 
 std::string GridRunner::CellPath(const GridCell& cell) const {
@@ -249,10 +283,16 @@ GridRunner::TeacherPaths GridRunner::LocateTeachers(const GridCell& cell) const 
 bool GridRunner::TeacherReady(const GridCell& cell) {
   absl::StatusOr<std::string> unavailable = Budget(cell);
   if (unavailable.ok() && !unavailable->empty()) return true;
-  const TeacherPaths paths = LocateTeachers(cell);
-  const bool pretrained = !profile_->Resolve(cell.dataset, cell.teacher).teacher_checkpoint.empty() ||
-                          FinishedArtifact(paths.pretrain_dir).ok();
-  return pretrained && (paths.finetune_dir.empty() || FinishedArtifact(paths.finetune_dir).ok());
+  for (const GridCell& member : MemberCells(cell)) {
+    const TeacherPaths paths = LocateTeachers(member);
+    const bool pretrained =
+        !profile_->Resolve(member.dataset, member.teacher).teacher_checkpoint.empty() ||
+        FinishedArtifact(paths.pretrain_dir).ok();
+    if (!pretrained || (!paths.finetune_dir.empty() && !FinishedArtifact(paths.finetune_dir).ok())) {
+      return false;
+    }
+  }
+  return true;
 }
 
 absl::StatusOr<GridRunner::TeacherPaths> GridRunner::Teachers(const GridCell& cell, bool wait) {
@@ -312,7 +352,8 @@ absl::StatusOr<GridRunner::TeacherPaths> GridRunner::Teachers(const GridCell& ce
 absl::Status GridRunner::PrepareTeacher(const GridCell& cell, bool wait) {
   ASSIGN_OR_RETURN(std::string reason, Budget(cell));
   if (!reason.empty()) return absl::OkStatus();
-  return Teachers(cell, wait).status();
+  for (const GridCell& member : MemberCells(cell)) RETURN_IF_ERROR(Teachers(member, wait).status());
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::string> GridRunner::Budget(const GridCell& cell) {
@@ -338,7 +379,8 @@ absl::StatusOr<std::string> GridRunner::RunCell(const GridCell& cell, bool wait)
   if (absl::StatusOr<std::string> done = FinishedCell(cell); done.ok()) return done;
 
   const auto start = std::chrono::steady_clock::now();
-  const ProfileSettings s = profile_->Resolve(cell.dataset, cell.teacher);
+  const std::vector<GridCell> members = MemberCells(cell);
+  const ProfileSettings s = profile_->Resolve(cell.dataset, members[0].teacher);
   nlohmann::json record = {{"format", kRecordFormat},
                            {"key", key},
                            {"profile", profile_->name()},
@@ -352,7 +394,12 @@ absl::StatusOr<std::string> GridRunner::RunCell(const GridCell& cell, bool wait)
     record["status"] = "not_available";
     record["reason"] = unavailable;
   } else {
-    ASSIGN_OR_RETURN(TeacherPaths teacher, Teachers(cell, wait));
+    std::vector<TeacherPaths> member_teachers;
+    for (const GridCell& member : members) {
+      ASSIGN_OR_RETURN(TeacherPaths paths, Teachers(member, wait));
+      member_teachers.push_back(std::move(paths));
+    }
+    const TeacherPaths& teacher = member_teachers[0];
     const auto cell_start = std::chrono::steady_clock::now();
     std::string result;
     const std::string cache_dir = options_.store_dir + "/teacher-outputs";
@@ -393,17 +440,35 @@ absl::StatusOr<std::string> GridRunner::RunCell(const GridCell& cell, bool wait)
           .transfer_limit = s.transfer_limit,
           .git_revision = options_.git_revision,
           .progress = options_.progress};
+      if (members.size() > 1 && cell.method != "none") {
+        for (size_t k = 1; k < member_teachers.size(); ++k) {
+          student.ensemble_members.push_back(member_teachers[k].finetune_dir);
+        }
+        student.ensemble_weighting = EnsembleWeightingText(cell.teacher);
+      }
       ASSIGN_OR_RETURN(result, RunStudentCell(student, device_));
     }
     record["status"] = "ok";
     record["result"] = nlohmann::json::parse(result);
     record["cell_seconds"] = SecondsSince(cell_start);
-    record["teacher"] = {{"pretrain_key", teacher.pretrain_key},
-                         {"pretrain_checkpoint", teacher.pretrain_dir},
-                         {"pretrain", nlohmann::json::parse(teacher.pretrain_record)},
-                         {"finetune_key", teacher.finetune_key},
-                         {"finetune_seed", teacher.finetune_seed},
-                         {"finetune", nlohmann::json::parse(teacher.finetune_record)}};
+    auto teacher_json = [](const TeacherPaths& paths) {
+      return nlohmann::json{{"pretrain_key", paths.pretrain_key},
+                            {"pretrain_checkpoint", paths.pretrain_dir},
+                            {"pretrain", nlohmann::json::parse(paths.pretrain_record)},
+                            {"finetune_key", paths.finetune_key},
+                            {"finetune_seed", paths.finetune_seed},
+                            {"finetune", nlohmann::json::parse(paths.finetune_record)}};
+    };
+    record["teacher"] = teacher_json(teacher);
+    if (members.size() > 1) {
+      // The first member's fields stay at the top (its vocabulary is the
+      // student's); every member is listed.
+      record["teacher"]["ensemble"] = cell.teacher;
+      record["teacher"]["members"] = nlohmann::json::array();
+      for (const TeacherPaths& paths : member_teachers) {
+        record["teacher"]["members"].push_back(teacher_json(paths));
+      }
+    }
   }
   record["seconds"] = SecondsSince(start);
   record["machine"] = MachineJson(device_);

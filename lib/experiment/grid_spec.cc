@@ -9,6 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "lib/data/dataset_manifest.h"
+#include "lib/distill/teacher_ensemble.h"
 #include "lib/distill/training_schedule.h"
 #include "lib/models/student_factory.h"
 #include "lib/util/atomic_file.h"
@@ -41,7 +42,7 @@ std::vector<std::string> SplitNames(const std::string& comma_separated) {
 // Allowed values per axis ({} for the numeric axes).
 std::vector<std::string> AllowedValues(const std::string& axis) {
   if (axis == "dataset") return DatasetNames();
-  if (axis == "teacher") return KnownTeacherRoles();
+  // Teachers may be ensembles ("base+large"): CheckTeachers checks them.
   if (axis == "student") return SplitNames(KnownStudents());
   // Methods take parameters ("kl(T=4)"): CheckMethods checks them.
   if (axis == "schedule") return KnownSchedules();
@@ -59,6 +60,16 @@ absl::Status CheckMethods(const std::vector<std::string>& methods, const std::st
       return absl::InvalidArgumentError(absl::StrCat(where, ": 'method' has value '", method,
                                                      "': ", message, " (or \"", kTeacherMethod,
                                                      "\" for the teacher itself)"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckTeachers(const std::vector<std::string>& teachers, const std::string& where) {
+  for (const std::string& teacher : teachers) {
+    absl::Status status = ParseTeacherSpec(teacher, KnownTeacherRoles()).status();
+    if (!status.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat(where, ": ", status.message()));
     }
   }
   return absl::OkStatus();
@@ -170,6 +181,7 @@ absl::StatusOr<GridSpec> ParseGridSpec(absl::string_view text, const std::string
     if (const toml::node* node = axes->get(key)) {
       ASSIGN_OR_RETURN(*out, TomlStrings(*node, source, key, AllowedValues(key)));
       if (key == "method") RETURN_IF_ERROR(CheckMethods(*out, TomlWhere(source, *node)));
+      if (key == "teacher") RETURN_IF_ERROR(CheckTeachers(*out, TomlWhere(source, *node)));
     } else {
       *out = std::move(fallback);
     }
@@ -213,6 +225,7 @@ absl::StatusOr<GridSpec> ParseGridSpec(absl::string_view text, const std::string
         ASSIGN_OR_RETURN(std::vector<std::string> values,
                          TomlStrings(node, source, name, AllowedValues(name)));
         if (name == "method") RETURN_IF_ERROR(CheckMethods(values, TomlWhere(source, node)));
+        if (name == "teacher") RETURN_IF_ERROR(CheckTeachers(values, TomlWhere(source, node)));
         for (const std::string& value : values) {
           if (name == "labels") RETURN_IF_ERROR(ParseLabels(value, TomlWhere(source, node)).status());
           if (name == "seed") RETURN_IF_ERROR(ParseSeed(value, TomlWhere(source, node)).status());
@@ -265,6 +278,12 @@ absl::StatusOr<std::vector<GridCell>> ExpandGrid(const GridSpec& spec,
                 GridCell cell{dataset, teacher, student, method, schedule, labels, seed};
                 if (Excluded(cell, spec.exclusions)) continue;
                 if (cell.is_teacher()) {
+                  if (ParseTeacherSpec(cell.teacher, KnownTeacherRoles())->is_ensemble()) {
+                    return absl::InvalidArgumentError(absl::StrCat(
+                        spec.source, ": cell ", cell.Name(), ": method \"", kTeacherMethod,
+                        "\" reports one fine-tuned teacher; an ensemble is a teacher for "
+                        "students only (add an [[exclude]] for it)"));
+                  }
                   cell.student.clear();
                   cell.schedule.clear();
                 } else if (absl::Status status = CheckScheduleNames(schedule, method);

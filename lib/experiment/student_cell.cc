@@ -11,7 +11,9 @@
 #include "lib/data/dataset_registry.h"
 #include "lib/data/encoded_examples.h"
 #include "lib/data/splits.h"
+#include "lib/distill/distillation_method.h"
 #include "lib/distill/student_training.h"
+#include "lib/distill/teacher_ensemble.h"
 #include "lib/distill/training_schedule.h"
 #include "lib/experiment/teacher_stages.h"
 #include "lib/models/bert_checkpoint.h"
@@ -212,6 +214,34 @@ absl::StatusOr<std::string> RunStudentCell(const StudentCellOptions& options,
   nlohmann::json teacher_json = {{"hash", teacher.checkpoint_hash},
                                  {"parameters", teacher_parameters.total},
                                  {"embedding_parameters", teacher_parameters.embedding}};
+  // The other members of a teacher ensemble, checked before any work.
+  std::vector<LoadedTeacher> others;
+  std::optional<TeacherSpec> ensemble;
+  if (!options.ensemble_members.empty() && options.method != "none") {
+    std::vector<std::string> names = {options.teacher};
+    names.insert(names.end(), options.ensemble_members.begin(), options.ensemble_members.end());
+    ASSIGN_OR_RETURN(TeacherSpec spec, EnsembleSpec(names, options.ensemble_weighting));
+    ensemble = spec;
+    ASSIGN_OR_RETURN(DistillationMethod method, ParseDistillationMethod(options.method));
+    for (const MethodLoss& loss : method.losses) {
+      if (loss.loss == "L_RL") {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "--method=", options.method, " needs L_RL, the teacher's representation, which a "
+            "teacher ensemble does not have (its members' widths may differ); use a method "
+            "on outputs (hard, soft, kl, ...)"));
+      }
+    }
+    for (const std::string& member : options.ensemble_members) {
+      ASSIGN_OR_RETURN(LoadedTeacher other, LoadBertTeacher(member, {.require_classifier = true}));
+      if (other.model->config().labels != teacher.model->config().labels) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "teacher ensemble: ", member, " has labels [",
+            absl::StrJoin(other.model->config().labels, ", "), "] but ", options.teacher,
+            " has [", absl::StrJoin(teacher.model->config().labels, ", "), "]"));
+      }
+      others.push_back(std::move(other));
+    }
+  }
   if (options.method != "none") {
     // The transfer order and the held-out slice are fixed by the split seed.
     std::vector<int64_t> unlabeled =
@@ -233,18 +263,66 @@ absl::StatusOr<std::string> RunStudentCell(const StudentCellOptions& options,
     std::vector<int64_t> transfer_indices(unlabeled.begin() + held_out_count, unlabeled.end());
     held_out.examples = EncodeExamplesWith(corpus, held_out_indices, encode, options.max_length);
     transfer.examples = EncodeExamplesWith(corpus, transfer_indices, encode, options.max_length);
-    held_out.targets = SliceTargets(run.outputs, torch::arange(held_out_count), options);
-    transfer.targets = SliceTargets(
-        run.outputs, torch::arange(held_out_count, static_cast<int64_t>(unlabeled.size())), options);
-    data.transfer = &transfer;
-    data.transfer_held_out = &held_out;
+    const torch::Tensor held_out_rows = torch::arange(held_out_count);
+    const torch::Tensor transfer_rows =
+        torch::arange(held_out_count, static_cast<int64_t>(unlabeled.size()));
+    held_out.targets = SliceTargets(run.outputs, held_out_rows, options);
+    transfer.targets = SliceTargets(run.outputs, transfer_rows, options);
     teacher_json["cache"] = run.cache_directory;
     teacher_json["forward_passes"] = run.counters.computed;
     teacher_json["reused_from_cache"] = run.counters.reused;
     teacher_json["width"] = teacher.model->config().hidden_size;
+    if (ensemble.has_value()) {
+      // Each member's outputs through the cache, then one teacher of them.
+      const bool log_odds = options.logit_target != "logits";
+      std::vector<TeacherTargets> held_out_members = {held_out.targets};
+      std::vector<TeacherTargets> transfer_members = {transfer.targets};
+      nlohmann::json members = nlohmann::json::array({teacher_json});
+      std::vector<std::string> hashes = {teacher.checkpoint_hash};
+      for (size_t k = 0; k < others.size(); ++k) {
+        ASSIGN_OR_RETURN(CachedTeacherRun other_run,
+                         TeacherOutputsThroughCache(others[k], texts, options.teacher_max_length,
+                                                    options.cache_dir, options.batch_size, device));
+        held_out_members.push_back(SliceTargets(other_run.outputs, held_out_rows, options));
+        transfer_members.push_back(SliceTargets(other_run.outputs, transfer_rows, options));
+        const BertParameterCounts counts = CountClassifierParameters(*others[k].model);
+        members.push_back({{"hash", others[k].checkpoint_hash},
+                           {"checkpoint", options.ensemble_members[k]},
+                           {"parameters", counts.total},
+                           {"embedding_parameters", counts.embedding},
+                           {"cache", other_run.cache_directory},
+                           {"forward_passes", other_run.counters.computed},
+                           {"reused_from_cache", other_run.counters.reused},
+                           {"width", others[k].model->config().hidden_size}});
+        hashes.push_back(others[k].checkpoint_hash);
+        others[k].model = nullptr;
+      }
+      ASSIGN_OR_RETURN(held_out.targets, CombineTeachers(held_out_members, *ensemble, log_odds));
+      ASSIGN_OR_RETURN(transfer.targets, CombineTeachers(transfer_members, *ensemble, log_odds));
+      int64_t parameters = 0, embedding = 0, passes = 0, reused = 0;
+      for (const nlohmann::json& member : members) {
+        parameters += member["parameters"].get<int64_t>();
+        embedding += member["embedding_parameters"].get<int64_t>();
+        passes += member["forward_passes"].get<int64_t>();
+        reused += member["reused_from_cache"].get<int64_t>();
+      }
+      hashes.push_back(options.ensemble_weighting);
+      teacher_json = {{"hash", Sha256Hex(absl::StrJoin(hashes, ","))},
+                      {"ensemble", options.ensemble_weighting.empty() ? "mean"
+                                                                      : options.ensemble_weighting},
+                      {"members", members},
+                      {"parameters", parameters},
+                      {"embedding_parameters", embedding},
+                      {"cache", teacher_json["cache"]},
+                      {"forward_passes", passes},
+                      {"reused_from_cache", reused}};
+    }
+    data.transfer = &transfer;
+    data.transfer_held_out = &held_out;
   }
+  // An ensemble has no single representation (L_RL is refused above).
   const int64_t teacher_width =
-      options.method == "none" ? 0 : teacher.model->config().hidden_size;
+      options.method == "none" || ensemble.has_value() ? 0 : teacher.model->config().hidden_size;
   teacher.model = nullptr;  // the student needs only its outputs from here on
   StudentTrainingOptions training{
       .optimizer = options.optimizer,

@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 
@@ -24,6 +25,11 @@ struct StudentCellOptions {
   std::string dataset;
   std::string path;
   std::string teacher;  // fine-tuned checkpoint directory: its vocabulary is the student's
+  // A teacher ensemble (lib/distill/teacher_ensemble.h): the fine-tuned
+  // checkpoints of its other members, after `teacher`, and how their
+  // probabilities are averaged ("", "confidence", "weights=a:b...").
+  std::vector<std::string> ensemble_members;
+  std::string ensemble_weighting;
   std::string method = "none";
   std::string schedule = "joint";
   std::string student = "bilstm";

@@ -116,7 +116,15 @@ INSTANTIATE_TEST_SUITE_P(
                 "grids/t.toml:5: 'method' has value 'soft(T=2)': method \"soft\" has no parameter "
                 "\"T\"; it takes: none"},
         BadGrid{"table = \"8\"\ntitle = \"t\"\n[axes]\nteacher = \"huge\"\nmethod = \"hard\"\n",
-                "grids/t.toml:4: 'teacher' has unknown value 'huge'; allowed: base, large"},
+                "grids/t.toml:4: teacher 'huge': unknown role 'huge'; allowed: a role (base, large) "
+                "or roles joined by '+'"},
+        BadGrid{"table = \"8\"\ntitle = \"t\"\n[axes]\nteacher = \"base+large(loud)\"\n"
+                "method = \"soft\"\n",
+                "grids/t.toml:4: teacher 'base+large(loud)': unknown weighting 'loud'"},
+        BadGrid{"table = \"8\"\ntitle = \"t\"\n[axes]\nteacher = \"base+large\"\n"
+                "method = [\"soft\", \"teacher\"]\n",
+                "cell spamassassin/base+large/teacher/labels:all/seed:1: method \"teacher\" reports "
+                "one fine-tuned teacher; an ensemble is a teacher for students only"},
         BadGrid{"table = \"8\"\ntitle = \"t\"\n[axes]\nteacher = \"large\"\nmethod = \"hard\"\n"
                 "methods = \"soft\"\n",
                 "grids/t.toml:6: unknown key 'methods' in [axes]; allowed: dataset, teacher, "
