@@ -1139,6 +1139,7 @@ def own_grid_blocks(grid, runs, index):
     if not groups:
         return blocks + [P("This grid lists no cells.")]
     several_teachers = len({k[1] for k in groups}) > 1
+    several_students = len({k[2] for k in groups}) > 1
 
     def find(k, teacher=None, method=None):
         """The group like k but for teacher and/or method; "none" uses no
@@ -1165,13 +1166,15 @@ def own_grid_blocks(grid, runs, index):
     for k in groups:
         reference = find(k, teacher="large") if several_teachers else find(k, method="soft")
         rows.append([k[0]] + ([k[1]] if several_teachers else []) +
-                    [k[3], fmt_stat(group_stats(index.groups[k], "acc")),
+                    ([k[2]] if several_students else []) + [k[3], fmt_stat(group_stats(index.groups[k], "acc")),
                      fmt_stat(group_stats(index.groups[k], "f1"), why=False),
                      delta(k, find(k, method="none")), delta(k, reference)])
     headers = (["dataset"] + (["teacher"] if several_teachers else []) +
-               ["method", "accuracy %", "macro F1 %", "Δ accuracy vs none",
+               (["student"] if several_students else []) + ["method", "accuracy %", "macro F1 %", "Δ accuracy vs none",
                 "Δ accuracy vs the Large teacher, same method" if several_teachers
                 else "Δ accuracy vs soft"])
+    if all(row[-1] == "" for row in rows):  # no reference row in this grid
+        headers, rows = headers[:-1], [row[:-1] for row in rows]
     blocks.append(T(headers, rows))
     blocks.append(P("▲/▼: the difference of means is beyond the larger sample std of the two "
                     "groups; unmarked: within it (inconclusive). Reference numbers for these "

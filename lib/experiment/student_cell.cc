@@ -12,12 +12,14 @@
 #include "lib/data/encoded_examples.h"
 #include "lib/data/splits.h"
 #include "lib/distill/distillation_method.h"
+#include "lib/distill/naive_bayes_fit.h"
 #include "lib/distill/student_training.h"
 #include "lib/distill/teacher_ensemble.h"
 #include "lib/distill/training_schedule.h"
 #include "lib/experiment/teacher_stages.h"
 #include "lib/models/bert_checkpoint.h"
 #include "lib/models/fasttext_vectors.h"
+#include "lib/models/naive_bayes_student.h"
 #include "lib/models/student_factory.h"
 #include "lib/models/word_vectors.h"
 #include "lib/text/bert_tokenizer.h"
@@ -90,6 +92,7 @@ absl::StatusOr<std::string> RunStudentCell(const StudentCellOptions& options,
                               {"half-sum", "mean"}));
   RETURN_IF_ERROR(CheckChoice("optimizer", options.optimizer, {"adadelta", "adam"}));
   RETURN_IF_ERROR(CheckScheduleNames(options.schedule, options.method));
+  if (options.student == "naive-bayes") RETURN_IF_ERROR(CheckNaiveBayesMethod(options.method));
   if (options.teacher.empty()) {
     return absl::InvalidArgumentError(
         "--teacher=DIR is required: a fine-tuned teacher checkpoint (its vocabulary is the "
@@ -336,8 +339,14 @@ absl::StatusOr<std::string> RunStudentCell(const StudentCellOptions& options,
       .representation_without_projection = options.shared_head,
       .seed = options.seed,
       .progress = options.progress};
-  ASSIGN_OR_RETURN(StudentTrainingReport report,
-                   TrainStudent(student, phases, data, teacher_width, pad, training, device));
+  StudentTrainingReport report;
+  if (auto* naive_bayes = dynamic_cast<NaiveBayesStudentImpl*>(student.get())) {
+    ASSIGN_OR_RETURN(report, FitNaiveBayes(*naive_bayes, data, options.method, options.temperature,
+                                           pad, options.batch_size, device));
+  } else {
+    ASSIGN_OR_RETURN(report,
+                     TrainStudent(student, phases, data, teacher_width, pad, training, device));
+  }
   // The test split is read once, after model selection.
   EncodedExamples test =
       EncodeExamplesWith(corpus, split.test, encode, options.max_length);

@@ -3,6 +3,8 @@
 #include "absl/strings/str_cat.h"
 #include "lib/models/bilstm_student.h"
 #include "lib/models/cnn_student.h"
+#include "lib/models/naive_bayes_student.h"
+#include "lib/models/ngram_logreg_student.h"
 
 namespace kdbench {
 namespace {
@@ -21,7 +23,7 @@ absl::StatusOr<SizeDims> Dims(const std::string& size) {
 
 }  // namespace
 
-std::string KnownStudents() { return "bilstm, rnn, cnn"; }
+std::string KnownStudents() { return "bilstm, rnn, cnn, ngram-logreg, naive-bayes"; }
 
 bool StudentUsesWordTokens(const std::string& architecture) { return architecture == "rnn"; }
 
@@ -55,6 +57,20 @@ absl::StatusOr<StudentPtr> MakeStudent(const StudentSpec& spec) {
                                                 .filters(spec.size == "tiny" ? 32 : 100)
                                                 .dropout(spec.dropout)
                                                 .padding_idx(spec.padding_idx));
+  }
+  if (spec.architecture == "ngram-logreg") {
+    // One size: a linear model has no width to scale (the tiny profile
+    // takes fewer bigram buckets).
+    return std::make_shared<NgramLogregStudentImpl>(
+        NgramLogregStudentOptions(spec.vocab_size, spec.num_classes)
+            .bigram_buckets(spec.size == "tiny" ? 1 << 12 : 1 << 18)
+            .padding_idx(spec.padding_idx));
+  }
+  if (spec.architecture == "naive-bayes") {
+    return std::make_shared<NaiveBayesStudentImpl>(
+        NaiveBayesStudentOptions(spec.vocab_size, spec.num_classes)
+            .bigram_buckets(spec.size == "tiny" ? 1 << 12 : 1 << 18)
+            .padding_idx(spec.padding_idx));
   }
   return absl::InvalidArgumentError(
       absl::StrCat("--student=", spec.architecture, ": unknown; known: ", KnownStudents()));

@@ -13,7 +13,9 @@ namespace kdbench {
 struct StudentSpec {
   // bilstm: the paper's student (BiLSTM, max-pool, WordPiece input);
   // rnn: the paper's "RNN" baseline (BiLSTM last state; the caller feeds it
-  // lower-cased whitespace words); cnn: a Kim CNN.
+  // lower-cased whitespace words); cnn: a Kim CNN; ngram-logreg: logistic
+  // regression on a bag of uni- and bigrams; naive-bayes: multinomial naive
+  // Bayes on the same bag, fitted in closed form (lib/distill/naive_bayes_fit.h).
   std::string architecture = "bilstm";
   // tiny (32-d embedding, 32 per direction; smoke), mini (128, 128) or
   // paper (300, 600).

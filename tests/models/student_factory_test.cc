@@ -26,7 +26,7 @@ TEST(StudentFactoryTest, MakesEveryKnownStudent) {
 TEST(StudentFactoryTest, UnknownNamesListTheKnownOnes) {
   auto architecture = MakeStudent({.architecture = "gru", .vocab_size = 10, .num_classes = 2});
   ASSERT_FALSE(architecture.ok());
-  EXPECT_NE(architecture.status().message().find("--student=gru: unknown; known: bilstm, rnn, cnn"),
+  EXPECT_NE(architecture.status().message().find("--student=gru: unknown; known: bilstm, rnn, cnn, ngram-logreg, naive-bayes"),
             std::string::npos);
   auto size = MakeStudent({.size = "huge", .vocab_size = 10, .num_classes = 2});
   ASSERT_FALSE(size.ok());
