@@ -32,6 +32,7 @@ namespace {
 // Bump when a change makes stored results of that kind stale.
 constexpr char kPretrainDomain[] = "grid-pretrain/v1";
 constexpr char kFinetuneDomain[] = "grid-finetune/v1";
+constexpr char kAssistantDomain[] = "grid-assistant/v1";
 constexpr char kCellDomain[] = "grid-cell/v2";  // v2: fixed-shape teacher batches
 constexpr char kRecordFormat[] = "kdbench-cell/1";
 
@@ -201,6 +202,21 @@ std::vector<GridCell> MemberCells(const GridCell& cell) {
   return members;
 }
 
+// The role whose profile settings a cell's student and teacher stages use:
+// the teacher's, an ensemble's first member's, a chain's assistant's.
+std::string SettingsRole(const GridCell& cell) {
+  absl::StatusOr<std::optional<TeacherChain>> chain = ParseTeacherChain(cell.teacher);
+  if (chain.ok() && chain->has_value()) return (*chain)->assistant;
+  return MemberCells(cell)[0].teacher;
+}
+
+// The cell with another teacher role.
+GridCell WithTeacher(const GridCell& cell, const std::string& role) {
+  GridCell other = cell;
+  other.teacher = role;
+  return other;
+}
+
 // An ensemble's weighting as written between its parentheses; "" for the mean.
 std::string EnsembleWeightingText(const std::string& teacher) {
   const size_t open = teacher.find('(');
@@ -214,7 +230,13 @@ struct GridRunner::TeacherPaths {
   std::string pretrain_key, pretrain_dir, pretrain_record = "null";
   std::string finetune_key, finetune_dir, finetune_record = "null";
   uint64_t finetune_seed = 1;
+  // A chain's assistant: the teacher it is distilled from (fine-tuned dir).
+  std::string distill_from;
 };
+
+// A chain's assistant learns the teacher's KL at this temperature and weight.
+constexpr double kAssistantTemperature = 2;
+constexpr double kAssistantWeight = 1;
 
 GridRunner::GridRunner(const GridProfile* profile, GridRunnerOptions options, c10::Device device)
     : profile_(profile), options_(std::move(options)), device_(device) {}
@@ -222,7 +244,7 @@ GridRunner::~GridRunner() = default;
 
 std::string GridRunner::CellKey(const GridCell& cell) const {
   const std::vector<GridCell> members = MemberCells(cell);
-  const ProfileSettings settings = profile_->Resolve(cell.dataset, members[0].teacher);
+  const ProfileSettings settings = profile_->Resolve(cell.dataset, SettingsRole(cell));
   const uint64_t teacher_seed = profile_->teacher_per_seed() ? cell.seed : 1;
   ContentHasher hasher(kCellDomain);
   hasher.Add("cell", CellJson(cell).dump())
@@ -250,6 +272,28 @@ absl::StatusOr<std::string> GridRunner::FinishedCell(const GridCell& cell) const
 }
 
 GridRunner::TeacherPaths GridRunner::LocateTeachers(const GridCell& cell) const {
+  if (absl::StatusOr<std::optional<TeacherChain>> chain = ParseTeacherChain(cell.teacher);
+      chain.ok() && chain->has_value()) {
+    // The assistant's own pre-training; its fine-tuning learns the teacher too.
+    TeacherPaths paths = LocateTeachers(WithTeacher(cell, (*chain)->assistant));
+    if (cell.method == "none") return paths;
+    const TeacherPaths teacher = LocateTeachers(WithTeacher(cell, (*chain)->teacher));
+    const ProfileSettings s = profile_->Resolve(cell.dataset, (*chain)->assistant);
+    paths.finetune_key = ContentHasher(kAssistantDomain)
+                             .Add("finetune", paths.finetune_key)
+                             .Add("teacher", teacher.finetune_key)
+                             .Add("transfer_limit", s.transfer_limit)
+                             .Add("teacher_max_length", s.teacher_max_length)
+                             .Add("temperature", kAssistantTemperature)
+                             .Add("weight", kAssistantWeight)
+                             .HexDigest();
+    paths.finetune_dir = absl::StrCat(
+        options_.store_dir, "/teachers/assistant-", cell.dataset, "-", (*chain)->teacher, "-to-",
+        (*chain)->assistant, "-l", LabelsName(cell.labels_per_class), "-s", paths.finetune_seed,
+        "-", paths.finetune_key.substr(0, 16));
+    paths.distill_from = teacher.finetune_dir;
+    return paths;
+  }
   const ProfileSettings s = profile_->Resolve(cell.dataset, cell.teacher);
   TeacherPaths paths;
   paths.pretrain_key = ContentHasher(kPretrainDomain)
@@ -286,7 +330,7 @@ bool GridRunner::TeacherReady(const GridCell& cell) {
   for (const GridCell& member : MemberCells(cell)) {
     const TeacherPaths paths = LocateTeachers(member);
     const bool pretrained =
-        !profile_->Resolve(member.dataset, member.teacher).teacher_checkpoint.empty() ||
+        !profile_->Resolve(member.dataset, SettingsRole(member)).teacher_checkpoint.empty() ||
         FinishedArtifact(paths.pretrain_dir).ok();
     if (!pretrained || (!paths.finetune_dir.empty() && !FinishedArtifact(paths.finetune_dir).ok())) {
       return false;
@@ -296,8 +340,16 @@ bool GridRunner::TeacherReady(const GridCell& cell) {
 }
 
 absl::StatusOr<GridRunner::TeacherPaths> GridRunner::Teachers(const GridCell& cell, bool wait) {
-  const ProfileSettings s = profile_->Resolve(cell.dataset, cell.teacher);
+  const std::string role = SettingsRole(cell);
+  const ProfileSettings s = profile_->Resolve(cell.dataset, role);
   TeacherPaths paths = LocateTeachers(cell);
+  // A chain's teacher first: the assistant learns from it. (Once the
+  // assistant is made, the teacher is not needed again.)
+  if (!paths.distill_from.empty() && !FinishedArtifact(paths.finetune_dir).ok()) {
+    // distill_from is set for chains only, which parse.
+    const TeacherChain chain = **ParseTeacherChain(cell.teacher);
+    RETURN_IF_ERROR(Teachers(WithTeacher(cell, chain.teacher), wait).status());
+  }
   const std::string locks = options_.store_dir + "/locks/";
   if (s.teacher_checkpoint.empty()) {
     ASSIGN_OR_RETURN(
@@ -317,7 +369,7 @@ absl::StatusOr<GridRunner::TeacherPaths> GridRunner::Teachers(const GridCell& ce
                            .learning_rate = s.pretrain_learning_rate,
                            .out = out};
                        std::fprintf(stderr, "kdbench: pre-training the %s teacher on %s\n",
-                                    cell.teacher.c_str(), cell.dataset.c_str());
+                                    role.c_str(), cell.dataset.c_str());
                        return RunPretrainStage(pretrain, device_);
                      }));
   }
@@ -338,10 +390,21 @@ absl::StatusOr<GridRunner::TeacherPaths> GridRunner::Teachers(const GridCell& ce
                          .batch_size = s.teacher_batch_size,
                          .learning_rate = s.finetune_learning_rate,
                          .out = out};
+                     if (!paths.distill_from.empty()) {
+                       finetune.distill_from = paths.distill_from;
+                       finetune.cache_dir = options_.store_dir + "/teacher-outputs";
+                       finetune.transfer_limit = s.transfer_limit;
+                       finetune.temperature = kAssistantTemperature;
+                       finetune.distill_weight = kAssistantWeight;
+                     }
                      std::fprintf(stderr,
-                                  "kdbench: fine-tuning the %s teacher on %s, %s labels per "
+                                  "kdbench: fine-tuning the %s teacher%s on %s, %s labels per "
                                   "class, seed %llu\n",
-                                  cell.teacher.c_str(), cell.dataset.c_str(),
+                                  role.c_str(),
+                                  paths.distill_from.empty()
+                                      ? ""
+                                      : (" (assistant of " + cell.teacher + ")").c_str(),
+                                  cell.dataset.c_str(),
                                   LabelsName(cell.labels_per_class).c_str(),
                                   static_cast<unsigned long long>(paths.finetune_seed));
                      return RunFinetuneStage(finetune, device_);
@@ -380,7 +443,7 @@ absl::StatusOr<std::string> GridRunner::RunCell(const GridCell& cell, bool wait)
 
   const auto start = std::chrono::steady_clock::now();
   const std::vector<GridCell> members = MemberCells(cell);
-  const ProfileSettings s = profile_->Resolve(cell.dataset, members[0].teacher);
+  const ProfileSettings s = profile_->Resolve(cell.dataset, SettingsRole(cell));
   nlohmann::json record = {{"format", kRecordFormat},
                            {"key", key},
                            {"profile", profile_->name()},

@@ -7,6 +7,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "lib/data/dataset_manifest.h"
 #include "lib/distill/teacher_ensemble.h"
@@ -67,6 +68,11 @@ absl::Status CheckMethods(const std::vector<std::string>& methods, const std::st
 
 absl::Status CheckTeachers(const std::vector<std::string>& teachers, const std::string& where) {
   for (const std::string& teacher : teachers) {
+    absl::StatusOr<std::optional<TeacherChain>> chain = ParseTeacherChain(teacher);
+    if (!chain.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat(where, ": ", chain.status().message()));
+    }
+    if (chain->has_value()) continue;
     absl::Status status = ParseTeacherSpec(teacher, KnownTeacherRoles()).status();
     if (!status.ok()) {
       return absl::InvalidArgumentError(absl::StrCat(where, ": ", status.message()));
@@ -138,6 +144,20 @@ bool GridCell::operator==(const GridCell& other) const {
   return std::tie(dataset, teacher, student, method, schedule, labels_per_class, seed) ==
          std::tie(other.dataset, other.teacher, other.student, other.method, other.schedule,
                   other.labels_per_class, other.seed);
+}
+
+absl::StatusOr<std::optional<TeacherChain>> ParseTeacherChain(const std::string& value) {
+  if (value.find('>') == std::string::npos) return std::optional<TeacherChain>();
+  std::vector<std::string> roles = absl::StrSplit(value, '>');
+  const auto& known = KnownTeacherRoles();
+  if (roles.size() != 2 || roles[0] == roles[1] ||
+      std::find(known.begin(), known.end(), roles[0]) == known.end() ||
+      std::find(known.begin(), known.end(), roles[1]) == known.end()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "teacher '", value, "': a teacher-assistant chain is two different roles (",
+        absl::StrJoin(known, ", "), ") joined by '>', the teacher first: large>base"));
+  }
+  return std::optional<TeacherChain>(TeacherChain{roles[0], roles[1]});
 }
 
 const std::vector<std::string>& KnownTeacherRoles() {
@@ -278,11 +298,13 @@ absl::StatusOr<std::vector<GridCell>> ExpandGrid(const GridSpec& spec,
                 GridCell cell{dataset, teacher, student, method, schedule, labels, seed};
                 if (Excluded(cell, spec.exclusions)) continue;
                 if (cell.is_teacher()) {
-                  if (ParseTeacherSpec(cell.teacher, KnownTeacherRoles())->is_ensemble()) {
+                  absl::StatusOr<TeacherSpec> single =
+                      ParseTeacherSpec(cell.teacher, KnownTeacherRoles());
+                  if (!single.ok() || single->is_ensemble()) {
                     return absl::InvalidArgumentError(absl::StrCat(
                         spec.source, ": cell ", cell.Name(), ": method \"", kTeacherMethod,
-                        "\" reports one fine-tuned teacher; an ensemble is a teacher for "
-                        "students only (add an [[exclude]] for it)"));
+                        "\" reports one fine-tuned teacher; an ensemble or a chain is a "
+                        "teacher for students only (add an [[exclude]] for it)"));
                   }
                   cell.student.clear();
                   cell.schedule.clear();

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -63,6 +64,16 @@ struct GridSpec {
 
 // The values the axes accept.
 const std::vector<std::string>& KnownTeacherRoles();
+
+// A teacher-assistant chain (TAKD), written "large>base": the assistant
+// (base) is fine-tuned on the labels and on the teacher's (large) outputs
+// over the transfer set, and the cell's student learns from the assistant.
+struct TeacherChain {
+  std::string teacher, assistant;
+};
+// nullopt: `value` is not a chain (no '>'). A chain of unknown or equal
+// roles, or of more than two, is an error naming the value.
+absl::StatusOr<std::optional<TeacherChain>> ParseTeacherChain(const std::string& value);
 
 // Parses TOML text; `source` names it in errors.
 absl::StatusOr<GridSpec> ParseGridSpec(absl::string_view text, const std::string& source);

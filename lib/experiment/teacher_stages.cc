@@ -138,6 +138,37 @@ absl::StatusOr<std::string> RunFinetuneStage(const FinetuneStageOptions& options
   FinetuneOptions finetune{.max_epochs = options.max_epochs, .patience = options.patience,
                            .batch_size = options.batch_size, .seed = options.data.seed};
   finetune.optimizer.learning_rate = options.learning_rate;
+  // A teacher assistant: the larger teacher's logits on the transfer set.
+  EncodedExamples transfer;
+  nlohmann::json distillation_json = nullptr;
+  if (!options.distill_from.empty()) {
+    ASSIGN_OR_RETURN(LoadedTeacher larger,
+                     LoadBertTeacher(options.distill_from, {.require_classifier = true}));
+    if (larger.model->config().labels != data.corpus.label_names) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          options.distill_from, ": the teacher's labels differ from dataset '",
+          options.data.dataset, "' (label order must match)"));
+    }
+    const std::vector<int64_t> unlabeled =
+        SelectTransferExamples(data.split.unlabeled, options.data.seed, options.transfer_limit);
+    std::vector<std::string> texts;
+    for (int64_t index : unlabeled) texts.push_back(CorpusExample(data.corpus, index).text);
+    ASSIGN_OR_RETURN(CachedTeacherRun run,
+                     TeacherOutputsThroughCache(larger, texts, options.data.max_length,
+                                                options.cache_dir, options.batch_size, device));
+    transfer = EncodeExamples(data.corpus, unlabeled, tokenizer, max_length);
+    finetune.distillation = {.transfer = &transfer,
+                             .teacher_logits = run.outputs.logits,
+                             .temperature = options.temperature,
+                             .weight = options.distill_weight};
+    distillation_json = {{"teacher_checkpoint", options.distill_from},
+                         {"teacher_hash", larger.checkpoint_hash},
+                         {"transfer_examples", transfer.size()},
+                         {"temperature", options.temperature},
+                         {"weight", options.distill_weight},
+                         {"teacher_forward_passes", run.counters.computed},
+                         {"reused_from_cache", run.counters.reused}};
+  }
   ASSIGN_OR_RETURN(FinetuneReport report,
                    FinetuneClassifier(loaded.model, train, dev, pad, finetune, device));
   // The test split is read once, after model selection on dev.
@@ -169,6 +200,7 @@ absl::StatusOr<std::string> RunFinetuneStage(const FinetuneStageOptions& options
       {"pretrained_checkpoint_hash", loaded.checkpoint_hash},
       {"checkpoint", options.out},
   };
+  if (!distillation_json.is_null()) summary["distilled_from"] = distillation_json;
   return summary.dump();
 }
 

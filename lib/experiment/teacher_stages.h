@@ -48,6 +48,15 @@ struct FinetuneStageOptions {
   int64_t batch_size = 32;
   double learning_rate = 3e-4;
   std::string out;
+  // A teacher assistant (TAKD): a fine-tuned teacher whose outputs on the
+  // split's transfer set (at most transfer_limit examples, 0: all; through
+  // the cache in cache_dir) the model learns beside its labels, T^2 KL at
+  // `temperature` weighted by `distill_weight`. Empty: plain fine-tuning.
+  std::string distill_from;
+  std::string cache_dir;
+  int64_t transfer_limit = 0;
+  double temperature = 2;
+  double distill_weight = 1;
 };
 
 // Both return a JSON summary (sizes, losses/accuracies, hashes, seconds).

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "lib/data/length_batching.h"
+#include "lib/distill/distillation_losses.h"
 #include "lib/distill/early_stopping.h"
 #include "lib/distill/learning_rate_schedule.h"
 #include "lib/models/mlm_masking.h"
@@ -133,11 +134,23 @@ absl::StatusOr<FinetuneReport> FinetuneClassifier(BertTeacher& teacher,
       }
     }
   }
+  const FinetuneDistillation& distill = options.distillation;
+  const bool distilling = distill.transfer != nullptr;
+  if (distilling && (distill.transfer->size() == 0 || !distill.teacher_logits.defined() ||
+                     distill.teacher_logits.size(0) != distill.transfer->size() ||
+                     distill.teacher_logits.size(1) != teacher->num_labels() ||
+                     !(distill.temperature > 0))) {
+    return absl::InvalidArgumentError(
+        "fine-tuning with distillation needs a non-empty transfer set, one row of teacher logits "
+        "per example with the classifier's classes, and a positive temperature");
+  }
   torch::manual_seed(options.seed);
   teacher->to(device);
   auto optimizer = MakeOptimizer(*teacher, options.optimizer);
   const std::vector<int64_t> lengths = train.Lengths();
-  const int64_t batches_per_epoch = (train.size() + options.batch_size - 1) / options.batch_size;
+  const int64_t batches_per_epoch =
+      ((distilling ? distill.transfer->size() : train.size()) + options.batch_size - 1) /
+      options.batch_size;
   const int64_t total_steps = batches_per_epoch * options.max_epochs;
   const auto warmup =
       static_cast<int64_t>(std::llround(options.optimizer.warmup_fraction * total_steps));
@@ -151,12 +164,36 @@ absl::StatusOr<FinetuneReport> FinetuneClassifier(BertTeacher& teacher,
     double loss_sum = 0;
     auto batches = LengthBucketedBatches(
         lengths, {.batch_size = options.batch_size, .seed = options.seed * 1000 + epoch});
-    for (const auto& batch : batches) {
+    // With distillation the transfer batches drive the epoch; labeled
+    // batches cycle beside them (re-drawn each pass).
+    std::vector<std::vector<int64_t>> transfer_batches;
+    if (distilling) {
+      transfer_batches = LengthBucketedBatches(
+          distill.transfer->Lengths(),
+          {.batch_size = options.batch_size, .seed = options.seed * 1000 + epoch + 500000});
+    }
+    const size_t steps = distilling ? transfer_batches.size() : batches.size();
+    for (size_t index = 0; index < steps; ++index) {
+      if (index > 0 && index % batches.size() == 0) {
+        batches = LengthBucketedBatches(lengths, {.batch_size = options.batch_size,
+                                                  .seed = options.seed * 1000 + epoch +
+                                                          1000000 * (index / batches.size())});
+      }
+      const std::vector<int64_t>& batch = batches[index % batches.size()];
       PaddedBatch padded = train.Pad(batch, pad_id);
       torch::Tensor logits =
           teacher->forward(padded.ids.to(device), padded.mask.to(device)).logits;
       torch::Tensor loss =
           torch::nn::functional::cross_entropy(logits, train.LabelTensor(batch).to(device));
+      if (distilling) {
+        const std::vector<int64_t>& rows = transfer_batches[index];
+        PaddedBatch unlabeled = distill.transfer->Pad(rows, pad_id);
+        torch::Tensor student_logits =
+            teacher->forward(unlabeled.ids.to(device), unlabeled.mask.to(device)).logits;
+        torch::Tensor targets =
+            distill.teacher_logits.index_select(0, torch::tensor(rows, torch::kLong)).to(device);
+        loss = loss + distill.weight * TemperatureKlLoss(student_logits, targets, distill.temperature);
+      }
       SetLearningRate(*optimizer, LinearWarmupDecay(step++, warmup, total_steps,
                                                     options.optimizer.learning_rate));
       optimizer->zero_grad();
@@ -170,7 +207,7 @@ absl::StatusOr<FinetuneReport> FinetuneClassifier(BertTeacher& teacher,
     const double dev_accuracy = evaluation.accuracy;
     report.dev_accuracy.push_back(dev_accuracy);
     report.dev_loss.push_back(evaluation.mean_loss);
-    report.train_loss.push_back(loss_sum / static_cast<double>(batches.size()));
+    report.train_loss.push_back(loss_sum / static_cast<double>(steps));
     if (options.progress) {
       std::fprintf(stderr,
                    "fine-tuning epoch %lld: train loss %.4f, dev accuracy %.4f, dev loss %.4f\n",

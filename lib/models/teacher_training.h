@@ -49,6 +49,16 @@ absl::StatusOr<PretrainReport> PretrainMaskedLm(BertTeacher& teacher,
                                                 int32_t sep_id, const PretrainOptions& options,
                                                 const c10::Device& device);
 
+// A larger teacher's outputs on a transfer set, for fine-tuning a teacher
+// assistant (TAKD, Mirzadeh et al.): the model also learns T^2 KL at
+// temperature T to these logits, weighted, on unlabeled batches.
+struct FinetuneDistillation {
+  const EncodedExamples* transfer = nullptr;  // the assistant's own tokens
+  torch::Tensor teacher_logits;               // [transfer examples, classes]
+  double temperature = 2;
+  double weight = 1;
+};
+
 struct FinetuneOptions {
   int64_t max_epochs = 10;
   int64_t patience = 2;  // epochs without a dev improvement before stopping
@@ -56,6 +66,10 @@ struct FinetuneOptions {
   OptimizerSettings optimizer{.learning_rate = 1e-4, .warmup_fraction = 0.1};
   uint64_t seed = 1;
   bool progress = true;
+  // Set: every step pairs a labeled batch (cross-entropy) with a transfer
+  // batch (the KL); an epoch is one pass over the transfer set, the labeled
+  // batches cycling. Unset: plain fine-tuning on the labels.
+  FinetuneDistillation distillation;
 };
 
 struct FinetuneReport {

@@ -118,13 +118,20 @@ INSTANTIATE_TEST_SUITE_P(
         BadGrid{"table = \"8\"\ntitle = \"t\"\n[axes]\nteacher = \"huge\"\nmethod = \"hard\"\n",
                 "grids/t.toml:4: teacher 'huge': unknown role 'huge'; allowed: a role (base, large) "
                 "or roles joined by '+'"},
+        BadGrid{"table = \"8\"\ntitle = \"t\"\n[axes]\nteacher = \"large>large\"\n"
+                "method = \"soft\"\n",
+                "grids/t.toml:4: teacher 'large>large': a teacher-assistant chain is two "
+                "different roles (base, large) joined by '>', the teacher first: large>base"},
+        BadGrid{"table = \"8\"\ntitle = \"t\"\n[axes]\nteacher = \"large>base>base\"\n"
+                "method = \"soft\"\n",
+                "teacher 'large>base>base': a teacher-assistant chain is two different roles"},
         BadGrid{"table = \"8\"\ntitle = \"t\"\n[axes]\nteacher = \"base+large(loud)\"\n"
                 "method = \"soft\"\n",
                 "grids/t.toml:4: teacher 'base+large(loud)': unknown weighting 'loud'"},
         BadGrid{"table = \"8\"\ntitle = \"t\"\n[axes]\nteacher = \"base+large\"\n"
                 "method = [\"soft\", \"teacher\"]\n",
                 "cell spamassassin/base+large/teacher/labels:all/seed:1: method \"teacher\" reports "
-                "one fine-tuned teacher; an ensemble is a teacher for students only"},
+                "one fine-tuned teacher; an ensemble or a chain is a teacher for students only"},
         BadGrid{"table = \"8\"\ntitle = \"t\"\n[axes]\nteacher = \"large\"\nmethod = \"hard\"\n"
                 "methods = \"soft\"\n",
                 "grids/t.toml:6: unknown key 'methods' in [axes]; allowed: dataset, teacher, "

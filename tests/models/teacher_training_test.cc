@@ -4,6 +4,8 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
+
 #include "gtest/gtest.h"
 #include "lib/data/dataset_registry.h"
 #include "lib/data/splits.h"
@@ -81,6 +83,49 @@ TEST_F(TeacherTrainingTest, FinetuningBeatsChanceAndKeepsTheBestEpoch) {
       Accuracy(PredictClasses(teacher, dev, tokenizer_->vocabulary().pad_id(), 16, torch::kCPU),
                dev.labels);
   EXPECT_DOUBLE_EQ(restored, report->best_dev_accuracy);
+}
+
+// A teacher assistant learns a larger teacher's outputs beside its labels:
+// here the "teacher" always says class 2, so the assistant, fine-tuned with
+// a heavy KL weight, agrees with it on the transfer set far more often than
+// one fine-tuned on the labels alone.
+TEST_F(TeacherTrainingTest, AnAssistantLearnsTheTeachersOutputs) {
+  EncodedExamples train = EncodeExamples(*corpus_, split_->train, *tokenizer_, 48);
+  EncodedExamples dev = EncodeExamples(*corpus_, split_->dev, *tokenizer_, 48);
+  std::vector<int64_t> rows(split_->unlabeled.begin(), split_->unlabeled.begin() + 200);
+  EncodedExamples transfer = EncodeExamples(*corpus_, rows, *tokenizer_, 48);
+  torch::Tensor says_two = torch::full({transfer.size(), 4}, -4.0);
+  says_two.select(1, 2).fill_(4.0);
+  const int32_t pad = tokenizer_->vocabulary().pad_id();
+  auto agreement = [&](bool distil) {
+    BertTeacher assistant = TinyTeacher();
+    FinetuneOptions options{.max_epochs = 3, .patience = 3, .batch_size = 16, .progress = false};
+    options.optimizer.learning_rate = 3e-3;
+    if (distil) options.distillation = {.transfer = &transfer, .teacher_logits = says_two,
+                                        .temperature = 2, .weight = 5};
+    absl::StatusOr<FinetuneReport> report =
+        FinetuneClassifier(assistant, train, dev, pad, options, torch::kCPU);
+    EXPECT_TRUE(report.ok()) << report.status();
+    const std::vector<int32_t> predicted = PredictClasses(assistant, transfer, pad, 32, torch::kCPU);
+    return std::count(predicted.begin(), predicted.end(), 2) / static_cast<double>(predicted.size());
+  };
+  const double plain = agreement(false), distilled = agreement(true);
+  EXPECT_GT(distilled, 0.9) << "plain " << plain;
+  EXPECT_GT(distilled, plain + 0.2);
+}
+
+TEST_F(TeacherTrainingTest, DistillationNeedsOneTeacherRowPerTransferExample) {
+  BertTeacher assistant = TinyTeacher();
+  EncodedExamples train = EncodeExamples(*corpus_, split_->train, *tokenizer_, 48);
+  EncodedExamples dev = EncodeExamples(*corpus_, split_->dev, *tokenizer_, 48);
+  EncodedExamples transfer = EncodeExamples(*corpus_, split_->unlabeled, *tokenizer_, 48);
+  FinetuneOptions options{.progress = false};
+  options.distillation = {.transfer = &transfer, .teacher_logits = torch::zeros({3, 4})};
+  absl::StatusOr<FinetuneReport> report = FinetuneClassifier(
+      assistant, train, dev, tokenizer_->vocabulary().pad_id(), options, torch::kCPU);
+  ASSERT_FALSE(report.ok());
+  EXPECT_NE(report.status().message().find("one row of teacher logits per example"),
+            std::string::npos);
 }
 
 TEST(TeacherOutputsTest, LogOddsIsLogitOfProbabilityAndFinite) {
