@@ -1514,19 +1514,33 @@ def plot_blocks(index, plot_dir):
 # ---------------------------------------------------------------------------
 # Speed: what distillation buys (./kdbench bench).
 
-def latest_run_dir(results, folder, marker):
+def latest_run_dir(results, folder, marker, accept=lambda run: True):
     """The newest run directory (names sort by time) holding `marker` under
-    `folder` beside the results directory (results/history, results/gpu)."""
+    `folder` beside the results directory (results/history, results/gpu),
+    among those `accept` takes."""
     parent = os.path.join(os.path.dirname(os.path.abspath(results.rstrip("/"))), folder)
     if not os.path.isdir(parent):
         return None
-    runs = sorted(d for d in os.listdir(parent) if os.path.isfile(os.path.join(parent, d, marker)))
+    runs = sorted(d for d in os.listdir(parent) if os.path.isfile(os.path.join(parent, d, marker))
+                  and accept(os.path.join(parent, d)))
     return os.path.join(parent, runs[-1]) if runs else None
 
 
+def full_bench_run(run):
+    """A ./kdbench bench run of every speed benchmark (no --quick/--filter)."""
+    path = os.path.join(run, "provenance.json")
+    return os.path.isfile(path) and load_json(path, "bench provenance").get("filter") == "all"
+
+
 def latest_bench_run(results):
-    """The newest run of ./kdbench bench."""
-    return latest_run_dir(results, "history", "speed.json")
+    """The newest full run of ./kdbench bench, else the newest run."""
+    return (latest_run_dir(results, "history", "speed.json", full_bench_run)
+            or latest_run_dir(results, "history", "speed.json"))
+
+
+def latest_optimizations_run(results):
+    """The newest ./kdbench bench run with the optimisations' before/after."""
+    return latest_run_dir(results, "history", "optimizations.json")
 
 
 def latest_gpu_run(results):
@@ -1572,6 +1586,56 @@ def grid_efficiency_blocks(runs):
     if not rows:
         return []
     return [P("From this grid's cell records:"), T(["", "value"], rows)]
+
+
+# The before/after pairs of //benchmarks:grid_optimizations_benchmark:
+# (what, before, after).
+OPTIMIZATION_PAIRS = [
+    ("length-bucketed batches (student epoch, fortunes, 1 thread)",
+     "student-epoch/bucketing:off/threads:1", "student-epoch/bucketing:on/threads:1"),
+    ("no autograd: NoGradGuard (teacher pass, 1 thread)",
+     "teacher-infer/autograd/threads:1", "teacher-infer/no_grad/threads:1"),
+    ("inference mode instead of autograd (teacher pass, 1 thread)",
+     "teacher-infer/autograd/threads:1", "teacher-infer/inference_mode/threads:1"),
+    ("every core instead of LibTorch's default of one thread (student epoch)",
+     "student-epoch/bucketing:on/threads:1", "student-epoch/bucketing:on/threads:{all}"),
+    ("every core instead of one thread (teacher pass)",
+     "teacher-infer/inference_mode/threads:1", "teacher-infer/inference_mode/threads:{all}"),
+    ("the teacher-output cache: outputs read back instead of computed",
+     "teacher-outputs/cache:cold", "teacher-outputs/cache:warm"),
+]
+
+
+def optimization_blocks(bench_dir):
+    """Before/after of each grid optimisation, from a ./kdbench bench run's
+    optimizations.json."""
+    path = os.path.join(bench_dir, "optimizations.json") if bench_dir else ""
+    if not path or not os.path.isfile(path):
+        return [P("Before/after of the grid optimisations: not available (no "
+                  "`optimizations.json` in the newest `./kdbench bench` run).")]
+    rows_by_name = {n.replace("/real_time", "").split("/iterations:")[0]: r
+                    for n, r in bench_medians(path).items()}
+    threads = max((int(n.rsplit("threads:", 1)[1]) for n in rows_by_name if "threads:" in n),
+                  default=1)
+    rows = []
+    for what, before, after in OPTIMIZATION_PAIRS:
+        a, b = (rows_by_name.get(x.format(all=threads)) for x in (before, after))
+        if not a or not b:
+            rows.append((what, "not available", "not available", "", ""))
+            continue
+        extra = ""
+        if "padding_share" in a:
+            extra = (f"padding {100 * a['padding_share']:.1f}% → "
+                     f"{100 * b['padding_share']:.1f}%")
+        elif "forward_passes" in a:
+            extra = (f"forward passes {a['forward_passes']:.0f} → {b['forward_passes']:.0f}")
+        rows.append((what, fmt_num(a["real_time"], 1), fmt_num(b["real_time"], 1),
+                     f"{a['real_time'] / b['real_time']:.2f}x", extra))
+    return [P(f"Before/after of the grids' optimisations on the mini data "
+              f"(`//benchmarks:grid_optimizations_benchmark`, `{os.path.relpath(path)}`, "
+              "3 iterations each; the fortunes transfer set for the student, SpamAssassin's "
+              "for the mini Large teacher):"),
+            T(["optimisation", "before ms", "after ms", "speed-up", ""], rows)]
 
 
 def gpu_speed_blocks(gpu_dir):
@@ -1643,11 +1707,11 @@ def gpu_speed_blocks(gpu_dir):
     return blocks
 
 
-def speed_blocks(bench_dir, gpu_dir, paper, runs):
+def speed_blocks(bench_dir, optimizations_dir, gpu_dir, paper, runs):
     blocks = [H(2, "Speed: what distillation buys", "speed")] + grid_efficiency_blocks(runs)
     if bench_dir is None:
         return (blocks + [P("Not available: no `./kdbench bench` run in `results/history/` yet.")]
-                + gpu_speed_blocks(gpu_dir))
+                + optimization_blocks(optimizations_dir) + gpu_speed_blocks(gpu_dir))
     speed = bench_medians(os.path.join(bench_dir, "speed.json"))
     peer = bench_medians(os.path.join(bench_dir, "peer.json"))
     provenance = load_json(os.path.join(bench_dir, "provenance.json"), "bench provenance") \
@@ -1705,7 +1769,7 @@ def speed_blocks(bench_dir, gpu_dir, paper, runs):
                     if peaks else "Matmul peak: not available."))
     blocks.append(T(["benchmark", "ms", "examples/s", "FLOP/s", "share of peak", "peak RSS MB",
                      "PyTorch-from-Python time / ours"], eff))
-    return blocks + gpu_speed_blocks(gpu_dir)
+    return blocks + optimization_blocks(optimizations_dir) + gpu_speed_blocks(gpu_dir)
 
 
 def build(results, out, paper_path):
@@ -1723,7 +1787,8 @@ def build(results, out, paper_path):
               + table_sections(grids, runs, index, paper)
               + verdict_blocks(verdicts)
               + plot_blocks(index, plot_dir)
-              + speed_blocks(latest_bench_run(results), latest_gpu_run(results), paper, runs)
+              + speed_blocks(latest_bench_run(results), latest_optimizations_run(results),
+                             latest_gpu_run(results), paper, runs)
               + provenance_blocks(manifest, grids, runs, results))
     title = f"kd-bench report: profile {manifest.get('profile', 'unknown')}"
     with open(os.path.join(out, "report.md"), "w", encoding="utf-8") as f:
