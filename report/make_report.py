@@ -1633,8 +1633,9 @@ def optimization_blocks(bench_dir):
                      f"{a['real_time'] / b['real_time']:.2f}x", extra))
     return [P(f"Before/after of the grids' optimisations on the mini data "
               f"(`//benchmarks:grid_optimizations_benchmark`, `{os.path.relpath(path)}`, "
-              "3 iterations each; the fortunes transfer set for the student, SpamAssassin's "
-              "for the mini Large teacher):"),
+              "3 iterations per repetition, the median of the run's repetitions; the fortunes "
+              "transfer set for the student, SpamAssassin's for the mini Large teacher). "
+              "Differences under about 20% are within this machine's run-to-run noise:"),
             T(["optimisation", "before ms", "after ms", "speed-up", ""], rows)]
 
 
