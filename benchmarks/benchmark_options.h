@@ -3,6 +3,7 @@
 #ifndef KDBENCH_BENCHMARKS_BENCHMARK_OPTIONS_H_
 #define KDBENCH_BENCHMARKS_BENCHMARK_OPTIONS_H_
 
+#include <ATen/Parallel.h>
 #include <c10/core/Device.h>
 #include <c10/core/ScalarType.h>
 
@@ -23,6 +24,19 @@ const BenchmarkOptions& GetBenchmarkOptions();
 // register from a function that main() calls once the flags are parsed:
 //   const bool registered = RegisterAfterFlags(RegisterAll);
 bool RegisterAfterFlags(void (*register_benchmarks)());
+
+// LibTorch's intra-op threads set for a scope (a benchmark at one thread or
+// at every core) and restored after.
+class ThreadScope {
+ public:
+  explicit ThreadScope(int threads) : saved_(at::get_num_threads()) { at::set_num_threads(threads); }
+  ~ThreadScope() { at::set_num_threads(saved_); }
+  ThreadScope(const ThreadScope&) = delete;
+  ThreadScope& operator=(const ThreadScope&) = delete;
+
+ private:
+  int saved_;
+};
 
 }  // namespace kdbench
 

@@ -33,6 +33,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "benchmark/benchmark.h"
+#include "benchmarks/benchmark_options.h"
 #include "lib/data/dataset_registry.h"
 #include "lib/data/encoded_examples.h"
 #include "lib/data/length_batching.h"
@@ -90,15 +91,6 @@ const TransferData& Data(const std::string& dataset = "spamassassin") {
   (*loaded)[dataset] = data;
   return *data;
 }
-
-class ThreadScope {
- public:
-  explicit ThreadScope(int threads) : saved_(at::get_num_threads()) { at::set_num_threads(threads); }
-  ~ThreadScope() { at::set_num_threads(saved_); }
-
- private:
-  int saved_;
-};
 
 // The mini profile's Large teacher (4 x 256) over the real vocabulary.
 BertTeacher MiniLargeTeacher() {

@@ -89,15 +89,6 @@ double PeakRssMegabytes() {
   return 0;
 }
 
-class ThreadScope {
- public:
-  explicit ThreadScope(int threads) : saved_(at::get_num_threads()) { at::set_num_threads(threads); }
-  ~ThreadScope() { at::set_num_threads(saved_); }
-
- private:
-  int saved_;
-};
-
 c10::Device Device() { return GetBenchmarkOptions().device; }
 
 // Host threads matter on the CPU only; on a GPU every case has one peak.

@@ -73,9 +73,17 @@ ABSL_FLAG(double, learning_rate, 0.0,
           "peak learning rate; 0 = the command's default (teacher pretrain 1e-3, finetune "
           "3e-4; distill: the optimiser's, adadelta 1.0, adam 1e-3)");
 ABSL_FLAG(std::string, teacher, "", "teacher checkpoint directory (for `distill`)");
+ABSL_FLAG(std::vector<std::string>, ensemble_members, {},
+          "other fine-tuned teachers (directories, comma-separated) that form an ensemble with "
+          "--teacher, whose vocabulary the student uses; their probabilities are averaged");
+ABSL_FLAG(std::string, ensemble_weighting, "",
+          "how --ensemble_members are averaged with --teacher: empty (equal weights), confidence "
+          "(per example, by each teacher's largest probability) or weights=a:b... (in order)");
 ABSL_FLAG(std::string, method, "none",
           "distillation method: none (labels only), hard (teacher argmax on the transfer set), "
-          "soft (L_CE + L_LL), soft+repr (L_CE + L_RL + L_LL), kl (L_CE + temperature KL)");
+          "soft (L_CE + L_LL), soft+repr (L_CE + L_RL + L_LL), kl (L_CE + temperature KL), "
+          "adaptive-kl (the KL weighted per batch by 1 - cos), or any registered method; "
+          "parameters as kl(T=4)");
 ABSL_FLAG(std::string, schedule, "joint",
           "training schedule: joint (eq. 8), stagewise (L_RL | L_CE + L_LL with gradual "
           "unfreezing), distil-once (L_RL + L_LL | L_CE with gradual unfreezing)");
@@ -83,7 +91,8 @@ ABSL_FLAG(std::string, profile, "mini",
           "mini (CPU default), smoke (tests: tiny student, transfer set capped at 300, adam), "
           "paper (paper-size student); sets the defaults of --student_size, --transfer_limit "
           "and --optimizer");
-ABSL_FLAG(std::string, student, "bilstm", "student architecture: bilstm");
+ABSL_FLAG(std::string, student, "bilstm",
+          "student architecture: bilstm, rnn, cnn, ngram-logreg, naive-bayes");
 ABSL_FLAG(std::string, student_size, "",
           "student size: tiny, mini, paper; empty = the profile's (smoke tiny, mini mini, "
           "paper paper)");
@@ -378,6 +387,8 @@ int RunDistill(const std::vector<std::string>&, const c10::Device& device) {
   StudentCellOptions options{.dataset = absl::GetFlag(FLAGS_dataset),
                              .path = absl::GetFlag(FLAGS_path),
                              .teacher = absl::GetFlag(FLAGS_teacher),
+                             .ensemble_members = absl::GetFlag(FLAGS_ensemble_members),
+                             .ensemble_weighting = absl::GetFlag(FLAGS_ensemble_weighting),
                              .method = absl::GetFlag(FLAGS_method),
                              .schedule = absl::GetFlag(FLAGS_schedule),
                              .student = absl::GetFlag(FLAGS_student),

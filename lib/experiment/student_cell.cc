@@ -67,7 +67,9 @@ nlohmann::json ConfigJson(const StudentCellOptions& o) {
           {"representation_reduction", o.representation_reduction},
           {"shared_head", o.shared_head},
           {"transfer_limit", o.transfer_limit},
-          {"word_vectors", o.word_vectors}};
+          {"word_vectors", o.word_vectors},
+          {"ensemble_members", o.ensemble_members},
+          {"ensemble_weighting", o.ensemble_weighting}};
 }
 
 TransferTargets SliceTargets(const CachedTeacherOutputs& outputs, const torch::Tensor& rows,
@@ -93,6 +95,10 @@ absl::StatusOr<std::string> RunStudentCell(const StudentCellOptions& options,
   RETURN_IF_ERROR(CheckChoice("optimizer", options.optimizer, {"adadelta", "adam"}));
   RETURN_IF_ERROR(CheckScheduleNames(options.schedule, options.method));
   if (options.student == "naive-bayes") RETURN_IF_ERROR(CheckNaiveBayesMethod(options.method));
+  if (!options.ensemble_weighting.empty() && options.ensemble_members.empty()) {
+    return absl::InvalidArgumentError(
+        "--ensemble_weighting needs --ensemble_members (the teachers averaged with --teacher)");
+  }
   if (options.teacher.empty()) {
     return absl::InvalidArgumentError(
         "--teacher=DIR is required: a fine-tuned teacher checkpoint (its vocabulary is the "

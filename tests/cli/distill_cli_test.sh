@@ -45,6 +45,22 @@ strip_timing='import json,sys; d=json.load(sys.stdin); [d.pop(k) for k in ("seco
 first="$("$KDBENCH" distill "${smoke[@]}" --method=soft --seed=3 2>/dev/null | python3 -c "$strip_timing")"
 second="$("$KDBENCH" distill "${smoke[@]}" --method=soft --seed=3 2>/dev/null | python3 -c "$strip_timing")"
 check "the same seed twice gives the same result (timings aside)" test -n "$first" -a "$first" = "$second"
+# A teacher averaged with itself: every weighting gives the same targets, so
+# the same student (the teacher record and config aside); the record lists
+# both members. (That these targets are the teacher's own is
+# teacher_ensemble_test's; the ensemble builds no L_RL head, so its seeds
+# draw differently from a single teacher's run.)
+strip_teacher='import json,sys; d=json.load(sys.stdin); [d.pop(k) for k in ("seconds", "train_examples_per_second", "teacher", "provenance", "config")]; print(json.dumps(d, sort_keys=True))'
+ensemble() { "$KDBENCH" distill "${smoke[@]}" --method=soft --seed=3 --ensemble_members="$T/ft" "$@" 2>/dev/null; }
+mean="$(ensemble | python3 -c "$strip_teacher")"
+confidence="$(ensemble --ensemble_weighting=confidence | python3 -c "$strip_teacher")"
+fixed="$(ensemble --ensemble_weighting=weights=1:1 | python3 -c "$strip_teacher")"
+check "a teacher averaged with itself trains one student, however weighted" test -n "$mean" -a "$mean" = "$confidence" -a "$mean" = "$fixed"
+check "the record lists both members" python3 -c '
+import json,sys; t=json.loads(sys.argv[1])["teacher"]
+assert t["ensemble"] == "confidence" and len(t["members"]) == 2, t' "$(ensemble --ensemble_weighting=confidence)"
+out="$("$KDBENCH" distill "${smoke[@]}" --method=soft --ensemble_weighting=confidence 2>&1)"; rc=$?
+check "--ensemble_weighting without members is refused" grep -q -- "--ensemble_weighting needs --ensemble_members" <<<"$out"
 out="$("$KDBENCH" distill "${smoke[@]}" --method=hard --schedule=distil-once 2>/dev/null)"; rc=$?
 check "hard distil-once exits 0 with stage 1 on the transfer set alone" python3 -c '
 import json,sys; d=json.loads(sys.argv[1]); assert d["phases"][0]["name"] == "stage 1: L_hard", d["phases"]' "$out"

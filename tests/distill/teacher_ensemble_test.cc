@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "gtest/gtest.h"
+#include "lib/models/teacher_outputs.h"
 
 namespace kdbench {
 namespace {
@@ -75,6 +76,19 @@ TEST(CombineTeachersTest, EachWeightingGivesItsAverage) {
       CombineTeachers(members, *ParseTeacherSpec("base+large", kRoles), false);
   ASSERT_TRUE(logits.ok());
   EXPECT_TRUE(torch::allclose(logits->logit_targets, logits->logits));
+}
+
+// A teacher averaged with itself, however weighted, is that teacher.
+TEST(CombineTeachersTest, ATeacherWithItselfIsThatTeacher) {
+  const torch::Tensor p = torch::softmax(torch::tensor({{0.3, -1.2, 2.0}, {1.0, 1.0, -3.0}}), 1);
+  const TeacherTargets teacher{.probabilities = p};
+  for (const std::string& value : {"base+large", "base+large(confidence)", "base+large(weights=2:7)"}) {
+    absl::StatusOr<TeacherTargets> combined =
+        CombineTeachers({teacher, teacher}, *ParseTeacherSpec(value, kRoles), true);
+    ASSERT_TRUE(combined.ok());
+    EXPECT_TRUE(torch::allclose(combined->probabilities, p, 0, 1e-7)) << value;
+    EXPECT_TRUE(torch::allclose(combined->logit_targets, LogOdds(p), 0, 1e-5)) << value;
+  }
 }
 
 TEST(CombineTeachersTest, MismatchedOutputsAreErrors) {

@@ -17,6 +17,7 @@ report() { python3 report/make_report.py --results="$1" --out="$2" >"$2.log" 2>&
 
 grids --results_dir="$T/clean" --store_dir="$T/store-clean" >/dev/null 2>"$T/clean.err"
 check "the uninterrupted run exits 0" test $? -eq 0 || tail -20 "$T/clean.err"
+CELLS="$(distinct_cells "$T/clean.err")"
 report "$T/clean" "$T/report-clean"
 
 # Finished artifacts: path, inode and modification time. A recomputed one
@@ -96,7 +97,7 @@ truncate -s 50 "$chunk"
 rm -f "$cell"
 grids --results_dir="$T/killed" --store_dir="$T/store-killed" >/dev/null 2>"$T/corrupt.err"
 check "the run after corruption exits 0" test $? -eq 0 || tail -20 "$T/corrupt.err"
-check "it computed the removed cell only" grep -q "17 distinct cells, 1 to compute" "$T/corrupt.err"
+check "it computed the removed cell only" grep -q "$CELLS distinct cells, 1 to compute" "$T/corrupt.err"
 check "the damaged teacher checkpoint was detected and the teacher made again" \
   test "$(stat -c %i "$teacher_dir/record.json")" != "$teacher_inode"
 check "the truncated teacher-output chunk was set aside as corrupt" test -e "$chunk.corrupt"

@@ -19,11 +19,13 @@ run --jobs=2 >"$T/first.out" 2>"$T/first.err"; rc=$?
 echo "smoke grids: $((SECONDS - start)) s"
 check "the smoke grids exit 0" test $rc -eq 0 || tail -30 "$T/first.err"
 check "progress shows counts and an ETA" grep -qE '^\[cells [0-9]+/[0-9]+\] .*ETA' "$T/first.err"
-check "every table has benchmark JSON with accuracy counters" python3 - "$T/results" <<'PY'
+CELLS="$(distinct_cells "$T/first.err")"
+check "every grid has benchmark JSON with accuracy counters" python3 - "$T/results" "$CELLS" <<'PY'
 import json, sys, pathlib
 results = pathlib.Path(sys.argv[1])
 manifest = json.loads((results / "manifest.json").read_text())
-assert sorted(manifest["grids"]) == sorted(f"table{n}" for n in range(5, 13)), manifest["grids"].keys()
+expected = [f"table{n}" for n in range(5, 13)] + ["survey", "multiteacher", "classic", "takd"]
+assert sorted(manifest["grids"]) == sorted(expected), manifest["grids"].keys()
 for grid, entry in manifest["grids"].items():
     bench = json.loads((results / entry["benchmark_json"]).read_text())
     rows = bench["benchmarks"]
@@ -33,7 +35,7 @@ for grid, entry in manifest["grids"].items():
         assert 0 <= row["test_accuracy"] <= 1 and row["parameters"] > 0, row
     for cell in entry["cells"]:
         assert (results / "cells" / f"{cell['key']}.json").exists(), cell
-assert manifest["cells_computed_by_this_run"] == 17, manifest["cells_computed_by_this_run"]
+assert manifest["cells_computed_by_this_run"] == int(sys.argv[2]), manifest["cells_computed_by_this_run"]
 PY
 
 start=$SECONDS
@@ -42,6 +44,10 @@ echo "report: $((SECONDS - start)) s"
 check "the report generator exits 0" test $rc -eq 0 || cat "$T/report.out"
 for n in 5 6 7 8 9 10 11 12; do
   check "report.md has Table $n" grep -qE "^#+ .*Table $n\b" "$T/report/report.md"
+done
+for title in "the KD survey's output-layer methods" "several teachers as one" \
+             "distillation into classic models" "teacher assistants \(TAKD\)"; do
+  check "report.md has the section: $title" grep -qE "^## Beyond the paper: $title" "$T/report/report.md"
 done
 check "report.html is self-contained with embedded plots" python3 - "$T/report/report.html" <<'PY'
 import sys, re
@@ -53,7 +59,7 @@ PY
 cp -r "$T/results" "$T/results-first"
 run --jobs=2 >"$T/second.out" 2>"$T/second.err"; rc=$?
 check "a rerun exits 0" test $rc -eq 0
-check "a rerun computes nothing" grep -q "17 distinct cells, 0 to compute" "$T/second.err"
+check "a rerun computes nothing" grep -q "$CELLS distinct cells, 0 to compute" "$T/second.err"
 same_metrics() { python3 - "$@" <<'PY'
 import json, sys, pathlib
 # The third argument "metrics-only" leaves out the time (a recomputed cell
@@ -78,7 +84,7 @@ victim="$(grep -l '"kind": "student"' "$T"/results/cells/*.json | head -1)"
 sed -i 's/"test_accuracy": 0\./"test_accuracy": 1./' "$victim"
 run --jobs=1 >"$T/third.out" 2>"$T/third.err"; rc=$?
 check "a run after corruption exits 0" test $rc -eq 0
-check "the corrupt record, and only it, is recomputed" grep -q "17 distinct cells, 1 to compute" "$T/third.err"
+check "the corrupt record, and only it, is recomputed" grep -q "$CELLS distinct cells, 1 to compute" "$T/third.err"
 check "the recomputed cell has the same metrics" same_metrics "$T/results-first" "$T/results" metrics-only
 
 printf 'table = "8"\ntitle = "t"\n[axes]\nteacher = "large"\nmethod = "sofft"\n' >"$T/typo.toml"

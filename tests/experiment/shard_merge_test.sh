@@ -16,6 +16,7 @@ start=$SECONDS
 grids --jobs=1 --results_dir="$T/single" --store_dir="$T/store-single" >/dev/null 2>"$T/single.err"
 check "the single-process run exits 0" test $? -eq 0 || tail -20 "$T/single.err"
 echo "single run: $((SECONDS - start)) s"
+CELLS="$(distinct_cells "$T/single.err")"
 
 start=$SECONDS
 shard() { grids --results_dir="$T/sharded" --store_dir="$T/store-sharded" "$@"; }
@@ -36,7 +37,7 @@ check "shard 0/3 exits 0" test $? -eq 0 || tail -20 "$T/shard0.err"
 
 out="$(shard --phase=merge 2>&1)"; rc=$?
 check "a merge without shard 2 exits 1" test $rc -eq 1
-check "and names the missing cells" grep -qE "^kdbench: merge: [0-9]+ of 17 cells have no intact record" <<<"$out"
+check "and names the missing cells" grep -qE "^kdbench: merge: [0-9]+ of $CELLS cells have no intact record" <<<"$out"
 
 # Shard 2 on "another machine", told by Slurm's array variables.
 SLURM_ARRAY_TASK_ID=2 SLURM_ARRAY_TASK_COUNT=3 grids --jobs=1 --results_dir="$T/elsewhere" \
@@ -70,7 +71,7 @@ check "and is named as corrupt" grep -q "merge: $victim is corrupt or unreadable
 out="$(grids --results_dir="$T/sharded" --phase=merge --import="$T/elsewhere" 2>&1)"; rc=$?
 check "the merge exits 0" test $rc -eq 0 || echo "$out" | tail -20
 check "it copies the other machine's records" grep -qE "merge: $T/elsewhere: [1-9][0-9]* record\(s\) copied" <<<"$out"
-check "it computes nothing" grep -q "17 distinct cells, 0 to compute" <<<"$out"
+check "it computes nothing" grep -q "$CELLS distinct cells, 0 to compute" <<<"$out"
 check "the manifest lists the 3 shards" python3 -c "
 import json, sys
 m = json.load(open('$T/sharded/manifest.json'))

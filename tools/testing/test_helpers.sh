@@ -16,6 +16,10 @@ finish() {
 # Every table's grid, comma-separated (run from the workspace or runfiles).
 all_grids() { ls benchmarks/grids/*.toml | grep -v /profiles.toml | sort -V | paste -sd, -; }
 
+# The number of distinct cells a grids run reported ("N distinct cells, M to
+# compute") in its stderr FILE.
+distinct_cells() { grep -oE '[0-9]+ distinct cells' "$1" | head -1 | cut -d' ' -f1; }
+
 # A report.md without what differs between runs of the same cells: the
 # header (run times, dates, revision), the benchmark JSON's dates, and the
 # teacher forward-pass count (which processes filled the shared cache first
