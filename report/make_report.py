@@ -1582,7 +1582,7 @@ def grid_efficiency_blocks(runs):
         rows.append(("padding share of the students' training batches (length-bucketed)",
                      f"mean {100 * statistics.mean(padding):.1f}%, from "
                      f"{100 * min(padding):.1f}% to {100 * max(padding):.1f}% over "
-                     f"{len(padding)} cells; unbucketed: not measured"))
+                     f"{len(padding)} cells (random batches: see the before/after below)"))
     if not rows:
         return []
     return [P("From this grid's cell records:"), T(["", "value"], rows)]
