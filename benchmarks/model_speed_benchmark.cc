@@ -26,6 +26,10 @@
 #include <torch/cuda.h>
 #include <torch/version.h>
 
+// LibTorch 2.4 made autocast per device type and later dropped the old calls.
+#define KDBENCH_PER_DEVICE_AUTOCAST \
+  (TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4))
+
 #ifdef KDBENCH_LIBTORCH_CUDA
 #include <c10/cuda/CUDACachingAllocator.h>
 #endif
@@ -114,8 +118,7 @@ class AutocastScope {
  public:
   explicit AutocastScope(bool teacher) : active_(teacher && GetBenchmarkOptions().teacher_autocast) {
     if (!active_) return;
-#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
-    // LibTorch 2.4 made autocast per device type and later dropped the old calls.
+#if KDBENCH_PER_DEVICE_AUTOCAST
     at::autocast::set_autocast_dtype(at::kCUDA, *GetBenchmarkOptions().teacher_autocast);
     at::autocast::set_autocast_enabled(at::kCUDA, true);
 #else
@@ -125,7 +128,7 @@ class AutocastScope {
   }
   ~AutocastScope() {
     if (!active_) return;
-#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
+#if KDBENCH_PER_DEVICE_AUTOCAST
     at::autocast::set_autocast_enabled(at::kCUDA, false);
 #else
     at::autocast::set_enabled(false);

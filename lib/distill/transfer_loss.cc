@@ -1,11 +1,13 @@
 #include "lib/distill/transfer_loss.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "lib/util/status_macros.h"
 
 namespace kdbench {
 namespace {
@@ -18,6 +20,17 @@ struct Registration {
 std::map<std::string, Registration>& Registry() {
   static auto* registry = new std::map<std::string, Registration>();
   return *registry;
+}
+
+// The registration of `name`; an unknown name lists the registered ones.
+absl::StatusOr<const Registration*> Find(const std::string& name) {
+  auto found = Registry().find(name);
+  if (found == Registry().end()) {
+    return absl::InvalidArgumentError(absl::StrCat("unknown transfer loss \"", name,
+                                                   "\"; registered: ",
+                                                   absl::StrJoin(RegisteredTransferLosses(), ", ")));
+  }
+  return &found->second;
 }
 
 }  // namespace
@@ -69,31 +82,21 @@ bool RegisterTransferLoss(const std::string& name, TransferLossFactory factory,
 
 absl::StatusOr<TransferLossPtr> MakeTransferLoss(const std::string& name,
                                                  const TransferLossSettings& settings) {
-  auto found = Registry().find(name);
-  if (found == Registry().end()) {
-    return absl::InvalidArgumentError(absl::StrCat("unknown transfer loss \"", name,
-                                                   "\"; registered: ",
-                                                   absl::StrJoin(RegisteredTransferLosses(), ", ")));
-  }
+  ASSIGN_OR_RETURN(const Registration* found, Find(name));
   for (const auto& [parameter, value] : settings.parameters) {
-    const std::vector<std::string>& known = found->second.parameters;
+    const std::vector<std::string>& known = found->parameters;
     if (std::find(known.begin(), known.end(), parameter) == known.end()) {
       return absl::InvalidArgumentError(absl::StrCat(
           "transfer loss \"", name, "\" has no parameter \"", parameter, "\"; it takes: ",
           known.empty() ? "none" : absl::StrJoin(known, ", ")));
     }
   }
-  return found->second.factory(settings);
+  return found->factory(settings);
 }
 
 absl::StatusOr<std::vector<std::string>> TransferLossParameters(const std::string& name) {
-  auto found = Registry().find(name);
-  if (found == Registry().end()) {
-    return absl::InvalidArgumentError(absl::StrCat("unknown transfer loss \"", name,
-                                                   "\"; registered: ",
-                                                   absl::StrJoin(RegisteredTransferLosses(), ", ")));
-  }
-  return found->second.parameters;
+  ASSIGN_OR_RETURN(const Registration* found, Find(name));
+  return found->parameters;
 }
 
 std::vector<std::string> RegisteredTransferLosses() {
