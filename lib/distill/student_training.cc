@@ -60,6 +60,9 @@ torch::Tensor TransferLoss(Trainee& trainee, const TrainingPhase& phase, const T
   for (const WeightedLoss& loss : phase.losses) {
     if (loss.loss == kCrossEntropyLoss) continue;
     TransferLossImpl& transfer_loss = *trainee.losses.at(LossKey(loss));
+    if (transfer_loss.ReadsTeacherLayers() && teacher.layers.empty()) {
+      teacher.layers = set.teacher_layers(inputs.ids, inputs.lengths);
+    }
     for (TeacherTarget target : transfer_loss.Targets()) {
       torch::Tensor& rows = teacher.Get(target);
       if (!rows.defined()) rows = Rows(set.targets.Get(target), batch, device);
@@ -101,7 +104,20 @@ absl::Status CheckTargets(const TrainingPhase& phase, const Trainee& trainee,
   }
   for (const WeightedLoss& loss : phase.losses) {
     if (loss.loss == kCrossEntropyLoss) continue;
-    for (TeacherTarget target : trainee.losses.at(LossKey(loss))->Targets()) {
+    const TransferLossImpl& transfer_loss = *trainee.losses.at(LossKey(loss));
+    if (transfer_loss.ReadsTeacherLayers()) {
+      if (trainee.student->transformer_shape().layers == 0) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "phase \"", phase.name, "\": ", loss.loss, " matches transformer layers, and the ",
+            trainee.student->architecture(), " student has none; use --student=transformer"));
+      }
+      if (!set->teacher_layers) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "phase \"", phase.name, "\": ", loss.loss, " needs the teacher's layers for the ",
+            which, ", and no teacher is given to compute them"));
+      }
+    }
+    for (TeacherTarget target : transfer_loss.Targets()) {
       const torch::Tensor& needed = set->targets.Get(target);
       if (!needed.defined() || needed.size(0) != set->examples.size()) {
         return absl::InvalidArgumentError(absl::StrCat(
@@ -179,7 +195,9 @@ absl::StatusOr<StudentTrainingReport> TrainStudent(const StudentPtr& student,
       .teacher_width = teacher_width,
       .temperature = options.temperature,
       .representation_reduction = options.representation_reduction,
-      .representation_projection = !options.representation_without_projection};
+      .representation_projection = !options.representation_without_projection,
+      .student_transformer = student->transformer_shape(),
+      .teacher_transformer = options.teacher_transformer};
   // L_LL's and L_RL's heads are built first and always, as before the loss
   // registry, so that a seed draws the same initial weights and dropout
   // masks as it did then; the phases' other losses follow in order.

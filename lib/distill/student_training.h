@@ -40,9 +40,16 @@ namespace kdbench {
 // the examples. Tensors a run's methods do not use may be undefined.
 using TransferTargets = TeacherTargets;
 
+// The teacher's per-layer internals for a batch of the student's input
+// (ids [batch, time] and lengths on the training device), for losses that
+// ReadsTeacherLayers().
+using TeacherLayerSource =
+    std::function<TransformerInternals(const torch::Tensor& ids, const torch::Tensor& lengths)>;
+
 struct TransferSet {
   EncodedExamples examples;
   TransferTargets targets;
+  TeacherLayerSource teacher_layers;  // empty unless a method matches layers
 };
 
 struct StudentTrainingData {
@@ -62,6 +69,8 @@ struct StudentTrainingOptions {
   // The student's z already has the teacher's width (the released code's
   // shared head): L_RL compares it without a projection of its own.
   bool representation_without_projection = false;
+  // The teacher's transformer shape, for feature losses (all 0: none).
+  TransformerShape teacher_transformer;
   uint64_t seed = 1;
   bool progress = true;
   // Called after each epoch's training steps, before evaluation (tests use

@@ -36,6 +36,7 @@
 #include "absl/status/statusor.h"
 #include "lib/distill/distillation_losses.h"
 #include "lib/models/student.h"
+#include "lib/models/transformer_internals.h"
 
 namespace kdbench {
 
@@ -56,6 +57,9 @@ struct TeacherTargets {
   torch::Tensor probabilities;   // [n, C]: for hard distillation
   torch::Tensor logits;          // [n, C]: for the temperature KL
   torch::Tensor representation;  // [n, width]: [CLS] (paper) or pooler output, for L_RL
+  // Per batch only, for losses that ReadsTeacherLayers(): the teacher's
+  // per-layer internals over the student's own input, computed on the fly.
+  TransformerInternals layers;
   const torch::Tensor& Get(TeacherTarget target) const;
   torch::Tensor& Get(TeacherTarget target);
 };
@@ -68,6 +72,10 @@ struct TransferLossSettings {
   double temperature = 2;     // the method's T, else the run's --temperature
   FeatureReduction representation_reduction = FeatureReduction::kHalfSum;
   bool representation_projection = true;
+  // Feature losses: the transformer shapes of the student and the teacher
+  // (all 0 when either is not a transformer).
+  TransformerShape student_transformer;
+  TransformerShape teacher_transformer;
   // The method's own parameters ("kl(T=4)": {"T": 4}), checked against the
   // names the loss was registered with.
   std::map<std::string, double> parameters;
@@ -83,6 +91,9 @@ class TransferLossImpl : public torch::nn::Module {
   ~TransferLossImpl() override = default;
   // The teacher targets forward() reads.
   virtual std::vector<TeacherTarget> Targets() const = 0;
+  // Whether forward() reads TeacherTargets::layers and StudentOutputs::layers
+  // (feature distillation between transformers).
+  virtual bool ReadsTeacherLayers() const { return false; }
   // Mean over the batch of a per-example loss; a scalar. Unweighted: the
   // schedule applies the weights.
   virtual torch::Tensor forward(const StudentOutputs& student, const TeacherTargets& teacher) = 0;

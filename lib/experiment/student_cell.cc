@@ -21,6 +21,7 @@
 #include "lib/models/fasttext_vectors.h"
 #include "lib/models/naive_bayes_student.h"
 #include "lib/models/student_factory.h"
+#include "lib/models/teacher_outputs.h"
 #include "lib/models/word_vectors.h"
 #include "lib/text/bert_tokenizer.h"
 #include "lib/text/vocabulary.h"
@@ -148,7 +149,15 @@ absl::StatusOr<std::string> RunStudentCell(const StudentCellOptions& options,
                                                     .padding_idx = pad,
                                                     .head_width = options.shared_head
                                                                       ? teacher.model->config().hidden_size
-                                                                      : 0}));
+                                                                      : 0,
+                                                    // A transformer student reads what the
+                                                    // teacher reads, head for head.
+                                                    .attention_heads =
+                                                        teacher.model->config().num_attention_heads,
+                                                    .max_positions =
+                                                        teacher.model->config().max_position_embeddings,
+                                                    .cls_id = tokenizer.vocabulary().cls_id(),
+                                                    .sep_id = tokenizer.vocabulary().sep_id()}));
   const Vocabulary& student_vocabulary =
       word_vocabulary.has_value() ? *word_vocabulary : tokenizer.vocabulary();
   nlohmann::json embedding_json = {{"init", "uniform(-0.1, 0.1)"}};
@@ -332,7 +341,27 @@ absl::StatusOr<std::string> RunStudentCell(const StudentCellOptions& options,
   // An ensemble has no single representation (L_RL is refused above).
   const int64_t teacher_width =
       options.method == "none" || ensemble.has_value() ? 0 : teacher.model->config().hidden_size;
-  teacher.model = nullptr;  // the student needs only its outputs from here on
+  // Feature losses (TinyBERT, MiniLM) match a transformer student's layers
+  // with the teacher's, computed per batch on the student's own input; every
+  // other student needs only the cached outputs from here on.
+  TransformerShape teacher_transformer;
+  if (student->transformer_shape().layers > 0 && data.transfer != nullptr &&
+      !ensemble.has_value()) {
+    const BertConfig& config = teacher.model->config();
+    teacher_transformer = {config.num_hidden_layers, config.num_attention_heads,
+                           config.hidden_size};
+    teacher.model->to(device);
+    std::shared_ptr<BertTeacherImpl> layers_teacher = teacher.model.ptr();
+    const Vocabulary& vocabulary = tokenizer.vocabulary();
+    TeacherLayerSource source = [layers_teacher, &vocabulary, pad](const torch::Tensor& ids,
+                                                                   const torch::Tensor& lengths) {
+      return ComputeTeacherInternals(*layers_teacher, ids, lengths, vocabulary.cls_id(),
+                                     vocabulary.sep_id(), pad);
+    };
+    transfer.teacher_layers = source;
+    held_out.teacher_layers = source;
+  }
+  teacher.model = nullptr;
   StudentTrainingOptions training{
       .optimizer = options.optimizer,
       .learning_rate = options.learning_rate,
@@ -343,6 +372,7 @@ absl::StatusOr<std::string> RunStudentCell(const StudentCellOptions& options,
                                       ? FeatureReduction::kMean
                                       : FeatureReduction::kHalfSum,
       .representation_without_projection = options.shared_head,
+      .teacher_transformer = teacher_transformer,
       .seed = options.seed,
       .progress = options.progress};
   StudentTrainingReport report;

@@ -54,7 +54,7 @@ void BertSelfAttentionImpl::reset() {
 
 torch::Tensor BertSelfAttentionImpl::forward(const torch::Tensor& hidden,
                                              const torch::Tensor& mask_bias,
-                                             torch::Tensor* probabilities) {
+                                             AttentionInternals* internals) {
   const int64_t batch = hidden.size(0), time = hidden.size(1);
   const int64_t heads = config_.num_attention_heads, size = config_.head_size();
   auto split_heads = [&](const torch::Tensor& x) {
@@ -64,9 +64,9 @@ torch::Tensor BertSelfAttentionImpl::forward(const torch::Tensor& hidden,
   torch::Tensor k = split_heads(key(hidden));
   torch::Tensor v = split_heads(value(hidden));
   torch::Tensor scores =
-      torch::matmul(q, k.transpose(-1, -2)) / std::sqrt(static_cast<double>(size)) + mask_bias;
-  torch::Tensor probs = torch::softmax(scores, -1);
-  if (probabilities != nullptr) *probabilities = probs;
+      torch::matmul(q, k.transpose(-1, -2)) / std::sqrt(static_cast<double>(size));
+  torch::Tensor probs = torch::softmax(scores + mask_bias, -1);
+  if (internals != nullptr) *internals = {.probabilities = probs, .scores = scores, .values = v};
   torch::Tensor context = torch::matmul(dropout(probs), v);  // [b, h, t, d]
   return context.transpose(1, 2).reshape({batch, time, heads * size});
 }
@@ -89,8 +89,8 @@ void BertAttentionImpl::reset() {
 
 torch::Tensor BertAttentionImpl::forward(const torch::Tensor& hidden,
                                          const torch::Tensor& mask_bias,
-                                         torch::Tensor* probabilities) {
-  return output(self(hidden, mask_bias, probabilities), hidden);
+                                         AttentionInternals* internals) {
+  return output(self(hidden, mask_bias, internals), hidden);
 }
 
 void BertIntermediateImpl::reset() {
@@ -109,8 +109,8 @@ void BertLayerImpl::reset() {
 }
 
 torch::Tensor BertLayerImpl::forward(const torch::Tensor& hidden, const torch::Tensor& mask_bias,
-                                     torch::Tensor* probabilities) {
-  torch::Tensor attended = attention(hidden, mask_bias, probabilities);
+                                     AttentionInternals* internals) {
+  torch::Tensor attended = attention(hidden, mask_bias, internals);
   return output(intermediate(attended), attended);
 }
 
@@ -146,17 +146,29 @@ BertEncoderOutputs BertModelImpl::forward(const torch::Tensor& input_ids,
   torch::Tensor hidden = embeddings(input_ids, types);
   if (all_layers) outputs.hidden_states.push_back(hidden);
   for (const auto& module : *encoder->layer) {
-    torch::Tensor probabilities;
+    AttentionInternals internals;
     hidden = module->as<BertLayer>()->forward(hidden, mask_bias,
-                                              all_layers ? &probabilities : nullptr);
+                                              all_layers ? &internals : nullptr);
     if (all_layers) {
       outputs.hidden_states.push_back(hidden);
-      outputs.attentions.push_back(probabilities);
+      outputs.attentions.push_back(internals.probabilities);
+      outputs.attention_scores.push_back(internals.scores);
+      outputs.values.push_back(internals.values);
     }
   }
   outputs.last_hidden = hidden;
   outputs.pooled = pooler(hidden);
   return outputs;
+}
+
+TransformerInternals TakeInternals(BertEncoderOutputs& outputs, const torch::Tensor& token_mask) {
+  TransformerInternals internals;
+  internals.token_mask = token_mask.to(torch::kBool);
+  internals.hidden_states = std::move(outputs.hidden_states);
+  internals.attention_scores = std::move(outputs.attention_scores);
+  internals.attentions = std::move(outputs.attentions);
+  internals.values = std::move(outputs.values);
+  return internals;
 }
 
 void BertPredictionTransformImpl::reset() {

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "lib/models/bert_config.h"
+#include "lib/models/transformer_internals.h"
 
 namespace kdbench {
 
@@ -24,10 +25,24 @@ struct BertEncoderOutputs {
   torch::Tensor last_hidden;  // [batch, time, hidden]
   torch::Tensor pooled;       // [batch, hidden]: tanh(W h_[CLS] + b)
   // Filled only when requested: the embedding output and every layer's
-  // output (layers + 1 entries), and every layer's attention probabilities
-  // [batch, heads, time, time].
+  // output (layers + 1 entries); per layer the attention probabilities and
+  // scores [batch, heads, time, time] and the values [batch, heads, time,
+  // head size] (what feature distillation matches).
   std::vector<torch::Tensor> hidden_states;
   std::vector<torch::Tensor> attentions;
+  std::vector<torch::Tensor> attention_scores;
+  std::vector<torch::Tensor> values;
+};
+
+// Moves the per-layer outputs of a forward(all_layers = true) into
+// TransformerInternals; `token_mask` is the attention mask the forward had.
+TransformerInternals TakeInternals(BertEncoderOutputs& outputs, const torch::Tensor& token_mask);
+
+// What one self-attention computed, kept on request.
+struct AttentionInternals {
+  torch::Tensor probabilities;  // [batch, heads, time, time]
+  torch::Tensor scores;         // Q K^T / sqrt(head size), before the padding mask
+  torch::Tensor values;         // [batch, heads, time, head size]
 };
 
 class BertEmbeddingsImpl : public torch::nn::Cloneable<BertEmbeddingsImpl> {
@@ -52,10 +67,9 @@ class BertSelfAttentionImpl : public torch::nn::Cloneable<BertSelfAttentionImpl>
   explicit BertSelfAttentionImpl(const BertConfig& config) : config_(config) { reset(); }
   void reset() override;
   // Shape: hidden [batch, time, hidden], mask_bias [batch, 1, 1, time] ->
-  // context [batch, time, hidden]; `probabilities` receives [batch, heads,
-  // time, time] when not null.
+  // context [batch, time, hidden]; `internals` is filled when not null.
   torch::Tensor forward(const torch::Tensor& hidden, const torch::Tensor& mask_bias,
-                        torch::Tensor* probabilities);
+                        AttentionInternals* internals);
 
   torch::nn::Linear query{nullptr}, key{nullptr}, value{nullptr};
   torch::nn::Dropout dropout{nullptr};
@@ -91,7 +105,7 @@ class BertAttentionImpl : public torch::nn::Cloneable<BertAttentionImpl> {
   explicit BertAttentionImpl(const BertConfig& config) : config_(config) { reset(); }
   void reset() override;
   torch::Tensor forward(const torch::Tensor& hidden, const torch::Tensor& mask_bias,
-                        torch::Tensor* probabilities);
+                        AttentionInternals* internals);
 
   BertSelfAttention self{nullptr};
   BertResidualOutput output{nullptr};
@@ -120,7 +134,7 @@ class BertLayerImpl : public torch::nn::Cloneable<BertLayerImpl> {
   explicit BertLayerImpl(const BertConfig& config) : config_(config) { reset(); }
   void reset() override;
   torch::Tensor forward(const torch::Tensor& hidden, const torch::Tensor& mask_bias,
-                        torch::Tensor* probabilities);
+                        AttentionInternals* internals);
 
   BertAttention attention{nullptr};
   BertIntermediate intermediate{nullptr};

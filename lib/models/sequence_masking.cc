@@ -2,6 +2,7 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <limits>
 #include <vector>
 
@@ -31,6 +32,22 @@ at::Tensor ReverseWithinLengths(const torch::Tensor& sequences, const torch::Ten
   for (int64_t d = 2; d < sequences.dim(); ++d) shape.push_back(1);
   torch::Tensor index = source.view(shape).expand(sequences.sizes());
   return sequences.gather(1, index);
+}
+
+FramedBatch FrameWithClsSep(const torch::Tensor& ids, const torch::Tensor& lengths,
+                            int64_t cls_id, int64_t sep_id, int64_t pad_id, int64_t max_total) {
+  TORCH_CHECK(max_total >= 2, "a [CLS] ... [SEP] frame needs at least 2 positions");
+  const int64_t body = std::min<int64_t>(ids.size(1), max_total - 2);
+  torch::Tensor kept = lengths.clamp_max(body).unsqueeze(1);  // [batch, 1]
+  torch::Tensor positions = torch::arange(body + 2, lengths.options()).unsqueeze(0);
+  torch::Tensor shifted = torch::cat(
+      {torch::full({ids.size(0), 1}, cls_id, ids.options()), ids.slice(1, 0, body),
+       torch::full({ids.size(0), 1}, pad_id, ids.options())},
+      1);
+  torch::Tensor framed =
+      torch::where(positions <= kept, shifted, torch::full_like(shifted, pad_id));
+  framed = torch::where(positions == kept + 1, torch::full_like(shifted, sep_id), framed);
+  return {framed, positions <= kept + 1};
 }
 
 }  // namespace kdbench

@@ -21,6 +21,15 @@ at::Tensor ReverseWithinLengths(const at::Tensor& sequences, const at::Tensor& l
 // [batch, time] bool: position < length.
 at::Tensor LengthMask(const at::Tensor& lengths, int64_t time);
 
+// A batch framed as BERT reads it: [CLS], the first max_total - 2 ids of
+// each row, [SEP], then `pad`; `mask` is true on those real positions.
+struct FramedBatch {
+  at::Tensor ids;   // [batch, min(time, max_total - 2) + 2] int64
+  at::Tensor mask;  // same shape, bool
+};
+FramedBatch FrameWithClsSep(const at::Tensor& ids, const at::Tensor& lengths, int64_t cls_id,
+                            int64_t sep_id, int64_t pad_id, int64_t max_total);
+
 }  // namespace kdbench
 
 #endif  // KDBENCH_LIB_MODELS_SEQUENCE_MASKING_H_

@@ -17,11 +17,15 @@
 #include <string>
 #include <vector>
 
+#include "lib/models/transformer_internals.h"
+
 namespace kdbench {
 
 struct StudentOutputs {
   torch::Tensor features;  // [batch, feature_size]: the pooled representation z
   torch::Tensor logits;    // [batch, classes]
+  // Transformer students only: per-layer internals for feature distillation.
+  TransformerInternals layers;
 };
 
 // A named set of parameters that is frozen or unfrozen together.
@@ -49,6 +53,9 @@ class StudentImpl : public torch::nn::Module {
   // The token embedding table [vocab, dim] (the parameter itself, for
   // initialising it from word vectors).
   virtual torch::Tensor EmbeddingWeight() = 0;
+  // Transformer students (whose forward() fills StudentOutputs::layers):
+  // their shape; others: all 0.
+  virtual TransformerShape transformer_shape() const { return {}; }
   virtual int64_t EmbeddingParameterCount() const = 0;
   int64_t NonEmbeddingParameterCount() const;
 };

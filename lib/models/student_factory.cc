@@ -5,6 +5,7 @@
 #include "lib/models/cnn_student.h"
 #include "lib/models/naive_bayes_student.h"
 #include "lib/models/ngram_logreg_student.h"
+#include "lib/models/transformer_student.h"
 
 namespace kdbench {
 namespace {
@@ -21,9 +22,40 @@ absl::StatusOr<SizeDims> Dims(const std::string& size) {
       absl::StrCat("--student_size=", size, ": unknown; known: tiny, mini, paper"));
 }
 
+absl::StatusOr<StudentPtr> MakeTransformerStudent(const StudentSpec& spec) {
+  BertConfig encoder;
+  encoder.vocab_size = spec.vocab_size;
+  encoder.max_position_embeddings = spec.max_positions;
+  if (spec.size == "tiny") {
+    encoder.num_hidden_layers = 1, encoder.hidden_size = 32, encoder.num_attention_heads = 2;
+  } else if (spec.size == "mini") {
+    encoder.num_hidden_layers = 2, encoder.hidden_size = 128, encoder.num_attention_heads = 4;
+  } else {
+    encoder.num_hidden_layers = 6, encoder.hidden_size = 384, encoder.num_attention_heads = 12;
+  }
+  if (spec.attention_heads > 0) encoder.num_attention_heads = spec.attention_heads;
+  encoder.intermediate_size = 4 * encoder.hidden_size;
+  if (encoder.hidden_size % encoder.num_attention_heads != 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--student=transformer --student_size=", spec.size, ": its width ", encoder.hidden_size,
+        " does not split into ", encoder.num_attention_heads, " attention heads (the teacher's)"));
+  }
+  if (spec.cls_id < 0 || spec.sep_id < 0 || spec.max_positions < 3) {
+    return absl::InvalidArgumentError(
+        "--student=transformer needs a vocabulary with [CLS] and [SEP] and at least 3 positions");
+  }
+  return std::make_shared<TransformerStudentImpl>(
+      TransformerStudentOptions(encoder, spec.num_classes)
+          .cls_id(spec.cls_id)
+          .sep_id(spec.sep_id)
+          .padding_idx(spec.padding_idx));
+}
+
 }  // namespace
 
-std::string KnownStudents() { return "bilstm, rnn, cnn, ngram-logreg, naive-bayes"; }
+std::string KnownStudents() {
+  return "bilstm, rnn, cnn, ngram-logreg, naive-bayes, transformer";
+}
 
 bool StudentUsesWordTokens(const std::string& architecture) { return architecture == "rnn"; }
 
@@ -66,6 +98,7 @@ absl::StatusOr<StudentPtr> MakeStudent(const StudentSpec& spec) {
             .bigram_buckets(spec.size == "tiny" ? 1 << 12 : 1 << 18)
             .padding_idx(spec.padding_idx));
   }
+  if (spec.architecture == "transformer") return MakeTransformerStudent(spec);
   if (spec.architecture == "naive-bayes") {
     return std::make_shared<NaiveBayesStudentImpl>(
         NaiveBayesStudentOptions(spec.vocab_size, spec.num_classes)

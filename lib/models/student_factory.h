@@ -15,10 +15,13 @@ struct StudentSpec {
   // rnn: the paper's "RNN" baseline (BiLSTM last state; the caller feeds it
   // lower-cased whitespace words); cnn: a Kim CNN; ngram-logreg: logistic
   // regression on a bag of uni- and bigrams; naive-bayes: multinomial naive
-  // Bayes on the same bag, fitted in closed form (lib/distill/naive_bayes_fit.h).
+  // Bayes on the same bag, fitted in closed form (lib/distill/naive_bayes_fit.h);
+  // transformer: a small BERT encoder for feature distillation
+  // (lib/models/transformer_student.h).
   std::string architecture = "bilstm";
   // tiny (32-d embedding, 32 per direction; smoke), mini (128, 128) or
-  // paper (300, 600).
+  // paper (300, 600). The transformer: tiny 1 layer x 32, mini 2 x 128,
+  // paper 6 x 384 (MiniLM-L6-H384's shape).
   std::string size = "mini";
   int64_t vocab_size = 0;
   int64_t num_classes = 0;
@@ -27,6 +30,14 @@ struct StudentSpec {
   // bilstm only: the released code's Dense(head_width, gelu) after pooling,
   // shared by the classifier and the representation loss; 0: none.
   int64_t head_width = 0;
+  // transformer only: attention heads (0: the size's own, 2, 4 or 12;
+  // feature distillation matches the teacher's), the longest framed input
+  // ([CLS] and [SEP] included; the teacher's positions), and the ids of
+  // [CLS] and [SEP] in the vocabulary (required).
+  int64_t attention_heads = 0;
+  int64_t max_positions = 512;
+  int64_t cls_id = -1;
+  int64_t sep_id = -1;
 };
 
 std::string KnownStudents();

@@ -2,6 +2,8 @@
 
 #include <torch/torch.h>
 
+#include "lib/models/sequence_masking.h"
+
 namespace kdbench {
 
 at::Tensor LogOdds(const at::Tensor& probabilities, double eps) {
@@ -27,6 +29,19 @@ TeacherOutputs ComputeTeacherOutputs(BertTeacher& teacher, const at::Tensor& inp
   }
   teacher->train(was_training);
   return outputs;
+}
+
+TransformerInternals ComputeTeacherInternals(BertTeacherImpl& teacher, const at::Tensor& ids,
+                                             const at::Tensor& lengths, int64_t cls_id,
+                                             int64_t sep_id, int64_t pad_id) {
+  const bool was_training = teacher.is_training();
+  teacher.eval();
+  torch::NoGradGuard no_grad;
+  FramedBatch framed = FrameWithClsSep(ids, lengths, cls_id, sep_id, pad_id,
+                                       teacher.config().max_position_embeddings);
+  BertEncoderOutputs encoded = teacher.bert->forward(framed.ids, framed.mask, {}, true);
+  teacher.train(was_training);
+  return TakeInternals(encoded, framed.mask);
 }
 
 }  // namespace kdbench

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "lib/models/bert.h"
+#include "lib/models/transformer_internals.h"
 
 namespace kdbench {
 
@@ -32,6 +33,15 @@ at::Tensor LogOdds(const at::Tensor& probabilities, double eps = 1e-7);
 TeacherOutputs ComputeTeacherOutputs(BertTeacher& teacher, const at::Tensor& input_ids,
                                      const at::Tensor& attention_mask,
                                      bool all_layers = false);
+
+// The teacher's per-layer internals over a student's batch (ids [batch,
+// time] without [CLS] / [SEP], and lengths), framed as the transformer
+// student frames it (sequence_masking.h) within the teacher's positions.
+// No autograd; dropout off (eval() is set and restored). Not inference
+// mode: the results enter the student's loss graph.
+TransformerInternals ComputeTeacherInternals(BertTeacherImpl& teacher, const at::Tensor& ids,
+                                             const at::Tensor& lengths, int64_t cls_id,
+                                             int64_t sep_id, int64_t pad_id);
 
 }  // namespace kdbench
 
