@@ -1140,6 +1140,7 @@ def own_grid_blocks(grid, runs, index):
         return blocks + [P("This grid lists no cells.")]
     several_teachers = len({k[1] for k in groups}) > 1
     several_students = len({k[2] for k in groups}) > 1
+    several_schedules = len({k[4] for k in groups}) > 1
 
     def find(k, teacher=None, method=None):
         """The group like k but for teacher and/or method; "none" uses no
@@ -1147,9 +1148,9 @@ def own_grid_blocks(grid, runs, index):
         want = (k[0], teacher or k[1], k[2], method or k[3], k[4], k[5])
         if want in groups:
             return want
-        if (method or k[3]) == "none":
+        if (method or k[3]) == "none":  # joint only: any schedule's rows compare with it
             return next((g for g in groups if g[0] == k[0] and g[3] == "none" and g[2] == k[2]
-                         and g[4:] == k[4:]), None)
+                         and g[5] == k[5]), None)
         return None
 
     def delta(k, other):
@@ -1166,11 +1167,13 @@ def own_grid_blocks(grid, runs, index):
     for k in groups:
         reference = find(k, teacher="large") if several_teachers else find(k, method="soft")
         rows.append([k[0]] + ([k[1]] if several_teachers else []) +
-                    ([k[2]] if several_students else []) + [k[3], fmt_stat(group_stats(index.groups[k], "acc")),
+                    ([k[2]] if several_students else []) + [k[3]] +
+                    ([k[4]] if several_schedules else []) + [fmt_stat(group_stats(index.groups[k], "acc")),
                      fmt_stat(group_stats(index.groups[k], "f1"), why=False),
                      delta(k, find(k, method="none")), delta(k, reference)])
     headers = (["dataset"] + (["teacher"] if several_teachers else []) +
-               (["student"] if several_students else []) + ["method", "accuracy %", "macro F1 %", "Δ accuracy vs none",
+               (["student"] if several_students else []) + ["method"] +
+               (["schedule"] if several_schedules else []) + ["accuracy %", "macro F1 %", "Δ accuracy vs none",
                 "Δ accuracy vs the Large teacher, same method" if several_teachers
                 else "Δ accuracy vs soft"])
     if all(row[-1] == "" for row in rows):  # no reference row in this grid
