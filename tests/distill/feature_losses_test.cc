@@ -112,19 +112,25 @@ TEST(FeatureMethodsTest, StagewiseTrainsTheFeaturesFirst) {
   EXPECT_FALSE((*minilm)[0].UsesLabels());
 }
 
+// Two heads, 16 positions, the synthetic task's vocabulary.
+BertConfig SmallBert(int64_t layers, int64_t hidden) {
+  BertConfig config;
+  config.vocab_size = kVocab;
+  config.hidden_size = hidden;
+  config.num_hidden_layers = layers;
+  config.num_attention_heads = 2;
+  config.intermediate_size = 2 * hidden;
+  config.max_position_embeddings = 16;
+  return config;
+}
+
 // A BERT teacher and a transformer student on the synthetic task (ids
 // 5..29; [CLS] = 1, [SEP] = 2, padding 0).
 struct FeatureFixture : Fixture {
   BertTeacher teacher{nullptr};
   FeatureFixture() {
     torch::manual_seed(21);
-    BertConfig config;
-    config.vocab_size = kVocab;
-    config.hidden_size = 16;
-    config.num_hidden_layers = 2;
-    config.num_attention_heads = 2;
-    config.intermediate_size = 32;
-    config.max_position_embeddings = 16;
+    BertConfig config = SmallBert(/*layers=*/2, /*hidden=*/16);
     config.labels = {"a", "b"};
     teacher = BertTeacher(config);
     TeacherLayerSource source = [this](const torch::Tensor& ids, const torch::Tensor& lengths) {
@@ -135,15 +141,8 @@ struct FeatureFixture : Fixture {
   }
   StudentPtr Student() const {
     torch::manual_seed(22);
-    BertConfig encoder;
-    encoder.vocab_size = kVocab;
-    encoder.hidden_size = 8;
-    encoder.num_hidden_layers = 1;
-    encoder.num_attention_heads = 2;
-    encoder.intermediate_size = 16;
-    encoder.max_position_embeddings = 16;
     return std::make_shared<TransformerStudentImpl>(
-        TransformerStudentOptions(encoder, 2).cls_id(1).sep_id(2).padding_idx(0));
+        TransformerStudentOptions(SmallBert(/*layers=*/1, /*hidden=*/8), 2).cls_id(1).sep_id(2).padding_idx(0));
   }
   StudentTrainingOptions Options() const {
     return {.optimizer = "adam", .batch_size = 16, .teacher_transformer = {2, 2, 16},

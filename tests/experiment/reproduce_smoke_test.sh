@@ -24,7 +24,7 @@ check "every grid has benchmark JSON with accuracy counters" python3 - "$T/resul
 import json, sys, pathlib
 results = pathlib.Path(sys.argv[1])
 manifest = json.loads((results / "manifest.json").read_text())
-expected = [f"table{n}" for n in range(5, 13)] + ["survey", "multiteacher", "classic", "takd"]
+expected = [f"table{n}" for n in range(5, 13)] + ["survey", "multiteacher", "classic", "takd", "feature"]
 assert sorted(manifest["grids"]) == sorted(expected), manifest["grids"].keys()
 for grid, entry in manifest["grids"].items():
     bench = json.loads((results / entry["benchmark_json"]).read_text())
@@ -46,7 +46,8 @@ for n in 5 6 7 8 9 10 11 12; do
   check "report.md has Table $n" grep -qE "^#+ .*Table $n\b" "$T/report/report.md"
 done
 for title in "the KD survey's output-layer methods" "several teachers as one" \
-             "distillation into classic models" "teacher assistants \(TAKD\)"; do
+             "distillation into classic models" "teacher assistants \(TAKD\)" \
+             "feature distillation into a small transformer"; do
   check "report.md has the section: $title" grep -qE "^## Beyond the paper: $title" "$T/report/report.md"
 done
 check "report.html is self-contained with embedded plots" python3 - "$T/report/report.html" <<'PY'
