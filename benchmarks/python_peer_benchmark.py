@@ -77,7 +77,8 @@ class BiLstmStudent(nn.Module):
         self.last_state = last_state
 
     def forward(self, ids, lengths):
-        packed = nn.utils.rnn.pack_padded_sequence(self.embedding(ids), lengths,
+        # Dropout on the embeddings too, as the suite's student.
+        packed = nn.utils.rnn.pack_padded_sequence(self.dropout(self.embedding(ids)), lengths,
                                                    batch_first=True, enforce_sorted=False)
         output, (h, _) = self.lstm(packed)
         if self.last_state:
@@ -89,6 +90,10 @@ class BiLstmStudent(nn.Module):
 
 
 class CnnStudent(nn.Module):
+    """The suite's Kim CNN (lib/models/cnn_student.cc), the same computation:
+    dropout on the embeddings and on the pooled features, and the max over
+    the windows that start inside each sequence only."""
+
     def __init__(self, vocab, embedding, filters=100, widths=(3, 4, 5), classes=2):
         super().__init__()
         self.embedding = nn.Embedding(vocab, embedding, padding_idx=0)
@@ -97,8 +102,14 @@ class CnnStudent(nn.Module):
         self.classifier = nn.Linear(filters * len(widths), classes)
 
     def forward(self, ids, lengths):
-        x = self.embedding(ids).transpose(1, 2)
-        pooled = [torch.relu(c(x)).max(dim=2).values for c in self.convolutions]
+        x = self.dropout(self.embedding(ids)).transpose(1, 2)
+        lengths = lengths.to(ids.device)
+        pooled = []
+        for convolution in self.convolutions:
+            maps = torch.relu(convolution(x))
+            valid = (lengths - convolution.kernel_size[0] + 1).clamp_min(1)
+            mask = torch.arange(maps.size(2), device=ids.device)[None, :] < valid[:, None]
+            pooled.append((maps * mask.unsqueeze(1).to(maps.dtype)).max(dim=2).values)
         return self.classifier(self.dropout(torch.cat(pooled, dim=1)))
 
 

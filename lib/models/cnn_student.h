@@ -1,6 +1,7 @@
 // A Kim (2014) CNN student, used by teacher-assistant chains: embedding ->
-// parallel 1-d convolutions (window widths 3, 4, 5 by default) -> ReLU ->
-// max over time -> dropout -> classifier.
+// dropout -> parallel 1-d convolutions (window widths 3, 4, 5 by default) ->
+// ReLU -> max over time -> dropout -> classifier. (Kim drops out before the
+// classifier only; the suite's students all drop out their embeddings too.)
 //
 // Only windows that start inside the sequence count, and sequences shorter
 // than the widest window are zero-padded to it, so a prediction never
