@@ -82,8 +82,9 @@ ABSL_FLAG(std::string, ensemble_weighting, "",
 ABSL_FLAG(std::string, method, "none",
           "distillation method: none (labels only), hard (teacher argmax on the transfer set), "
           "soft (L_CE + L_LL), soft+repr (L_CE + L_RL + L_LL), kl (L_CE + temperature KL), "
-          "adaptive-kl (the KL weighted per batch by 1 - cos), or any registered method; "
-          "parameters as kl(T=4)");
+          "adaptive-kl (the KL weighted per batch by 1 - cos), tinybert and minilm (feature "
+          "distillation; --student=transformer), or any registered method; parameters as "
+          "kl(T=4)");
 ABSL_FLAG(std::string, schedule, "joint",
           "training schedule: joint (eq. 8), stagewise (L_RL | L_CE + L_LL with gradual "
           "unfreezing), distil-once (L_RL + L_LL | L_CE with gradual unfreezing)");
@@ -92,7 +93,7 @@ ABSL_FLAG(std::string, profile, "mini",
           "paper (paper-size student); sets the defaults of --student_size, --transfer_limit "
           "and --optimizer");
 ABSL_FLAG(std::string, student, "bilstm",
-          "student architecture: bilstm, rnn, cnn, ngram-logreg, naive-bayes");
+          "student architecture: bilstm, rnn, cnn, ngram-logreg, naive-bayes, transformer");
 ABSL_FLAG(std::string, student_size, "",
           "student size: tiny, mini, paper; empty = the profile's (smoke tiny, mini mini, "
           "paper paper)");
