@@ -2,7 +2,27 @@
 
 #include <torch/torch.h>
 
+#include <sstream>
+#include <string>
+#include <type_traits>
+
 namespace kdbench {
+namespace {
+
+// LibTorch 1.x keys optimiser state by the parameter's TensorImpl address
+// printed as a string, 2.x by the address itself.
+template <typename Key>
+Key StateKey(const torch::Tensor& parameter) {
+  if constexpr (std::is_same_v<Key, std::string>) {
+    std::ostringstream address;
+    address << parameter.unsafeGetTensorImpl();
+    return address.str();
+  } else {
+    return parameter.unsafeGetTensorImpl();
+  }
+}
+
+}  // namespace
 
 Adadelta::Adadelta(std::vector<torch::Tensor> parameters, AdadeltaOptions defaults)
     : torch::optim::Optimizer({torch::optim::OptimizerParamGroup(std::move(parameters))},
@@ -26,7 +46,7 @@ torch::Tensor Adadelta::step(LossClosure closure) {
       if (!parameter.grad().defined()) continue;
       torch::Tensor gradient = parameter.grad();
       if (options.weight_decay() != 0) gradient = gradient.add(parameter, options.weight_decay());
-      const std::string key = c10::guts::to_string(parameter.unsafeGetTensorImpl());
+      const auto key = StateKey<std::decay_t<decltype(state_)>::key_type>(parameter);
       auto found = state_.find(key);
       if (found == state_.end()) {
         auto state = std::make_unique<AdadeltaParamState>();

@@ -184,6 +184,22 @@ TEST(FeatureDistillationTest, TinyBertStudentLearnsTheTask) {
   EXPECT_LT(features.back(), 0.7 * features.front()) << features.front() << " -> " << features.back();
 }
 
+// The CUDA path (GPU machines; skipped where there is none): the student,
+// its losses and the teacher's layers on the device, learning as on the CPU.
+TEST(FeatureDistillationTest, MiniLmLearnsOnCuda) {
+  if (!torch::cuda::is_available()) GTEST_SKIP() << "no CUDA device";
+  FeatureFixture fixture;
+  fixture.teacher->to(torch::kCUDA);
+  absl::StatusOr<std::vector<TrainingPhase>> phases =
+      MakeSchedule("distil-once", "minilm", TransformerOrder(6));
+  ASSERT_TRUE(phases.ok());
+  absl::StatusOr<StudentTrainingReport> report = TrainStudent(
+      fixture.Student(), *phases, fixture.data(), 16, 0, fixture.Options(), torch::kCUDA);
+  ASSERT_TRUE(report.ok()) << report.status();
+  const std::vector<double>& held_out = report->phases[0].selection_value;
+  EXPECT_LT(held_out.back(), 0.7 * held_out.front()) << held_out.front() << " -> " << held_out.back();
+}
+
 TEST(FeatureDistillationTest, ABiLstmStudentIsRefusedWithTheReason) {
   FeatureFixture fixture;
   absl::StatusOr<std::vector<TrainingPhase>> phases = MakeSchedule("joint", "minilm", Order(1));

@@ -15,6 +15,7 @@
 #               packages unpacked with dpkg -x); default: / (system packages)
 #   JOBS        parallel compiles (default: nproc)
 #   CUDA_HOME   the CUDA toolkit (default: the one holding nvcc)
+#   EXTRA_LIBS  more libraries to link, e.g. "-lgtest -lgtest_main" for tests
 set -euo pipefail
 
 if [[ $# -lt 2 ]]; then
@@ -59,7 +60,7 @@ while ((${#queue[@]})); do
     [[ -f $header ]] || continue
     queue+=("$header")
     [[ -f ${header%.h}.cc ]] && queue+=("${header%.h}.cc")
-  done < <(sed -n 's/^#include "\(\(lib\|benchmarks\)\/[^"]*\.h\)".*/\1/p' "$file")
+  done < <(sed -n 's/^#include "\(\(lib\|benchmarks\|tests\)\/[^"]*\.h\)".*/\1/p' "$file")
 done
 
 build_dir=$(mktemp -d "${TMPDIR:-/tmp}/kdbench-gpu-build.XXXXXX")
@@ -91,6 +92,6 @@ done
 g++ -o "$output" "$build_dir"/*.o -Wl,--disable-new-dtags \
   -L"$torch_dir/lib" -Wl,-rpath,"$torch_dir/lib" \
   -Wl,--no-as-needed -ltorch -ltorch_cuda -lc10_cuda -ltorch_cpu -lc10 -Wl,--as-needed \
-  -L"$deps_lib" -Wl,-rpath,"$deps_lib" -lbenchmark -Wl,--start-group "${absl_libs[@]}" -Wl,--end-group \
-  -lpthread
+  -L"$deps_lib" -Wl,-rpath,"$deps_lib" ${EXTRA_LIBS:-} -lbenchmark \
+  -Wl,--start-group "${absl_libs[@]}" -Wl,--end-group -lpthread
 echo "build_with_pytorch: wrote $output"

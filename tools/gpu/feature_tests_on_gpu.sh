@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# The feature-distillation tests (transformer student, TinyBERT and MiniLM
+# losses, training on CUDA) built against a GPU machine's PyTorch with
+# tools/gpu/build_with_pytorch.sh and run there; their CUDA cases skip on
+# machines without a GPU. Needs Google Test, ICU and OpenSSL in DEPS_PREFIX
+# (Debian's libgtest-dev, libicu-dev, libicu72, libssl-dev and libssl3
+# unpacked) besides what build_with_pytorch.sh needs.
+#
+# Usage: tools/gpu/feature_tests_on_gpu.sh OUT_DIR
+set -euo pipefail
+out=$(realpath -m "${1:?usage: $0 OUT_DIR}")
+cd "$(dirname "$0")/../.."
+mkdir -p "$out"
+# The tests reach the tokenizer (ICU) and the content hash (OpenSSL) too.
+export EXTRA_LIBS="-lgtest -lgtest_main -licui18n -licuuc -licudata -lcrypto"
+status=0
+for test in tests/models/transformer_student_test tests/distill/feature_matching_test \
+            tests/distill/feature_losses_test; do
+  binary="$out/$(basename "$test")"
+  sources=("$test.cc")
+  # Registrations have no header for the include closure to follow (Bazel's alwayslink).
+  [[ $test == */feature_losses_test ]] &&
+    sources+=(tests/distill/synthetic_task.cc lib/distill/paper_losses.cc
+              lib/distill/adaptive_kl_loss.cc lib/distill/tinybert_loss.cc lib/distill/minilm_loss.cc)
+  tools/gpu/build_with_pytorch.sh "$binary" "${sources[@]}" >"$out/$(basename "$test").build.txt" 2>&1 ||
+    { echo "$test: build failed (see $out/$(basename "$test").build.txt)"; tail -20 "$out/$(basename "$test").build.txt"; status=1; continue; }
+  rc=0
+  "$binary" --gtest_output="xml:$out/$(basename "$test").xml" >"$out/$(basename "$test").log" 2>&1 || rc=$?
+  grep -E '^\[ *(OK|FAILED|SKIPPED|PASSED) *\]|Failure' "$out/$(basename "$test").log" || true
+  echo "$test: exit $rc"
+  ((rc == 0)) || status=1
+done
+exit $status
