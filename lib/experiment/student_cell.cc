@@ -347,9 +347,7 @@ absl::StatusOr<std::string> RunStudentCell(const StudentCellOptions& options,
   TransformerShape teacher_transformer;
   if (student->transformer_shape().layers > 0 && data.transfer != nullptr &&
       !ensemble.has_value()) {
-    const BertConfig& config = teacher.model->config();
-    teacher_transformer = {config.num_hidden_layers, config.num_attention_heads,
-                           config.hidden_size};
+    teacher_transformer = ShapeOf(teacher.model->config());
     teacher.model->to(device);
     std::shared_ptr<BertTeacherImpl> layers_teacher = teacher.model.ptr();
     const Vocabulary& vocabulary = tokenizer.vocabulary();

@@ -161,6 +161,10 @@ BertEncoderOutputs BertModelImpl::forward(const torch::Tensor& input_ids,
   return outputs;
 }
 
+TransformerShape ShapeOf(const BertConfig& config) {
+  return {config.num_hidden_layers, config.num_attention_heads, config.hidden_size};
+}
+
 TransformerInternals TakeInternals(BertEncoderOutputs& outputs, const torch::Tensor& token_mask) {
   TransformerInternals internals;
   internals.token_mask = token_mask.to(torch::kBool);

@@ -34,6 +34,9 @@ struct BertEncoderOutputs {
   std::vector<torch::Tensor> values;
 };
 
+// The shape feature losses match: layers, attention heads, width.
+TransformerShape ShapeOf(const BertConfig& config);
+
 // Moves the per-layer outputs of a forward(all_layers = true) into
 // TransformerInternals; `token_mask` is the attention mask the forward had.
 TransformerInternals TakeInternals(BertEncoderOutputs& outputs, const torch::Tensor& token_mask);

@@ -52,8 +52,7 @@ class TransformerStudentImpl : public StudentImpl {
   torch::Tensor EmbeddingWeight() override { return bert->embeddings->word_embeddings->weight; }
   int64_t EmbeddingParameterCount() const override;
   TransformerShape transformer_shape() const override {
-    return {options.encoder().num_hidden_layers, options.encoder().num_attention_heads,
-            options.encoder().hidden_size};
+    return ShapeOf(options.encoder());
   }
 
   TransformerStudentOptions options;
