@@ -39,6 +39,7 @@
 #include "benchmarks/benchmark_options.h"
 #include "lib/models/bert.h"
 #include "lib/models/bert_config.h"
+#include "lib/models/lstm_recurrence.h"
 #include "lib/models/model_flops.h"
 #include "lib/models/student_factory.h"
 #include "lib/util/runtime_environment.h"
@@ -352,8 +353,12 @@ torch::Tensor HoistedLstm(const torch::Tensor& x, const torch::Tensor& w_ih,
 // A BiLSTM layer (both directions) at a profile's student size: LibTorch's
 // torch::nn::LSTM against HoistedLstm, inference or a training step (sum of
 // outputs as the loss), same shapes and threads.
-void BM_LstmLayer(benchmark::State& state, std::string size, bool hoisted, bool training,
+// kernel: "libtorch" (torch::nn::LSTM), "hoisted" (HoistedLstm above, with
+// LibTorch's autograd) or "bptt" (LstmThroughTime, the students' CPU LSTM
+// with its hand-written backward pass).
+void BM_LstmLayer(benchmark::State& state, std::string size, std::string kernel, bool training,
                   int64_t batch) {
+  const bool hoisted = kernel == "hoisted";
   ThreadScope scope(ThreadsFor(batch));
   torch::manual_seed(0);
   const int64_t in = size == "paper" ? 300 : 128, hidden = size == "paper" ? 600 : 128;
@@ -364,8 +369,18 @@ void BM_LstmLayer(benchmark::State& state, std::string size, bool hoisted, bool 
   backward_lstm->to(Device());
   const torch::Tensor x = torch::randn({batch, time, in}, torch::TensorOptions().device(Device()));
   auto run = [&]() -> torch::Tensor {
-    if (!hoisted) {
+    if (kernel == "libtorch") {
       return std::get<0>(forward_lstm(x)).sum() + std::get<0>(backward_lstm(x.flip(1))).sum();
+    }
+    if (kernel == "bptt") {
+      torch::Tensor total;
+      for (torch::nn::LSTM* lstm : {&forward_lstm, &backward_lstm}) {
+        const std::vector<torch::Tensor> w = (*lstm)->all_weights();
+        const torch::Tensor out = LstmThroughTime(lstm == &forward_lstm ? x : x.flip(1), w[0],
+                                                  w[1], w[2], w[3]);
+        total = total.defined() ? total + out.sum() : out.sum();
+      }
+      return total;
     }
     torch::Tensor total;
     for (torch::nn::LSTM* lstm : {&forward_lstm, &backward_lstm}) {
@@ -377,17 +392,21 @@ void BM_LstmLayer(benchmark::State& state, std::string size, bool hoisted, bool 
     }
     return total;
   };
-  if (hoisted) {
+  if (kernel != "libtorch") {
     // Same numbers as LibTorch's LSTM, or the comparison means nothing.
     torch::NoGradGuard no_grad;
     auto p = forward_lstm->named_parameters();
-    const torch::Tensor ours = HoistedLstm(x, p["weight_ih_l0"], p["weight_hh_l0"],
-                                           p["bias_ih_l0"] + p["bias_hh_l0"]);
+    const torch::Tensor ours =
+        hoisted ? HoistedLstm(x, p["weight_ih_l0"], p["weight_hh_l0"],
+                              p["bias_ih_l0"] + p["bias_hh_l0"])
+                : LstmThroughTime(x, p["weight_ih_l0"], p["weight_hh_l0"], p["bias_ih_l0"],
+                                  p["bias_hh_l0"]);
     const double difference = (ours - std::get<0>(forward_lstm(x))).abs().max().item<double>();
     // cuDNN's LSTM runs its float products in TF32 by default (LibTorch's
     // allow_tf32 for cuDNN), about 1e-3 relative; the CPU's are exact floats.
     if (difference > (Device().is_cuda() ? 2e-3 : 1e-4)) {
-      state.SkipWithError(absl::StrCat("hoisted LSTM differs from LibTorch's by ", difference).c_str());
+      state.SkipWithError(
+          absl::StrCat(kernel, " LSTM differs from LibTorch's by ", difference).c_str());
       return;
     }
   }
@@ -457,14 +476,14 @@ void RegisterAll() {
         ->UseRealTime()->Unit(benchmark::kMillisecond);
   }
   for (const char* size : {"mini", "paper"}) {
-    for (const bool hoisted : {false, true}) {
+    for (const char* kernel : {"libtorch", "hoisted", "bptt"}) {
       for (const bool training : {false, true}) {
         const int64_t batch = 64;
         benchmark::RegisterBenchmark(
-            absl::StrCat("lstm-layer:", hoisted ? "hoisted" : "libtorch", "/size:", size, "/",
+            absl::StrCat("lstm-layer:", kernel, "/size:", size, "/",
                          training ? "train" : "infer", "/batch:", batch)
                 .c_str(),
-            BM_LstmLayer, std::string(size), hoisted, training, batch)
+            BM_LstmLayer, std::string(size), std::string(kernel), training, batch)
             ->UseRealTime()->Unit(benchmark::kMillisecond);
       }
     }

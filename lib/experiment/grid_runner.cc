@@ -15,6 +15,7 @@
 #include "lib/distill/teacher_ensemble.h"
 #include "lib/experiment/student_cell.h"
 #include "lib/experiment/teacher_stages.h"
+#include "lib/models/student_factory.h"
 #include "lib/util/atomic_file.h"
 #include "lib/util/content_hash.h"
 #include "lib/util/directory_listing.h"
@@ -250,6 +251,10 @@ std::string GridRunner::CellKey(const GridCell& cell) const {
   hasher.Add("cell", CellJson(cell).dump())
       .Add("settings", SettingsJson(settings).dump())
       .Add("teacher_seed", static_cast<int64_t>(teacher_seed));
+  // Only when bumped: results of unchanged students keep their keys.
+  if (const int version = StudentComputationVersion(cell.student); version > 1) {
+    hasher.Add("student_computation", static_cast<int64_t>(version));
+  }
   if (members.size() > 1) {
     nlohmann::json member_settings = nlohmann::json::array();
     for (const GridCell& member : members) {

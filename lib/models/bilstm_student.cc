@@ -2,8 +2,21 @@
 
 #include <torch/torch.h>
 
+#include <vector>
+
+#include "lib/models/lstm_recurrence.h"
 
 namespace kdbench {
+namespace {
+
+// The module holds the parameters (names and layout as LibTorch's, so
+// checkpoints are unchanged); LstmThroughTime runs them.
+torch::Tensor RunLstm(torch::nn::LSTM& lstm, const torch::Tensor& input) {
+  const std::vector<torch::Tensor> weights = lstm->all_weights();
+  return LstmThroughTime(input, weights[0], weights[1], weights[2], weights[3]);
+}
+
+}  // namespace
 
 BiLstmStudentImpl::BiLstmStudentImpl(BiLstmStudentOptions options_in)
     : options(std::move(options_in)) {
@@ -35,9 +48,9 @@ StudentOutputs BiLstmStudentImpl::forward(const torch::Tensor& input_ids,
   torch::Tensor embedded = dropout(embedding(input_ids));
   // Forward direction: padding comes after every real token, so it cannot
   // reach a real position. Backward direction: reversed within each length.
-  torch::Tensor forward_out = std::get<0>(lstm_forward(embedded));
+  torch::Tensor forward_out = RunLstm(lstm_forward, embedded);
   torch::Tensor backward_out = ReverseWithinLengths(
-      std::get<0>(lstm_backward(ReverseWithinLengths(embedded, device_lengths))), device_lengths);
+      RunLstm(lstm_backward, ReverseWithinLengths(embedded, device_lengths)), device_lengths);
   StudentOutputs result;
   if (options.pooling() == BiLstmPooling::kLastState) {
     // Forward state after the last real token; backward state after reading

@@ -59,6 +59,10 @@ std::string KnownStudents() {
 
 bool StudentUsesWordTokens(const std::string& architecture) { return architecture == "rnn"; }
 
+int StudentComputationVersion(const std::string& architecture) {
+  return architecture == "bilstm" || architecture == "rnn" ? 2 : 1;
+}
+
 absl::StatusOr<StudentPtr> MakeStudent(const StudentSpec& spec) {
   if (spec.vocab_size <= 0 || spec.num_classes < 2) {
     return absl::InvalidArgumentError(absl::StrCat("student: needs a vocabulary (got ",

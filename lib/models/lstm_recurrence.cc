@@ -1,0 +1,181 @@
+#include "lib/models/lstm_recurrence.h"
+
+#include <ATen/Parallel.h>
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <tuple>
+
+namespace kdbench {
+namespace {
+
+using torch::autograd::AutogradContext;
+using torch::autograd::tensor_list;
+
+// Rows per task for the per-step loops: enough work per thread (~16k
+// elements) that splitting a small batch does not cost more than it saves.
+int64_t RowGrain(int64_t hidden) { return std::max<int64_t>(1, 16384 / std::max<int64_t>(1, hidden)); }
+
+// One row of c_t = f * c_{t-1} + i * g, as LibTorch's cell computes it
+// (c_{-1} = 0 included), so the forward values round the same way. Rows are
+// functions of their own with restrict parameters so the loops vectorise.
+void CellRow(const float* __restrict__ in, const float* __restrict__ forget,
+             const float* __restrict__ candidate, const float* __restrict__ before,
+             float* __restrict__ cell, int64_t hidden) {
+  for (int64_t j = 0; j < hidden; ++j) cell[j] = forget[j] * before[j] + in[j] * candidate[j];
+}
+
+// Over activated gates [batch, 4h] (i, f, g, o).
+void UpdateCell(const float* gates, const float* previous_cell, float* cell, int64_t batch,
+                int64_t hidden) {
+  at::parallel_for(0, batch, RowGrain(hidden), [&](int64_t begin, int64_t end) {
+    for (int64_t row = begin; row < end; ++row) {
+      const float* in = gates + row * 4 * hidden;
+      CellRow(in, in + hidden, in + 2 * hidden, previous_cell + row * hidden,
+              cell + row * hidden, hidden);
+    }
+  });
+}
+
+// One row of one step back: from dL/dh_t and dL/dc_t (in `dc`), the gates'
+// pre-activation gradients; `dc` becomes dL/dc_{t-1}.
+void GateGradientRow(const float* __restrict__ in, const float* __restrict__ forget,
+                     const float* __restrict__ candidate, const float* __restrict__ out,
+                     const float* __restrict__ tanh_c, const float* __restrict__ before,
+                     const float* __restrict__ dh, float* __restrict__ dc,
+                     float* __restrict__ d_in, float* __restrict__ d_forget,
+                     float* __restrict__ d_candidate, float* __restrict__ d_out, int64_t hidden) {
+  for (int64_t j = 0; j < hidden; ++j) {
+    const float dc_t = dc[j] + dh[j] * out[j] * (1.0f - tanh_c[j] * tanh_c[j]);
+    d_in[j] = dc_t * candidate[j] * in[j] * (1.0f - in[j]);
+    d_forget[j] = dc_t * before[j] * forget[j] * (1.0f - forget[j]);
+    d_candidate[j] = dc_t * in[j] * (1.0f - candidate[j] * candidate[j]);
+    d_out[j] = dh[j] * tanh_c[j] * out[j] * (1.0f - out[j]);
+    dc[j] = dc_t * forget[j];
+  }
+}
+
+// One step back over the batch: dL/dh_t is this step's output gradient plus
+// the next step's recurrent one; gate gradients [batch, 4h].
+void GateGradients(const float* gates, const float* tanh_cell, const float* previous_cell,
+                   const float* hidden_gradient, float* cell_gradient, float* gate_gradients,
+                   int64_t batch, int64_t hidden) {
+  at::parallel_for(0, batch, RowGrain(hidden), [&](int64_t begin, int64_t end) {
+    for (int64_t row = begin; row < end; ++row) {
+      const float* in = gates + row * 4 * hidden;
+      float* d_in = gate_gradients + row * 4 * hidden;
+      const int64_t offset = row * hidden;
+      GateGradientRow(in, in + hidden, in + 2 * hidden, in + 3 * hidden, tanh_cell + offset,
+                      previous_cell + offset, hidden_gradient + offset, cell_gradient + offset,
+                      d_in, d_in + hidden, d_in + 2 * hidden, d_in + 3 * hidden, hidden);
+    }
+  });
+}
+
+class LstmRecurrence : public torch::autograd::Function<LstmRecurrence> {
+ public:
+  // input [time, batch, in] contiguous; bias = bias_ih + bias_hh.
+  static at::Tensor forward(AutogradContext* context, const at::Tensor& input,
+                            const at::Tensor& weight_ih, const at::Tensor& weight_hh,
+                            const at::Tensor& bias) {
+    const int64_t time = input.size(0), batch = input.size(1), hidden = weight_hh.size(1);
+    // Pre-activations from the input for every step at once; each step then
+    // adds its recurrent product and activates in place.
+    at::Tensor gates = at::addmm(bias, input.view({time * batch, input.size(2)}), weight_ih.t())
+                           .view({time, batch, 4 * hidden});
+    at::Tensor cells = at::empty({time, batch, hidden}, input.options());
+    at::Tensor tanh_cells = at::empty_like(cells);
+    at::Tensor outputs = at::empty_like(cells);
+    const at::Tensor weight_hh_t = weight_hh.t();
+    const at::Tensor initial_cell = at::zeros({batch, hidden}, input.options());
+    for (int64_t t = 0; t < time; ++t) {
+      at::Tensor step_gates = gates[t];
+      if (t > 0) step_gates.addmm_(outputs[t - 1], weight_hh_t);
+      step_gates.narrow(1, 0, 2 * hidden).sigmoid_();
+      step_gates.narrow(1, 2 * hidden, hidden).tanh_();
+      step_gates.narrow(1, 3 * hidden, hidden).sigmoid_();
+      at::Tensor cell = cells[t];
+      UpdateCell(step_gates.data_ptr<float>(),
+                 (t > 0 ? cells[t - 1] : initial_cell).data_ptr<float>(), cell.data_ptr<float>(),
+                 batch, hidden);
+      at::Tensor tanh_cell = tanh_cells[t];
+      at::tanh_out(tanh_cell, cell);
+      at::Tensor output = outputs[t];
+      at::mul_out(output, step_gates.narrow(1, 3 * hidden, hidden), tanh_cell);
+    }
+    context->save_for_backward({input, weight_ih, weight_hh, gates, cells, tanh_cells, outputs});
+    return outputs;
+  }
+
+  static tensor_list backward(AutogradContext* context, tensor_list output_gradients) {
+    const auto saved = context->get_saved_variables();
+    const at::Tensor& input = saved[0];
+    const at::Tensor& weight_ih = saved[1];
+    const at::Tensor& weight_hh = saved[2];
+    const at::Tensor& gates = saved[3];
+    const at::Tensor& cells = saved[4];
+    const at::Tensor& tanh_cells = saved[5];
+    const at::Tensor& outputs = saved[6];
+    const int64_t time = input.size(0), batch = input.size(1), hidden = weight_hh.size(1);
+    at::Tensor output_gradient = output_gradients[0].defined()
+                                     ? output_gradients[0].contiguous()
+                                     : at::zeros_like(outputs);
+    at::Tensor gate_gradients = at::empty_like(gates);
+    at::Tensor hidden_gradient = at::empty({batch, hidden}, input.options());
+    at::Tensor cell_gradient = at::zeros({batch, hidden}, input.options());
+    const at::Tensor initial_cell = at::zeros({batch, hidden}, input.options());
+    for (int64_t t = time - 1; t >= 0; --t) {
+      if (t == time - 1) {
+        hidden_gradient.copy_(output_gradient[t]);
+      } else {
+        at::addmm_out(hidden_gradient, output_gradient[t], gate_gradients[t + 1], weight_hh);
+      }
+      GateGradients(gates[t].data_ptr<float>(), tanh_cells[t].data_ptr<float>(),
+                    (t > 0 ? cells[t - 1] : initial_cell).data_ptr<float>(),
+                    hidden_gradient.data_ptr<float>(), cell_gradient.data_ptr<float>(),
+                    gate_gradients[t].data_ptr<float>(), batch, hidden);
+    }
+    // Everything not sequential, as one product over all steps.
+    const at::Tensor flat_gate_gradients = gate_gradients.view({time * batch, 4 * hidden});
+    at::Tensor input_gradient =
+        at::mm(flat_gate_gradients, weight_ih).view({time, batch, input.size(2)});
+    at::Tensor weight_ih_gradient =
+        at::mm(flat_gate_gradients.t(), input.view({time * batch, input.size(2)}));
+    // h_{-1} = 0: step 0 adds nothing to the recurrent weights' gradient.
+    at::Tensor weight_hh_gradient =
+        time > 1 ? at::mm(gate_gradients.slice(0, 1).reshape({(time - 1) * batch, 4 * hidden}).t(),
+                          outputs.slice(0, 0, time - 1).reshape({(time - 1) * batch, hidden}))
+                 : at::zeros_like(weight_hh);
+    at::Tensor bias_gradient = flat_gate_gradients.sum(0);
+    return {input_gradient, weight_ih_gradient, weight_hh_gradient, bias_gradient};
+  }
+};
+
+}  // namespace
+
+at::Tensor LstmThroughTime(const at::Tensor& input, const at::Tensor& weight_ih,
+                           const at::Tensor& weight_hh, const at::Tensor& bias_ih,
+                           const at::Tensor& bias_hh) {
+  TORCH_CHECK(input.dim() == 3, "LstmThroughTime: input must be [batch, time, in], got ",
+              input.sizes());
+  TORCH_CHECK(weight_ih.size(0) == 4 * weight_hh.size(1) && weight_hh.size(0) == weight_ih.size(0),
+              "LstmThroughTime: weights [4h, in] and [4h, h] expected, got ", weight_ih.sizes(),
+              " and ", weight_hh.sizes());
+  const bool hand_written = input.device().is_cpu() && input.scalar_type() == at::kFloat &&
+                            weight_ih.scalar_type() == at::kFloat && input.size(1) > 0 &&
+                            input.size(0) > 0;
+  if (!hand_written) {
+    const int64_t hidden = weight_hh.size(1);
+    const at::Tensor zeros = at::zeros({1, input.size(0), hidden}, input.options());
+    return std::get<0>(at::lstm(input, {zeros, zeros}, {weight_ih, weight_hh, bias_ih, bias_hh},
+                                /*has_biases=*/true, /*num_layers=*/1, /*dropout=*/0,
+                                /*train=*/false, /*bidirectional=*/false, /*batch_first=*/true));
+  }
+  const at::Tensor time_major = input.transpose(0, 1).contiguous();
+  at::Tensor outputs = LstmRecurrence::apply(time_major, weight_ih.contiguous(),
+                                             weight_hh.contiguous(), bias_ih + bias_hh);
+  return outputs.transpose(0, 1);
+}
+
+}  // namespace kdbench

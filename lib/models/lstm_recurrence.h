@@ -1,0 +1,27 @@
+// One LSTM direction with a hand-written backward pass through time, for
+// CPU training. LibTorch 1.13's CPU LSTM records ~15 autograd nodes per time
+// step and, going back, adds a [4h, h] weight gradient per step. Here the
+// time loop keeps only what is sequential (the recurrent product and the
+// gates, one fused loop per step); the weight and input gradients are one
+// large matrix product each over all time steps.
+//
+// Same parameters, gate order (i, f, g, o) and zero initial state as
+// torch::nn::LSTM with one layer; outputs agree with it to float rounding
+// (tests/models/lstm_recurrence_test.cc). Other devices and dtypes go to
+// LibTorch's LSTM (cuDNN on CUDA).
+#ifndef KDBENCH_LIB_MODELS_LSTM_RECURRENCE_H_
+#define KDBENCH_LIB_MODELS_LSTM_RECURRENCE_H_
+
+#include <ATen/core/Tensor.h>
+
+namespace kdbench {
+
+// input [batch, time, in] (batch first); weight_ih [4h, in], weight_hh
+// [4h, h], biases [4h]. Returns h_t for every step: [batch, time, h].
+at::Tensor LstmThroughTime(const at::Tensor& input, const at::Tensor& weight_ih,
+                           const at::Tensor& weight_hh, const at::Tensor& bias_ih,
+                           const at::Tensor& bias_hh);
+
+}  // namespace kdbench
+
+#endif  // KDBENCH_LIB_MODELS_LSTM_RECURRENCE_H_

@@ -1,0 +1,117 @@
+#include "lib/models/lstm_recurrence.h"
+
+#include <ATen/Parallel.h>
+#include <torch/torch.h>
+
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+
+namespace kdbench {
+namespace {
+
+struct Shape {
+  int64_t batch, time, in, hidden;
+};
+
+// Outputs and every gradient of LstmThroughTime against torch::nn::LSTM
+// (LibTorch's own cell and autograd) carrying the same weights, for a loss
+// that weighs each output differently.
+void ExpectMatchesLibTorch(const Shape& shape) {
+  SCOPED_TRACE(::testing::Message() << "batch " << shape.batch << " time " << shape.time
+                                    << " in " << shape.in << " hidden " << shape.hidden);
+  torch::manual_seed(11);
+  torch::nn::LSTM reference(torch::nn::LSTMOptions(shape.in, shape.hidden).batch_first(true));
+  const torch::Tensor input = torch::randn({shape.batch, shape.time, shape.in});
+  const torch::Tensor weights = torch::randn({shape.batch, shape.time, shape.hidden});
+
+  torch::Tensor reference_input = input.clone().requires_grad_(true);
+  torch::Tensor reference_out = std::get<0>(reference(reference_input));
+  (reference_out * weights).sum().backward();
+
+  const std::vector<torch::Tensor> parameters = reference->all_weights();
+  std::vector<torch::Tensor> ours_parameters;
+  for (const torch::Tensor& parameter : parameters) {
+    ours_parameters.push_back(parameter.detach().clone().requires_grad_(true));
+  }
+  torch::Tensor ours_input = input.clone().requires_grad_(true);
+  torch::Tensor ours_out = LstmThroughTime(ours_input, ours_parameters[0], ours_parameters[1],
+                                           ours_parameters[2], ours_parameters[3]);
+  ASSERT_EQ(ours_out.sizes(), reference_out.sizes());
+  (ours_out * weights).sum().backward();
+
+  EXPECT_TRUE(torch::allclose(ours_out, reference_out, 1e-5, 1e-6))
+      << "outputs differ by " << (ours_out - reference_out).abs().max().item<float>();
+  EXPECT_TRUE(torch::allclose(ours_input.grad(), reference_input.grad(), 1e-4, 1e-5))
+      << "input gradients differ by "
+      << (ours_input.grad() - reference_input.grad()).abs().max().item<float>();
+  const char* names[] = {"weight_ih", "weight_hh", "bias_ih", "bias_hh"};
+  for (size_t i = 0; i < parameters.size(); ++i) {
+    EXPECT_TRUE(torch::allclose(ours_parameters[i].grad(), parameters[i].grad(), 1e-4, 1e-5))
+        << names[i] << " gradients differ by "
+        << (ours_parameters[i].grad() - parameters[i].grad()).abs().max().item<float>();
+  }
+}
+
+TEST(LstmRecurrenceTest, OutputsAndGradientsMatchLibTorchsLstm) {
+  ExpectMatchesLibTorch({3, 5, 4, 6});
+  ExpectMatchesLibTorch({17, 9, 33, 40});
+}
+
+TEST(LstmRecurrenceTest, SingleStepAndSingleRow) {
+  ExpectMatchesLibTorch({1, 1, 3, 2});  // no recurrent product at all
+  ExpectMatchesLibTorch({1, 7, 3, 2});
+  ExpectMatchesLibTorch({4, 1, 3, 2});
+}
+
+TEST(LstmRecurrenceTest, RowsSplitAcrossThreadsGiveTheSameNumbers) {
+  // More rows than one task takes (16384 / hidden), so two threads share a step.
+  const int threads = at::get_num_threads();
+  at::set_num_threads(2);
+  ExpectMatchesLibTorch({4200, 3, 2, 4});
+  at::set_num_threads(threads);
+}
+
+TEST(LstmRecurrenceTest, WithoutGradientsAndInInferenceMode) {
+  torch::manual_seed(3);
+  torch::nn::LSTM reference(torch::nn::LSTMOptions(5, 7).batch_first(true));
+  const torch::Tensor input = torch::randn({2, 6, 5});
+  const std::vector<torch::Tensor> w = reference->all_weights();
+  torch::Tensor expected;
+  {
+    torch::NoGradGuard no_grad;
+    expected = std::get<0>(reference(input));
+    EXPECT_TRUE(torch::allclose(LstmThroughTime(input, w[0], w[1], w[2], w[3]), expected, 1e-5,
+                                1e-6));
+  }
+  c10::InferenceMode inference;
+  EXPECT_TRUE(
+      torch::allclose(LstmThroughTime(input, w[0], w[1], w[2], w[3]), expected, 1e-5, 1e-6));
+}
+
+TEST(LstmRecurrenceTest, DoublePrecisionGoesToLibTorchsLstm) {
+  torch::manual_seed(4);
+  torch::nn::LSTM reference(torch::nn::LSTMOptions(3, 4).batch_first(true));
+  reference->to(torch::kDouble);
+  const torch::Tensor input = torch::randn({2, 5, 3}, torch::kDouble);
+  const std::vector<torch::Tensor> w = reference->all_weights();
+  torch::NoGradGuard no_grad;
+  EXPECT_TRUE(torch::allclose(LstmThroughTime(input, w[0], w[1], w[2], w[3]),
+                              std::get<0>(reference(input))));
+}
+
+TEST(LstmRecurrenceTest, MismatchedWeightsAreRefusedWithTheirShapes) {
+  const torch::Tensor input = torch::randn({2, 3, 4});
+  try {
+    LstmThroughTime(input, torch::randn({12, 4}), torch::randn({8, 2}), torch::zeros({8}),
+                    torch::zeros({8}));
+    FAIL() << "expected an error";
+  } catch (const c10::Error& error) {
+    EXPECT_NE(std::string(error.what()).find("[4h, in] and [4h, h]"), std::string::npos)
+        << error.what();
+  }
+}
+
+}  // namespace
+}  // namespace kdbench
