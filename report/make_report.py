@@ -1642,6 +1642,38 @@ def optimization_blocks(bench_dir):
             T(["optimisation", "before ms", "after ms", "speed-up", ""], rows)]
 
 
+def lstm_kernel_blocks(speed):
+    """The students' LSTM: LibTorch's against the formulations the suite
+    tried (a BiLSTM layer, both directions, batch 64), from speed.json."""
+    rows = []
+    for size in ("mini", "paper"):
+        for mode in ("train", "infer"):
+            def row(kernel):
+                return speed.get(f"lstm-layer:{kernel}/size:{size}/{mode}/batch:64/real_time", {})
+            base = row("libtorch")
+            if not base:
+                continue
+            for kernel, what in (("hoisted", "input projection hoisted, LibTorch's autograd"),
+                                 ("bptt", "hand-written backward through time (the students' LSTM)")):
+                other = row(kernel)
+                if not other:
+                    continue
+                share = lambda r: (f"{100 * r['share_of_peak']:.1f}%"
+                                   if r.get("share_of_peak") is not None else "not available")
+                rows.append((f"{size} {mode}", what, fmt_num(base["real_time"], 1),
+                             fmt_num(other["real_time"], 1),
+                             f"{base['real_time'] / other['real_time']:.2f}x",
+                             f"{share(base)} → {share(other)}"))
+    if not rows:
+        return []
+    return [P("The students' LSTM (`lstm-layer:*` above: one BiLSTM layer, both directions, "
+              "batch 64, the profile's sizes, 64 tokens at mini and 128 at paper size) against "
+              "LibTorch's `torch::nn::LSTM`; `lib/models/lstm_recurrence` keeps only the "
+              "recurrent product and one fused gate loop per step and computes the weight and "
+              "input gradients as one product over all steps:"),
+            T(["case", "formulation", "LibTorch ms", "ms", "speed-up", "share of peak"], rows)]
+
+
 def gpu_speed_blocks(gpu_dir):
     """The paper-size cases on a GPU: float32, teachers under bf16 autocast,
     and the Python peer."""
@@ -1773,7 +1805,8 @@ def speed_blocks(bench_dir, optimizations_dir, gpu_dir, paper, runs):
                     if peaks else "Matmul peak: not available."))
     blocks.append(T(["benchmark", "ms", "examples/s", "FLOP/s", "share of peak", "peak RSS MB",
                      "PyTorch-from-Python time / ours"], eff))
-    return blocks + optimization_blocks(optimizations_dir) + gpu_speed_blocks(gpu_dir)
+    return (blocks + lstm_kernel_blocks(speed) + optimization_blocks(optimizations_dir)
+            + gpu_speed_blocks(gpu_dir))
 
 
 def build(results, out, paper_path):
