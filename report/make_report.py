@@ -1674,6 +1674,38 @@ def lstm_kernel_blocks(speed):
             T(["case", "formulation", "LibTorch ms", "ms", "speed-up", "share of peak"], rows)]
 
 
+def grid_timing_blocks(results):
+    """Cold runs of the mini grid before and after the speed work, from
+    results/grid-timing/*/manifest.json (one cold run each)."""
+    root = os.path.join(os.path.dirname(os.path.abspath(results)), "grid-timing")
+    if not os.path.isdir(root):
+        return []
+    rows = []
+    for name in sorted(os.listdir(root)):
+        path = os.path.join(root, name, "manifest.json")
+        if not os.path.isfile(path):
+            continue
+        manifest = load_json(path, "grid-timing manifest")
+        # The run that computed every cell: a later warm rerun computes none.
+        cold = [r for r in manifest.get("runs", []) if r.get("cells_computed")]
+        for run in cold[-1:]:
+            rows.append((run.get("finished_at", ""), str(run.get("git_revision", "?"))[:12],
+                         ",".join(run.get("grids", [])), run.get("cells_computed"),
+                         run.get("seconds"), os.path.relpath(path)))
+    if len(rows) < 2:
+        return []
+    rows.sort()
+    first, last = rows[0], rows[-1]
+    table = [(finished, f"`{revision}`", cells, fmt_num(seconds, 1),
+              f"{first[4] / seconds:.2f}x", f"`{path}`")
+             for finished, revision, _, cells, seconds, path in rows]
+    return [P("The mini grid cold (no teacher, cache or result stored; the paper's tables "
+              f"{first[2].replace('table', '')}; 2 workers of one thread), its own seconds "
+              "from each run's manifest, against the earliest run "
+              "(`results/grid-timing/README.md` says how to repeat it and where the time goes):"),
+            T(["finished", "revision", "cells", "grid seconds", "speed-up", "manifest"], table)]
+
+
 def gpu_speed_blocks(gpu_dir):
     """The paper-size cases on a GPU: float32, teachers under bf16 autocast,
     and the Python peer."""
@@ -1743,11 +1775,12 @@ def gpu_speed_blocks(gpu_dir):
     return blocks
 
 
-def speed_blocks(bench_dir, optimizations_dir, gpu_dir, paper, runs):
+def speed_blocks(bench_dir, optimizations_dir, gpu_dir, paper, runs, results):
     blocks = [H(2, "Speed: what distillation buys", "speed")] + grid_efficiency_blocks(runs)
     if bench_dir is None:
         return (blocks + [P("Not available: no `./kdbench bench` run in `results/history/` yet.")]
-                + optimization_blocks(optimizations_dir) + gpu_speed_blocks(gpu_dir))
+                + optimization_blocks(optimizations_dir) + grid_timing_blocks(results)
+                + gpu_speed_blocks(gpu_dir))
     speed = bench_medians(os.path.join(bench_dir, "speed.json"))
     peer = bench_medians(os.path.join(bench_dir, "peer.json"))
     provenance = load_json(os.path.join(bench_dir, "provenance.json"), "bench provenance") \
@@ -1806,7 +1839,7 @@ def speed_blocks(bench_dir, optimizations_dir, gpu_dir, paper, runs):
     blocks.append(T(["benchmark", "ms", "examples/s", "FLOP/s", "share of peak", "peak RSS MB",
                      "PyTorch-from-Python time / ours"], eff))
     return (blocks + lstm_kernel_blocks(speed) + optimization_blocks(optimizations_dir)
-            + gpu_speed_blocks(gpu_dir))
+            + grid_timing_blocks(results) + gpu_speed_blocks(gpu_dir))
 
 
 def build(results, out, paper_path):
@@ -1825,7 +1858,7 @@ def build(results, out, paper_path):
               + verdict_blocks(verdicts)
               + plot_blocks(index, plot_dir)
               + speed_blocks(latest_bench_run(results), latest_optimizations_run(results),
-                             latest_gpu_run(results), paper, runs)
+                             latest_gpu_run(results), paper, runs, results)
               + provenance_blocks(manifest, grids, runs, results))
     title = f"kd-bench report: profile {manifest.get('profile', 'unknown')}"
     with open(os.path.join(out, "report.md"), "w", encoding="utf-8") as f:
