@@ -168,9 +168,12 @@ at::Tensor LstmThroughTime(const at::Tensor& input, const at::Tensor& weight_ih,
   if (!hand_written) {
     const int64_t hidden = weight_hh.size(1);
     const at::Tensor zeros = at::zeros({1, input.size(0), hidden}, input.options());
+    // cuDNN keeps what its backward pass needs only when told it trains
+    // (with no dropout between layers, that is all `train` changes).
+    const bool train = at::GradMode::is_enabled();
     return std::get<0>(at::lstm(input, {zeros, zeros}, {weight_ih, weight_hh, bias_ih, bias_hh},
-                                /*has_biases=*/true, /*num_layers=*/1, /*dropout=*/0,
-                                /*train=*/false, /*bidirectional=*/false, /*batch_first=*/true));
+                                /*has_biases=*/true, /*num_layers=*/1, /*dropout=*/0, train,
+                                /*bidirectional=*/false, /*batch_first=*/true));
   }
   const at::Tensor time_major = input.transpose(0, 1).contiguous();
   at::Tensor outputs = LstmRecurrence::apply(time_major, weight_ih.contiguous(),

@@ -101,6 +101,45 @@ TEST(LstmRecurrenceTest, DoublePrecisionGoesToLibTorchsLstm) {
                               std::get<0>(reference(input))));
 }
 
+TEST(LstmRecurrenceTest, DoublePrecisionFallbackTrains) {
+  torch::manual_seed(6);
+  torch::nn::LSTM reference(torch::nn::LSTMOptions(3, 4).batch_first(true));
+  reference->to(torch::kDouble);
+  const torch::Tensor input = torch::randn({2, 5, 3}, torch::kDouble);
+  std::get<0>(reference(input)).sum().backward();
+  std::vector<torch::Tensor> ours;
+  for (const torch::Tensor& w : reference->all_weights()) {
+    ours.push_back(w.detach().clone().requires_grad_(true));
+  }
+  LstmThroughTime(input, ours[0], ours[1], ours[2], ours[3]).sum().backward();
+  for (size_t i = 0; i < ours.size(); ++i) {
+    EXPECT_TRUE(torch::allclose(ours[i].grad(), reference->all_weights()[i].grad())) << i;
+  }
+}
+
+// cuDNN's LSTM (the fallback on CUDA) against the hand-written CPU one:
+// outputs and weight gradients, within cuDNN's TF32 rounding. Skipped
+// without a GPU.
+TEST(LstmRecurrenceTest, CudaFallbackMatchesTheCpuRecurrence) {
+  if (!torch::cuda::is_available()) GTEST_SKIP() << "no CUDA device";
+  torch::manual_seed(8);
+  const torch::Tensor input = torch::randn({5, 7, 6});
+  std::vector<torch::Tensor> cpu, cuda;
+  for (const auto& shape : std::vector<std::vector<int64_t>>{{16, 6}, {16, 4}, {16}, {16}}) {
+    cpu.push_back(torch::randn(shape).mul_(0.3).requires_grad_(true));
+    cuda.push_back(cpu.back().detach().to(torch::kCUDA).requires_grad_(true));
+  }
+  const torch::Tensor cpu_out = LstmThroughTime(input, cpu[0], cpu[1], cpu[2], cpu[3]);
+  const torch::Tensor cuda_out =
+      LstmThroughTime(input.to(torch::kCUDA), cuda[0], cuda[1], cuda[2], cuda[3]);
+  (cpu_out * cpu_out).sum().backward();
+  (cuda_out * cuda_out).sum().backward();
+  EXPECT_TRUE(torch::allclose(cuda_out.cpu(), cpu_out, 2e-3, 2e-3));
+  for (size_t i = 0; i < cpu.size(); ++i) {
+    EXPECT_TRUE(torch::allclose(cuda[i].grad().cpu(), cpu[i].grad(), 5e-3, 5e-3)) << i;
+  }
+}
+
 TEST(LstmRecurrenceTest, MismatchedWeightsAreRefusedWithTheirShapes) {
   const torch::Tensor input = torch::randn({2, 3, 4});
   try {

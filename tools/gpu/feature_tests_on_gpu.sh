@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The feature-distillation tests (transformer student, TinyBERT and MiniLM
-# losses, training on CUDA) built against a GPU machine's PyTorch with
+# losses, training on CUDA) and the students' LSTM (cuDNN's against the CPU
+# recurrence, forward and backward) built against a GPU machine's PyTorch with
 # tools/gpu/build_with_pytorch.sh and run there; their CUDA cases skip on
 # machines without a GPU. Needs Google Test, ICU and OpenSSL in DEPS_PREFIX
 # (Debian's libgtest-dev, libicu-dev, libicu72, libssl-dev and libssl3
@@ -15,7 +16,7 @@ mkdir -p "$out"
 export EXTRA_LIBS="-lgtest -lgtest_main -licui18n -licuuc -licudata -lcrypto"
 status=0
 for test in tests/models/transformer_student_test tests/distill/feature_matching_test \
-            tests/distill/feature_losses_test; do
+            tests/distill/feature_losses_test tests/models/lstm_recurrence_test; do
   binary="$out/$(basename "$test")"
   sources=("$test.cc")
   # Registrations have no header for the include closure to follow (Bazel's alwayslink).
