@@ -358,7 +358,6 @@ torch::Tensor HoistedLstm(const torch::Tensor& x, const torch::Tensor& w_ih,
 // with its hand-written backward pass).
 void BM_LstmLayer(benchmark::State& state, std::string size, std::string kernel, bool training,
                   int64_t batch) {
-  const bool hoisted = kernel == "hoisted";
   ThreadScope scope(ThreadsFor(batch));
   torch::manual_seed(0);
   const int64_t in = size == "paper" ? 300 : 128, hidden = size == "paper" ? 600 : 128;
@@ -368,39 +367,20 @@ void BM_LstmLayer(benchmark::State& state, std::string size, std::string kernel,
   forward_lstm->to(Device());
   backward_lstm->to(Device());
   const torch::Tensor x = torch::randn({batch, time, in}, torch::TensorOptions().device(Device()));
+  // One direction of the layer with the chosen kernel.
+  auto direction = [&](torch::nn::LSTM& lstm, const torch::Tensor& input) -> torch::Tensor {
+    if (kernel == "libtorch") return std::get<0>(lstm(input));
+    const std::vector<torch::Tensor> w = lstm->all_weights();  // w_ih, w_hh, b_ih, b_hh
+    return kernel == "hoisted" ? HoistedLstm(input, w[0], w[1], w[2] + w[3])
+                               : LstmThroughTime(input, w[0], w[1], w[2], w[3]);
+  };
   auto run = [&]() -> torch::Tensor {
-    if (kernel == "libtorch") {
-      return std::get<0>(forward_lstm(x)).sum() + std::get<0>(backward_lstm(x.flip(1))).sum();
-    }
-    if (kernel == "bptt") {
-      torch::Tensor total;
-      for (torch::nn::LSTM* lstm : {&forward_lstm, &backward_lstm}) {
-        const std::vector<torch::Tensor> w = (*lstm)->all_weights();
-        const torch::Tensor out = LstmThroughTime(lstm == &forward_lstm ? x : x.flip(1), w[0],
-                                                  w[1], w[2], w[3]);
-        total = total.defined() ? total + out.sum() : out.sum();
-      }
-      return total;
-    }
-    torch::Tensor total;
-    for (torch::nn::LSTM* lstm : {&forward_lstm, &backward_lstm}) {
-      const torch::Tensor input = lstm == &forward_lstm ? x : x.flip(1);
-      auto p = (*lstm)->named_parameters();
-      const torch::Tensor out = HoistedLstm(input, p["weight_ih_l0"], p["weight_hh_l0"],
-                                            p["bias_ih_l0"] + p["bias_hh_l0"]);
-      total = total.defined() ? total + out.sum() : out.sum();
-    }
-    return total;
+    return direction(forward_lstm, x).sum() + direction(backward_lstm, x.flip(1)).sum();
   };
   if (kernel != "libtorch") {
     // Same numbers as LibTorch's LSTM, or the comparison means nothing.
     torch::NoGradGuard no_grad;
-    auto p = forward_lstm->named_parameters();
-    const torch::Tensor ours =
-        hoisted ? HoistedLstm(x, p["weight_ih_l0"], p["weight_hh_l0"],
-                              p["bias_ih_l0"] + p["bias_hh_l0"])
-                : LstmThroughTime(x, p["weight_ih_l0"], p["weight_hh_l0"], p["bias_ih_l0"],
-                                  p["bias_hh_l0"]);
+    const torch::Tensor ours = direction(forward_lstm, x);
     const double difference = (ours - std::get<0>(forward_lstm(x))).abs().max().item<double>();
     // cuDNN's LSTM runs its float products in TF32 by default (LibTorch's
     // allow_tf32 for cuDNN), about 1e-3 relative; the CPU's are exact floats.

@@ -397,6 +397,12 @@ def fmt_num(v, digits=2):
     return "not available" if v is None else f"{v:.{digits}f}"
 
 
+def fmt_share(row):
+    """A benchmark row's share of the matmul peak, as a percentage."""
+    share = row.get("share_of_peak")
+    return "not available" if share is None else f"{100 * share:.1f}%"
+
+
 def fmt_sig(v):
     """Variances span orders of magnitude: 4 significant digits."""
     return "not available" if v is None else f"{v:.4g}"
@@ -1658,12 +1664,10 @@ def lstm_kernel_blocks(speed):
                 other = row(kernel)
                 if not other:
                     continue
-                share = lambda r: (f"{100 * r['share_of_peak']:.1f}%"
-                                   if r.get("share_of_peak") is not None else "not available")
                 rows.append((f"{size} {mode}", what, fmt_num(base["real_time"], 1),
                              fmt_num(other["real_time"], 1),
                              f"{base['real_time'] / other['real_time']:.2f}x",
-                             f"{share(base)} → {share(other)}"))
+                             f"{fmt_share(base)} → {fmt_share(other)}"))
     if not rows:
         return []
     return [P("The students' LSTM (`lstm-layer:*` above: one BiLSTM layer, both directions, "
@@ -1761,12 +1765,10 @@ def gpu_speed_blocks(gpu_dir):
         if name.startswith("peak/"):
             continue
         b = bf16.get(name, {})
-        share = lambda r: (f"{100 * r['share_of_peak']:.1f}%" if r.get("share_of_peak") is not None
-                           else "not available")
         rows.append((name.replace("/real_time", ""), fmt_num(row.get("real_time"), 3),
-                     fmt_sig(row.get("examples/s")), share(row),
+                     fmt_sig(row.get("examples/s")), fmt_share(row),
                      fmt_num(b.get("real_time"), 3) if b else "(students: float32 only)",
-                     share(b) if b else "",
+                     fmt_share(b) if b else "",
                      fmt_num(row.get("peak_gpu_mb"), 0) if row.get("peak_gpu_mb") else "not available",
                      ratio(peer.get(name, {}).get("real_time"), row.get("real_time"))
                      if name in peer else "not run"))
@@ -1826,9 +1828,7 @@ def speed_blocks(bench_dir, optimizations_dir, gpu_dir, paper, runs, results):
             continue
         label = name.replace("/real_time", "")
         eff.append((label, fmt_num(row.get("real_time"), 3), fmt_sig(row.get("examples/s")),
-                    fmt_sig(row.get("FLOP/s")),
-                    f"{100 * row['share_of_peak']:.1f}%" if row.get("share_of_peak") is not None
-                    else "not available",
+                    fmt_sig(row.get("FLOP/s")), fmt_share(row),
                     fmt_num(row.get("peak_rss_mb"), 0),
                     ratio(peer.get(name, {}).get("real_time"), row.get("real_time"))
                     if name in peer else "not run"))

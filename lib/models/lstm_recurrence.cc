@@ -15,7 +15,9 @@ using torch::autograd::tensor_list;
 
 // Rows per task for the per-step loops: enough work per thread (~16k
 // elements) that splitting a small batch does not cost more than it saves.
-int64_t RowGrain(int64_t hidden) { return std::max<int64_t>(1, 16384 / std::max<int64_t>(1, hidden)); }
+int64_t RowGrain(int64_t hidden) {
+  return std::max<int64_t>(1, 16384 / std::max<int64_t>(1, hidden));
+}
 
 // One row of c_t = f * c_{t-1} + i * g, as LibTorch's cell computes it
 // (c_{-1} = 0 included), so the forward values round the same way. Rows are
@@ -136,18 +138,26 @@ class LstmRecurrence : public torch::autograd::Function<LstmRecurrence> {
                     hidden_gradient.data_ptr<float>(), cell_gradient.data_ptr<float>(),
                     gate_gradients[t].data_ptr<float>(), batch, hidden);
     }
-    // Everything not sequential, as one product over all steps.
+    // Everything not sequential, as one product over all steps; only the
+    // gradients asked for (a frozen embedding needs no input gradient).
     const at::Tensor flat_gate_gradients = gate_gradients.view({time * batch, 4 * hidden});
-    at::Tensor input_gradient =
-        at::mm(flat_gate_gradients, weight_ih).view({time, batch, input.size(2)});
-    at::Tensor weight_ih_gradient =
-        at::mm(flat_gate_gradients.t(), input.view({time * batch, input.size(2)}));
-    // h_{-1} = 0: step 0 adds nothing to the recurrent weights' gradient.
-    at::Tensor weight_hh_gradient =
-        time > 1 ? at::mm(gate_gradients.slice(0, 1).reshape({(time - 1) * batch, 4 * hidden}).t(),
-                          outputs.slice(0, 0, time - 1).reshape({(time - 1) * batch, hidden}))
-                 : at::zeros_like(weight_hh);
-    at::Tensor bias_gradient = flat_gate_gradients.sum(0);
+    at::Tensor input_gradient, weight_ih_gradient, weight_hh_gradient, bias_gradient;
+    if (context->needs_input_grad(0)) {
+      input_gradient = at::mm(flat_gate_gradients, weight_ih).view({time, batch, input.size(2)});
+    }
+    if (context->needs_input_grad(1)) {
+      weight_ih_gradient =
+          at::mm(flat_gate_gradients.t(), input.view({time * batch, input.size(2)}));
+    }
+    if (context->needs_input_grad(2)) {
+      // h_{-1} = 0: step 0 adds nothing to the recurrent weights' gradient.
+      weight_hh_gradient =
+          time > 1
+              ? at::mm(gate_gradients.slice(0, 1).reshape({(time - 1) * batch, 4 * hidden}).t(),
+                       outputs.slice(0, 0, time - 1).reshape({(time - 1) * batch, hidden}))
+              : at::zeros_like(weight_hh);
+    }
+    if (context->needs_input_grad(3)) bias_gradient = flat_gate_gradients.sum(0);
     return {input_gradient, weight_ih_gradient, weight_hh_gradient, bias_gradient};
   }
 };

@@ -73,6 +73,23 @@ TEST(LstmRecurrenceTest, RowsSplitAcrossThreadsGiveTheSameNumbers) {
   at::set_num_threads(threads);
 }
 
+TEST(LstmRecurrenceTest, FrozenInputStillTrainsTheWeights) {
+  // A frozen embedding: no input gradient asked for, the weights' still are.
+  torch::manual_seed(9);
+  torch::nn::LSTM reference(torch::nn::LSTMOptions(3, 5).batch_first(true));
+  const torch::Tensor input = torch::randn({4, 6, 3});
+  std::get<0>(reference(input)).sum().backward();
+  std::vector<torch::Tensor> ours;
+  for (const torch::Tensor& w : reference->all_weights()) {
+    ours.push_back(w.detach().clone().requires_grad_(true));
+  }
+  LstmThroughTime(input, ours[0], ours[1], ours[2], ours[3]).sum().backward();
+  for (size_t i = 0; i < ours.size(); ++i) {
+    EXPECT_TRUE(torch::allclose(ours[i].grad(), reference->all_weights()[i].grad(), 1e-4, 1e-5))
+        << i;
+  }
+}
+
 TEST(LstmRecurrenceTest, WithoutGradientsAndInInferenceMode) {
   torch::manual_seed(3);
   torch::nn::LSTM reference(torch::nn::LSTMOptions(5, 7).batch_first(true));

@@ -51,6 +51,12 @@ def grid_of(name):
     return name.rsplit("/seed:", 1)[0]
 
 
+def seconds(cells, names):
+    """The cells' summed own seconds; records from before cell_seconds
+    existed count as missing (nan)."""
+    return sum(cells[n].get("cell_seconds", float("nan")) for n in names)
+
+
 def spread(values):
     if len(values) < 2:
         return f"{statistics.mean(values):.2f}" if values else "n/a"
@@ -80,9 +86,7 @@ def main():
     total_before = total_after = 0.0
     differences = []
     for group, members in groups.items():
-        # Records written before cell_seconds existed count as missing.
-        seconds_before = sum(before[n].get("cell_seconds", float("nan")) for n in members)
-        seconds_after = sum(after[n].get("cell_seconds", float("nan")) for n in members)
+        seconds_before, seconds_after = seconds(before, members), seconds(after, members)
         total_before += seconds_before
         total_after += seconds_after
         accuracy_before = [100 * before[n]["result"]["test_accuracy"] for n in members]
@@ -100,8 +104,7 @@ def main():
     print("\n| before-side revision | cells | s before | s after | speed-up |")
     print("|---|---|---|---|---|")
     for revision, members in sorted(by_revision.items()):
-        seconds_before = sum(before[n].get("cell_seconds", float("nan")) for n in members)
-        seconds_after = sum(after[n].get("cell_seconds", float("nan")) for n in members)
+        seconds_before, seconds_after = seconds(before, members), seconds(after, members)
         print(f"| {revision} | {len(members)} | {seconds_before:.0f} | {seconds_after:.0f} "
               f"| {seconds_before / seconds_after:.2f}x |")
     identical = sum(1 for d in differences if d == 0)
