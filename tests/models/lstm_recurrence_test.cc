@@ -11,6 +11,16 @@
 namespace kdbench {
 namespace {
 
+// Trainable copies of an LSTM's weights (w_ih, w_hh, b_ih, b_hh) for
+// LstmThroughTime, so both sides get gradients of their own.
+std::vector<torch::Tensor> TrainableCopies(torch::nn::LSTM& lstm) {
+  std::vector<torch::Tensor> copies;
+  for (const torch::Tensor& w : lstm->all_weights()) {
+    copies.push_back(w.detach().clone().requires_grad_(true));
+  }
+  return copies;
+}
+
 struct Shape {
   int64_t batch, time, in, hidden;
 };
@@ -31,10 +41,7 @@ void ExpectMatchesLibTorch(const Shape& shape) {
   (reference_out * weights).sum().backward();
 
   const std::vector<torch::Tensor> parameters = reference->all_weights();
-  std::vector<torch::Tensor> ours_parameters;
-  for (const torch::Tensor& parameter : parameters) {
-    ours_parameters.push_back(parameter.detach().clone().requires_grad_(true));
-  }
+  std::vector<torch::Tensor> ours_parameters = TrainableCopies(reference);
   torch::Tensor ours_input = input.clone().requires_grad_(true);
   torch::Tensor ours_out = LstmThroughTime(ours_input, ours_parameters[0], ours_parameters[1],
                                            ours_parameters[2], ours_parameters[3]);
@@ -79,10 +86,7 @@ TEST(LstmRecurrenceTest, FrozenInputStillTrainsTheWeights) {
   torch::nn::LSTM reference(torch::nn::LSTMOptions(3, 5).batch_first(true));
   const torch::Tensor input = torch::randn({4, 6, 3});
   std::get<0>(reference(input)).sum().backward();
-  std::vector<torch::Tensor> ours;
-  for (const torch::Tensor& w : reference->all_weights()) {
-    ours.push_back(w.detach().clone().requires_grad_(true));
-  }
+  std::vector<torch::Tensor> ours = TrainableCopies(reference);
   LstmThroughTime(input, ours[0], ours[1], ours[2], ours[3]).sum().backward();
   for (size_t i = 0; i < ours.size(); ++i) {
     EXPECT_TRUE(torch::allclose(ours[i].grad(), reference->all_weights()[i].grad(), 1e-4, 1e-5))
@@ -124,10 +128,7 @@ TEST(LstmRecurrenceTest, DoublePrecisionFallbackTrains) {
   reference->to(torch::kDouble);
   const torch::Tensor input = torch::randn({2, 5, 3}, torch::kDouble);
   std::get<0>(reference(input)).sum().backward();
-  std::vector<torch::Tensor> ours;
-  for (const torch::Tensor& w : reference->all_weights()) {
-    ours.push_back(w.detach().clone().requires_grad_(true));
-  }
+  std::vector<torch::Tensor> ours = TrainableCopies(reference);
   LstmThroughTime(input, ours[0], ours[1], ours[2], ours[3]).sum().backward();
   for (size_t i = 0; i < ours.size(); ++i) {
     EXPECT_TRUE(torch::allclose(ours[i].grad(), reference->all_weights()[i].grad())) << i;
