@@ -39,6 +39,7 @@
 #include "benchmarks/benchmark_options.h"
 #include "lib/models/bert.h"
 #include "lib/models/bert_config.h"
+#include "lib/models/dropout.h"
 #include "lib/models/lstm_recurrence.h"
 #include "lib/models/model_flops.h"
 #include "lib/models/student_factory.h"
@@ -418,6 +419,29 @@ void BM_LstmLayer(benchmark::State& state, std::string size, std::string kernel,
                                                     benchmark::Counter::kIsIterationInvariantRate);
 }
 
+// Dropout on training-step shapes: LibTorch's (its mask drawn one element at
+// a time through an out-of-line generator call) against ApplyDropout (the
+// same draws inlined). One thread: the mask is serial in both.
+void BM_Dropout(benchmark::State& state, std::string kernel, std::vector<int64_t> shape, double p) {
+  ThreadScope scope(1);
+  const torch::Tensor x = torch::randn(shape);
+  auto apply = [&]() {
+    return kernel == "libtorch" ? torch::dropout(x, p, true) : ApplyDropout(x, p, true);
+  };
+  if (kernel != "libtorch") {
+    torch::manual_seed(1);
+    const torch::Tensor ours = ApplyDropout(x, p, true);
+    torch::manual_seed(1);
+    if (!torch::equal(ours, torch::dropout(x, p, true))) {
+      state.SkipWithError("ApplyDropout's mask differs from LibTorch's");
+      return;
+    }
+  }
+  for (auto _ : state) benchmark::DoNotOptimize(apply().data_ptr());
+  state.counters["elements/s"] = benchmark::Counter(static_cast<double>(x.numel()),
+                                                    benchmark::Counter::kIsIterationInvariantRate);
+}
+
 // Paper-size BERT Large trains at batch 16 here: batch 64 would need more
 // than this machine's 24 GB for activations.
 int64_t TrainingBatch(const ModelCase& model) {
@@ -466,6 +490,19 @@ void RegisterAll() {
             BM_LstmLayer, std::string(size), std::string(kernel), training, batch)
             ->UseRealTime()->Unit(benchmark::kMillisecond);
       }
+    }
+  }
+  // The paper student's embedding dropout (batch 64, 128 tokens, 300-d) and
+  // the mini BERT Large's attention dropout (batch 32, 4 heads, 64 tokens).
+  const std::vector<std::pair<std::string, std::vector<int64_t>>> dropout_shapes = {
+      {"student-embedding/size:paper", {64, 128, 300}},
+      {"teacher-attention/size:mini", {32, 4, 64, 64}}};
+  for (const auto& [shape_name, shape] : dropout_shapes) {
+    for (const char* kernel : {"libtorch", "inline-mask"}) {
+      benchmark::RegisterBenchmark(absl::StrCat("dropout:", kernel, "/", shape_name).c_str(),
+                                   BM_Dropout, std::string(kernel), shape,
+                                   shape_name.rfind("student", 0) == 0 ? 0.4 : 0.1)
+          ->Unit(benchmark::kMillisecond);
     }
   }
 }

@@ -28,7 +28,7 @@ void BertEmbeddingsImpl::reset() {
   token_type_embeddings = register_module(
       "token_type_embeddings", torch::nn::Embedding(config_.type_vocab_size, config_.hidden_size));
   LayerNorm = register_module("LayerNorm", MakeLayerNorm(config_));
-  dropout = register_module("dropout", torch::nn::Dropout(config_.hidden_dropout_prob));
+  dropout = register_module("dropout", Dropout(config_.hidden_dropout_prob));
 }
 
 torch::Tensor BertEmbeddingsImpl::forward(const torch::Tensor& input_ids,
@@ -49,7 +49,7 @@ void BertSelfAttentionImpl::reset() {
   query = register_module("query", torch::nn::Linear(hidden, hidden));
   key = register_module("key", torch::nn::Linear(hidden, hidden));
   value = register_module("value", torch::nn::Linear(hidden, hidden));
-  dropout = register_module("dropout", torch::nn::Dropout(config_.attention_probs_dropout_prob));
+  dropout = register_module("dropout", Dropout(config_.attention_probs_dropout_prob));
 }
 
 torch::Tensor BertSelfAttentionImpl::forward(const torch::Tensor& hidden,
@@ -74,7 +74,7 @@ torch::Tensor BertSelfAttentionImpl::forward(const torch::Tensor& hidden,
 void BertResidualOutputImpl::reset() {
   dense = register_module("dense", torch::nn::Linear(input_size_, config_.hidden_size));
   LayerNorm = register_module("LayerNorm", MakeLayerNorm(config_));
-  dropout = register_module("dropout", torch::nn::Dropout(config_.hidden_dropout_prob));
+  dropout = register_module("dropout", Dropout(config_.hidden_dropout_prob));
 }
 
 torch::Tensor BertResidualOutputImpl::forward(const torch::Tensor& x,
@@ -200,7 +200,7 @@ void BertMlmHeadImpl::reset() {
 
 void BertTeacherImpl::reset() {
   bert = register_module("bert", BertModel(config_));
-  dropout = register_module("dropout", torch::nn::Dropout(config_.hidden_dropout_prob));
+  dropout = register_module("dropout", Dropout(config_.hidden_dropout_prob));
   classifier = nullptr;
   if (!config_.labels.empty()) {
     classifier = register_module(

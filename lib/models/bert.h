@@ -8,7 +8,6 @@
 
 #include <torch/nn/module.h>
 #include <torch/nn/modules/container/modulelist.h>
-#include <torch/nn/modules/dropout.h>
 #include <torch/nn/modules/embedding.h>
 #include <torch/nn/modules/linear.h>
 #include <torch/nn/modules/normalization.h>
@@ -17,6 +16,7 @@
 #include <vector>
 
 #include "lib/models/bert_config.h"
+#include "lib/models/dropout.h"
 #include "lib/models/transformer_internals.h"
 
 namespace kdbench {
@@ -58,7 +58,7 @@ class BertEmbeddingsImpl : public torch::nn::Cloneable<BertEmbeddingsImpl> {
   torch::nn::Embedding word_embeddings{nullptr}, position_embeddings{nullptr},
       token_type_embeddings{nullptr};
   torch::nn::LayerNorm LayerNorm{nullptr};
-  torch::nn::Dropout dropout{nullptr};
+  Dropout dropout{nullptr};
 
  private:
   BertConfig config_;
@@ -75,7 +75,7 @@ class BertSelfAttentionImpl : public torch::nn::Cloneable<BertSelfAttentionImpl>
                         AttentionInternals* internals);
 
   torch::nn::Linear query{nullptr}, key{nullptr}, value{nullptr};
-  torch::nn::Dropout dropout{nullptr};
+  Dropout dropout{nullptr};
 
  private:
   BertConfig config_;
@@ -95,7 +95,7 @@ class BertResidualOutputImpl : public torch::nn::Cloneable<BertResidualOutputImp
 
   torch::nn::Linear dense{nullptr};
   torch::nn::LayerNorm LayerNorm{nullptr};
-  torch::nn::Dropout dropout{nullptr};
+  Dropout dropout{nullptr};
 
  private:
   BertConfig config_;
@@ -263,7 +263,7 @@ class BertTeacherImpl : public torch::nn::Cloneable<BertTeacherImpl> {
   int64_t num_labels() const { return static_cast<int64_t>(config_.labels.size()); }
 
   BertModel bert{nullptr};
-  torch::nn::Dropout dropout{nullptr};
+  Dropout dropout{nullptr};
   torch::nn::Linear classifier{nullptr};  // null when the config has no labels
   BertMlmHead cls{nullptr};
 

@@ -28,7 +28,7 @@ BiLstmStudentImpl::BiLstmStudentImpl(BiLstmStudentOptions options_in)
       torch::nn::LSTMOptions(options.embedding_dim(), options.hidden_size()).batch_first(true);
   lstm_forward = register_module("lstm_forward", torch::nn::LSTM(lstm_options));
   lstm_backward = register_module("lstm_backward", torch::nn::LSTM(lstm_options));
-  dropout = register_module("dropout", torch::nn::Dropout(options.dropout()));
+  dropout = register_module("dropout", Dropout(options.dropout()));
   if (options.head_width() > 0) {
     head = register_module("head",
                            torch::nn::Linear(2 * options.hidden_size(), options.head_width()));

@@ -24,7 +24,6 @@
 #define KDBENCH_LIB_MODELS_BILSTM_STUDENT_H_
 
 #include <torch/arg.h>
-#include <torch/nn/modules/dropout.h>
 #include <torch/nn/modules/embedding.h>
 #include <torch/nn/modules/linear.h>
 #include <torch/nn/modules/rnn.h>
@@ -32,6 +31,7 @@
 
 #include <cstdint>
 
+#include "lib/models/dropout.h"
 #include "lib/models/sequence_masking.h"
 #include "lib/models/student.h"
 
@@ -73,7 +73,7 @@ class BiLstmStudentImpl : public StudentImpl {
   torch::nn::Embedding embedding{nullptr};
   torch::nn::LSTM lstm_forward{nullptr};
   torch::nn::LSTM lstm_backward{nullptr};
-  torch::nn::Dropout dropout{nullptr};
+  Dropout dropout{nullptr};
   torch::nn::Linear head{nullptr};  // only with head_width > 0
   torch::nn::Linear classifier{nullptr};
 };

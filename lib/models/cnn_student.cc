@@ -19,7 +19,7 @@ CnnStudentImpl::CnnStudentImpl(CnnStudentOptions options_in) : options(std::move
     convolutions->push_back(torch::nn::Conv1d(
         torch::nn::Conv1dOptions(options.embedding_dim(), options.filters(), width)));
   }
-  dropout = register_module("dropout", torch::nn::Dropout(options.dropout()));
+  dropout = register_module("dropout", Dropout(options.dropout()));
   classifier =
       register_module("classifier", torch::nn::Linear(feature_size(), options.num_classes()));
   torch::NoGradGuard no_grad;

@@ -12,7 +12,6 @@
 #include <torch/arg.h>
 #include <torch/nn/modules/container/modulelist.h>
 #include <torch/nn/modules/conv.h>
-#include <torch/nn/modules/dropout.h>
 #include <torch/nn/modules/embedding.h>
 #include <torch/nn/modules/linear.h>
 #include <torch/nn/pimpl.h>
@@ -20,6 +19,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "lib/models/dropout.h"
 #include "lib/models/student.h"
 
 namespace kdbench {
@@ -54,7 +54,7 @@ class CnnStudentImpl : public StudentImpl {
   CnnStudentOptions options;
   torch::nn::Embedding embedding{nullptr};
   torch::nn::ModuleList convolutions{nullptr};
-  torch::nn::Dropout dropout{nullptr};
+  Dropout dropout{nullptr};
   torch::nn::Linear classifier{nullptr};
 };
 TORCH_MODULE(CnnStudent);

@@ -9,7 +9,7 @@ namespace kdbench {
 TransformerStudentImpl::TransformerStudentImpl(TransformerStudentOptions options_)
     : options(std::move(options_)) {
   bert = register_module("bert", BertModel(options.encoder()));
-  dropout = register_module("dropout", torch::nn::Dropout(options.encoder().hidden_dropout_prob));
+  dropout = register_module("dropout", Dropout(options.encoder().hidden_dropout_prob));
   classifier = register_module(
       "classifier", torch::nn::Linear(options.encoder().hidden_size, options.num_classes()));
   InitializeBertWeights(*this, options.encoder().initializer_range);

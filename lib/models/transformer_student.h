@@ -12,7 +12,6 @@
 #define KDBENCH_LIB_MODELS_TRANSFORMER_STUDENT_H_
 
 #include <torch/arg.h>
-#include <torch/nn/modules/dropout.h>
 #include <torch/nn/modules/linear.h>
 #include <torch/nn/pimpl.h>
 
@@ -22,6 +21,7 @@
 
 #include "lib/models/bert.h"
 #include "lib/models/bert_config.h"
+#include "lib/models/dropout.h"
 #include "lib/models/student.h"
 
 namespace kdbench {
@@ -57,7 +57,7 @@ class TransformerStudentImpl : public StudentImpl {
 
   TransformerStudentOptions options;
   BertModel bert{nullptr};
-  torch::nn::Dropout dropout{nullptr};
+  Dropout dropout{nullptr};
   torch::nn::Linear classifier{nullptr};
 };
 TORCH_MODULE(TransformerStudent);
