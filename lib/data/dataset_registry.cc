@@ -1,5 +1,9 @@
 #include "lib/data/dataset_registry.h"
 
+#include <map>
+#include <mutex>
+#include <utility>
+
 #include "absl/strings/str_cat.h"
 #include "lib/data/data_directory.h"
 #include "lib/data/dataset_manifest.h"
@@ -70,6 +74,19 @@ absl::StatusOr<Corpus> ReadDataset(absl::string_view name,
   ASSIGN_OR_RETURN(Corpus corpus, ReadByName(manifest, options.path));
   CheckSizes(manifest, &corpus);
   return corpus;
+}
+
+absl::StatusOr<std::shared_ptr<const Corpus>> ReadDatasetShared(
+    absl::string_view name, const DatasetReadOptions& options) {
+  static std::mutex mutex;
+  static auto* read = new std::map<std::string, std::shared_ptr<const Corpus>>();
+  const std::string key = absl::StrCat(name, "\n", options.path);
+  std::lock_guard<std::mutex> lock(mutex);
+  if (auto found = read->find(key); found != read->end()) return found->second;
+  ASSIGN_OR_RETURN(Corpus corpus, ReadDataset(name, options));
+  auto shared = std::make_shared<const Corpus>(std::move(corpus));
+  read->emplace(key, shared);
+  return shared;
 }
 
 }  // namespace kdbench

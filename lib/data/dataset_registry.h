@@ -4,6 +4,7 @@
 #ifndef KDBENCH_LIB_DATA_DATASET_REGISTRY_H_
 #define KDBENCH_LIB_DATA_DATASET_REGISTRY_H_
 
+#include <memory>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -22,6 +23,14 @@ struct DatasetReadOptions {
 // Corpus::warnings.
 absl::StatusOr<Corpus> ReadDataset(absl::string_view name,
                                    const DatasetReadOptions& options);
+
+// ReadDataset once per process for each (name, path): later calls share the
+// first read's corpus. A grid's cells read the same dataset many times, and
+// reading (parsing e-mail, for SpamAssassin) costs about a second each time;
+// the files are not expected to change while a grid runs. Errors are not
+// kept: a failed read is tried again.
+absl::StatusOr<std::shared_ptr<const Corpus>> ReadDatasetShared(
+    absl::string_view name, const DatasetReadOptions& options);
 
 }  // namespace kdbench
 

@@ -33,27 +33,33 @@ EncodedExamples EncodeExamplesWith(const Corpus& corpus, const std::vector<int64
   EncodedExamples encoded;
   for (int64_t index : indices) {
     const Example& example = CorpusExample(corpus, index);
-    encoded.ids.push_back(Truncated(encode(example.text), max_length));
+    encoded.ids.push_back(Truncated(encode(example.text, static_cast<size_t>(max_length)), max_length));
     encoded.labels.push_back(example.label);
     encoded.corpus_indices.push_back(index);
   }
   return encoded;
 }
 
+std::vector<int32_t> EncodeForTeacher(const BertTokenizer& tokenizer, const std::string& text,
+                                      int64_t max_length) {
+  const Vocabulary& vocabulary = tokenizer.vocabulary();
+  return WithSpecialTokens(tokenizer.Encode(text, max_length > 2 ? max_length - 2 : 0),
+                           vocabulary.cls_id(), vocabulary.sep_id(), max_length);
+}
+
 EncodedExamples EncodeExamples(const Corpus& corpus, const std::vector<int64_t>& indices,
                                const BertTokenizer& tokenizer, int64_t max_length,
                                bool special_tokens) {
-  const Vocabulary& vocabulary = tokenizer.vocabulary();
   if (!special_tokens) {
     return EncodeExamplesWith(
-        corpus, indices, [&](const std::string& text) { return tokenizer.Encode(text); },
+        corpus, indices,
+        [&](const std::string& text, size_t max_ids) { return tokenizer.Encode(text, max_ids); },
         max_length);
   }
   return EncodeExamplesWith(
       corpus, indices,
-      [&](const std::string& text) {
-        return WithSpecialTokens(tokenizer.Encode(text), vocabulary.cls_id(), vocabulary.sep_id(),
-                                 max_length);
+      [&](const std::string& text, size_t /*max_ids*/) {
+        return EncodeForTeacher(tokenizer, text, max_length);
       },
       max_length);
 }

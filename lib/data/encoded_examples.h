@@ -29,6 +29,11 @@ struct EncodedExamples {
   at::Tensor LabelTensor(const std::vector<int64_t>& batch) const;
 };
 
+// A teacher's input: [CLS] + the text's first max_length - 2 WordPieces +
+// [SEP], the text read only as far as needed.
+std::vector<int32_t> EncodeForTeacher(const BertTokenizer& tokenizer, const std::string& text,
+                                      int64_t max_length);
+
 // Encodes corpus examples `indices` (canonical order, see splits.h): with
 // [CLS] ... [SEP] for teachers, or the bare WordPieces for students.
 EncodedExamples EncodeExamples(const Corpus& corpus, const std::vector<int64_t>& indices,
@@ -36,8 +41,9 @@ EncodedExamples EncodeExamples(const Corpus& corpus, const std::vector<int64_t>&
                                bool special_tokens = true);
 
 // Any other input encoding (for example whitespace words): `encode` maps a
-// text to ids, which are truncated to max_length.
-using TextEncoder = std::function<std::vector<int32_t>(const std::string& text)>;
+// text to ids, which are truncated to max_length. It is told max_length
+// (max_ids) and may stop there.
+using TextEncoder = std::function<std::vector<int32_t>(const std::string& text, size_t max_ids)>;
 EncodedExamples EncodeExamplesWith(const Corpus& corpus, const std::vector<int64_t>& indices,
                                    const TextEncoder& encode, int64_t max_length);
 

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <memory>
 #include <mutex>
 #include <set>
 
@@ -429,9 +430,10 @@ absl::StatusOr<std::string> GridRunner::Budget(const GridCell& cell) {
   const std::string id = absl::StrCat(cell.dataset, "/", cell.labels_per_class);
   if (auto known = budget_errors_.find(id); known != budget_errors_.end()) return known->second;
   const ProfileSettings s = profile_->Resolve(cell.dataset, cell.teacher);
-  ASSIGN_OR_RETURN(Corpus corpus, ReadDataset(cell.dataset, {.path = s.path}));
+  ASSIGN_OR_RETURN(std::shared_ptr<const Corpus> corpus,
+                   ReadDatasetShared(cell.dataset, {.path = s.path}));
   absl::StatusOr<DataSplit> split =
-      MakeSplit(corpus, {.labels_per_class = cell.labels_per_class, .seed = cell.seed});
+      MakeSplit(*corpus, {.labels_per_class = cell.labels_per_class, .seed = cell.seed});
   // The only way a readable corpus fails to split is a budget it cannot give.
   std::string reason = split.ok() ? "" : std::string(split.status().message());
   budget_errors_[id] = reason;

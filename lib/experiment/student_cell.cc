@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 #include <algorithm>
+#include <memory>
 #include <optional>
 
 #include "absl/strings/str_cat.h"
@@ -107,7 +108,9 @@ absl::StatusOr<std::string> RunStudentCell(const StudentCellOptions& options,
   }
   ASSIGN_OR_RETURN(LoadedTeacher teacher,
                    LoadBertTeacher(options.teacher, {.require_classifier = options.method != "none"}));
-  ASSIGN_OR_RETURN(Corpus corpus, ReadDataset(options.dataset, {.path = options.path}));
+  ASSIGN_OR_RETURN(std::shared_ptr<const Corpus> shared_corpus,
+                   ReadDatasetShared(options.dataset, {.path = options.path}));
+  const Corpus& corpus = *shared_corpus;
   const auto num_classes = static_cast<int64_t>(corpus.label_names.size());
   if (options.method != "none" && teacher.model->num_labels() != num_classes) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -131,13 +134,15 @@ absl::StatusOr<std::string> RunStudentCell(const StudentCellOptions& options,
     }
     ASSIGN_OR_RETURN(Vocabulary words, builder.Build({}));
     word_vocabulary.emplace(std::move(words));
-    encode = [&word_vocabulary](const std::string& text) {
+    encode = [&word_vocabulary](const std::string& text, size_t /*max_ids*/) {
       return EncodeWords(*word_vocabulary, text);
     };
     student_vocab_size = word_vocabulary->size();
     pad = 0;  // [PAD]
   } else {
-    encode = [&tokenizer](const std::string& text) { return tokenizer.Encode(text); };
+    encode = [&tokenizer](const std::string& text, size_t max_ids) {
+      return tokenizer.Encode(text, max_ids);
+    };
   }
   // LibTorch seeds its default generator from /dev/urandom: without this the
   // student's initial weights would differ between runs of the same seed.
@@ -169,7 +174,7 @@ absl::StatusOr<std::string> RunStudentCell(const StudentCellOptions& options,
       for (const auto* part : {&split.train, &split.dev, &split.unlabeled}) {
         for (int64_t index : *part) {
           std::string line;
-          for (int32_t id : encode(CorpusExample(corpus, index).text)) {
+          for (int32_t id : encode(CorpusExample(corpus, index).text, SIZE_MAX)) {
             if (!line.empty()) line += ' ';
             line += student_vocabulary.Token(id);
           }

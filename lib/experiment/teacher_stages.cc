@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include <chrono>
 #include <map>
+#include <memory>
 
 #include "lib/data/data_directory.h"
 #include "lib/data/dataset_registry.h"
@@ -30,15 +31,16 @@ namespace kdbench {
 namespace {
 
 struct PreparedData {
-  Corpus corpus;
+  std::shared_ptr<const Corpus> corpus;
   DataSplit split;
 };
 
 absl::StatusOr<PreparedData> Prepare(const TeacherDataOptions& options) {
-  ASSIGN_OR_RETURN(Corpus corpus, ReadDataset(options.dataset, {.path = options.path}));
+  ASSIGN_OR_RETURN(std::shared_ptr<const Corpus> corpus,
+                   ReadDatasetShared(options.dataset, {.path = options.path}));
   ASSIGN_OR_RETURN(DataSplit split,
-                   MakeSplit(corpus, {.labels_per_class = options.labels_per_class,
-                                      .seed = options.seed}));
+                   MakeSplit(*corpus, {.labels_per_class = options.labels_per_class,
+                                       .seed = options.seed}));
   return PreparedData{std::move(corpus), std::move(split)};
 }
 
@@ -70,14 +72,14 @@ absl::StatusOr<std::string> RunPretrainStage(const PretrainStageOptions& options
   } else {
     WordpieceTrainer trainer({.vocab_size = options.vocab_size});
     for (const auto* part : {&data.split.train, &data.split.dev, &data.split.unlabeled}) {
-      for (int64_t index : *part) trainer.AddText(CorpusExample(data.corpus, index).text);
+      for (int64_t index : *part) trainer.AddText(CorpusExample(*data.corpus, index).text);
     }
     vocabulary = trainer.Train();
   }
   if (!vocabulary.ok()) return vocabulary.status();
   ASSIGN_OR_RETURN(BertConfig config, TeacherSizeConfig(options.size, vocabulary->size(),
                                                         options.data.max_length));
-  config.labels = data.corpus.label_names;
+  config.labels = data.corpus->label_names;
   BertTokenizer tokenizer(*vocabulary);
   const Vocabulary& vocab = tokenizer.vocabulary();
   if (vocab.mask_id() < 0 || vocab.cls_id() < 0 || vocab.sep_id() < 0 || vocab.pad_id() < 0) {
@@ -85,7 +87,7 @@ absl::StatusOr<std::string> RunPretrainStage(const PretrainStageOptions& options
         "the vocabulary lacks [PAD], [CLS], [SEP] or [MASK], which MLM pre-training needs");
   }
   EncodedExamples transfer =
-      EncodeExamples(data.corpus, data.split.unlabeled, tokenizer, options.data.max_length);
+      EncodeExamples(*data.corpus, data.split.unlabeled, tokenizer, options.data.max_length);
   torch::manual_seed(options.data.seed);
   BertTeacher teacher(config);
   PretrainOptions pretrain{.epochs = options.epochs, .batch_size = options.batch_size,
@@ -124,7 +126,7 @@ absl::StatusOr<std::string> RunFinetuneStage(const FinetuneStageOptions& options
   ASSIGN_OR_RETURN(LoadedTeacher loaded,
                    LoadBertTeacher(options.checkpoint, {.require_classifier = false}));
   ASSIGN_OR_RETURN(PreparedData data, Prepare(options.data));
-  if (loaded.model->config().labels != data.corpus.label_names) {
+  if (loaded.model->config().labels != data.corpus->label_names) {
     return absl::InvalidArgumentError(absl::StrCat(
         options.checkpoint, ": the checkpoint's labels differ from dataset '",
         options.data.dataset, "' (label order must match)"));
@@ -132,8 +134,8 @@ absl::StatusOr<std::string> RunFinetuneStage(const FinetuneStageOptions& options
   BertTokenizer tokenizer(loaded.vocabulary);
   const int64_t max_length =
       std::min(options.data.max_length, loaded.model->config().max_position_embeddings);
-  EncodedExamples train = EncodeExamples(data.corpus, data.split.train, tokenizer, max_length);
-  EncodedExamples dev = EncodeExamples(data.corpus, data.split.dev, tokenizer, max_length);
+  EncodedExamples train = EncodeExamples(*data.corpus, data.split.train, tokenizer, max_length);
+  EncodedExamples dev = EncodeExamples(*data.corpus, data.split.dev, tokenizer, max_length);
   const int32_t pad = tokenizer.vocabulary().pad_id();
   FinetuneOptions finetune{.max_epochs = options.max_epochs, .patience = options.patience,
                            .batch_size = options.batch_size, .seed = options.data.seed};
@@ -144,7 +146,7 @@ absl::StatusOr<std::string> RunFinetuneStage(const FinetuneStageOptions& options
   if (!options.distill_from.empty()) {
     ASSIGN_OR_RETURN(LoadedTeacher larger,
                      LoadBertTeacher(options.distill_from, {.require_classifier = true}));
-    if (larger.model->config().labels != data.corpus.label_names) {
+    if (larger.model->config().labels != data.corpus->label_names) {
       return absl::InvalidArgumentError(absl::StrCat(
           options.distill_from, ": the teacher's labels differ from dataset '",
           options.data.dataset, "' (label order must match)"));
@@ -152,11 +154,11 @@ absl::StatusOr<std::string> RunFinetuneStage(const FinetuneStageOptions& options
     const std::vector<int64_t> unlabeled =
         SelectTransferExamples(data.split.unlabeled, options.data.seed, options.transfer_limit);
     std::vector<std::string> texts;
-    for (int64_t index : unlabeled) texts.push_back(CorpusExample(data.corpus, index).text);
+    for (int64_t index : unlabeled) texts.push_back(CorpusExample(*data.corpus, index).text);
     ASSIGN_OR_RETURN(CachedTeacherRun run,
                      TeacherOutputsThroughCache(larger, texts, options.data.max_length,
                                                 options.cache_dir, options.batch_size, device));
-    transfer = EncodeExamples(data.corpus, unlabeled, tokenizer, max_length);
+    transfer = EncodeExamples(*data.corpus, unlabeled, tokenizer, max_length);
     finetune.distillation = {.transfer = &transfer,
                              .teacher_logits = run.outputs.logits,
                              .temperature = options.temperature,
@@ -172,12 +174,12 @@ absl::StatusOr<std::string> RunFinetuneStage(const FinetuneStageOptions& options
   ASSIGN_OR_RETURN(FinetuneReport report,
                    FinetuneClassifier(loaded.model, train, dev, pad, finetune, device));
   // The test split is read once, after model selection on dev.
-  EncodedExamples test = EncodeExamples(data.corpus, data.split.test, tokenizer, max_length);
+  EncodedExamples test = EncodeExamples(*data.corpus, data.split.test, tokenizer, max_length);
   const std::vector<int32_t> predicted =
       PredictClasses(loaded.model, test, pad, options.batch_size, device);
   const double test_accuracy = Accuracy(predicted, test.labels);
   const double test_macro_f1 =
-      MacroF1(predicted, test.labels, static_cast<int64_t>(data.corpus.label_names.size()));
+      MacroF1(predicted, test.labels, static_cast<int64_t>(data.corpus->label_names.size()));
   loaded.model->to(torch::kCPU);
   RETURN_IF_ERROR(SaveBertTeacher(loaded.model, tokenizer.vocabulary(), options.out));
   nlohmann::json summary = {
@@ -232,8 +234,7 @@ absl::StatusOr<CachedTeacherRun> TeacherOutputsThroughCache(
     std::vector<std::vector<int32_t>> ids;
     std::vector<int64_t> lengths;
     for (const std::string& text : missing) {
-      ids.push_back(WithSpecialTokens(tokenizer.Encode(text), vocab.cls_id(), vocab.sep_id(),
-                                      max_length));
+      ids.push_back(EncodeForTeacher(tokenizer, text, max_length));
       lengths.push_back(static_cast<int64_t>(ids.back().size()));
     }
     const auto n = static_cast<int64_t>(missing.size());
@@ -301,7 +302,7 @@ absl::StatusOr<std::string> RunTeacherOutputsStage(const TeacherOutputsStageOpti
   std::vector<std::string> texts;
   for (int64_t index : SelectTransferExamples(data.split.unlabeled, options.data.seed,
                                               options.transfer_limit)) {
-    texts.push_back(CorpusExample(data.corpus, index).text);
+    texts.push_back(CorpusExample(*data.corpus, index).text);
   }
   ASSIGN_OR_RETURN(CachedTeacherRun run,
                    TeacherOutputsThroughCache(loaded, texts, options.data.max_length,
@@ -355,9 +356,8 @@ absl::Status RunPredictStage(const std::string& checkpoint, int64_t max_length,
       return absl::InvalidArgumentError(absl::StrCat(
           source_name, ":", line_number, ": expected a JSON object with a string \"text\""));
     }
-    std::vector<int32_t> ids = WithSpecialTokens(
-        tokenizer.Encode(object["text"].get<std::string>()), vocab.cls_id(), vocab.sep_id(),
-        max_length);
+    std::vector<int32_t> ids =
+        EncodeForTeacher(tokenizer, object["text"].get<std::string>(), max_length);
     PaddedBatch batch = PadBatch({ids}, vocab.pad_id());
     TeacherOutputs outputs =
         ComputeTeacherOutputs(loaded.model, batch.ids.to(device), batch.mask.to(device));

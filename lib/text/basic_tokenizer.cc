@@ -53,7 +53,7 @@ void BasicTokenizer::AppendWord(std::u32string word,
 }
 
 std::vector<std::u32string> BasicTokenizer::TokenizeToCodePoints(
-    absl::string_view text) const {
+    absl::string_view text, size_t max_tokens) const {
   const std::u32string code_points = DecodeUtf8Lenient(text);
   std::vector<std::u32string> tokens;
   std::u32string word;
@@ -74,8 +74,10 @@ std::vector<std::u32string> BasicTokenizer::TokenizeToCodePoints(
     } else {
       word.push_back(c);
     }
+    if (tokens.size() >= max_tokens) break;
   }
   end_word();
+  if (tokens.size() > max_tokens) tokens.resize(max_tokens);
   return tokens;
 }
 

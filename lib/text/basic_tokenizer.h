@@ -4,6 +4,7 @@
 #ifndef KDBENCH_LIB_TEXT_BASIC_TOKENIZER_H_
 #define KDBENCH_LIB_TEXT_BASIC_TOKENIZER_H_
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -25,8 +26,11 @@ class BasicTokenizer {
   std::vector<std::string> Tokenize(absl::string_view text) const;
 
   // The same, as code points (what WordPiece needs to count characters).
+  // With max_tokens, stops once that many are known: they are the first
+  // max_tokens of the whole text's (each depends only on the text before
+  // it), and a long document truncated for a model need not be read on.
   std::vector<std::u32string> TokenizeToCodePoints(
-      absl::string_view text) const;
+      absl::string_view text, size_t max_tokens = SIZE_MAX) const;
 
  private:
   void AppendWord(std::u32string word,

@@ -20,11 +20,13 @@ absl::StatusOr<BertTokenizer> BertTokenizer::FromVocabFile(
   return BertTokenizer(std::move(vocabulary), options);
 }
 
-std::vector<int32_t> BertTokenizer::Encode(absl::string_view text) const {
+std::vector<int32_t> BertTokenizer::Encode(absl::string_view text, size_t max_ids) const {
   std::vector<int32_t> ids;
-  for (const std::u32string& word : basic_.TokenizeToCodePoints(text)) {
+  for (const std::u32string& word : basic_.TokenizeToCodePoints(text, max_ids)) {
     wordpiece_.AppendIds(word, &ids);
+    if (ids.size() >= max_ids) break;
   }
+  if (ids.size() > max_ids) ids.resize(max_ids);
   return ids;
 }
 

@@ -28,7 +28,9 @@ class BertTokenizer {
   static absl::StatusOr<BertTokenizer> FromVocabFile(
       const std::string& path, BertTokenizerOptions options = {});
 
-  std::vector<int32_t> Encode(absl::string_view text) const;
+  // With max_ids: the first max_ids ids of the whole text's encoding, found
+  // without reading past them (every word gives at least one id).
+  std::vector<int32_t> Encode(absl::string_view text, size_t max_ids = SIZE_MAX) const;
   std::vector<std::string> Tokenize(absl::string_view text) const;
 
   const Vocabulary& vocabulary() const { return *vocabulary_; }

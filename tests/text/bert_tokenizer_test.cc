@@ -1,5 +1,6 @@
 #include "lib/text/bert_tokenizer.h"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -54,6 +55,29 @@ TEST_F(BertTokenizerTest, CjkCharactersAreSeparateWords) {
 
 TEST_F(BertTokenizerTest, UnmatchedPieceMakesWholeWordUnknown) {
   EXPECT_THAT(uncased_->Tokenize("a 😀 b"), ElementsAre("a", "[UNK]", "b"));
+}
+
+TEST_F(BertTokenizerTest, LimitedEncodingIsThePrefixOfTheFullOne) {
+  // Punctuation, word pieces, CJK, accents and odd spacing, so that a limit
+  // falls inside a word's pieces, between punctuation marks and after a
+  // CJK character.
+  const std::string text =
+      "Hello,, World!! unfriendliness \t 中国 Naïve CAFÉ... istanbul's  x\n"
+      "antidisestablishmentarianism (yes) 123-456 end";
+  const std::vector<int32_t> full = uncased_->Encode(text);
+  ASSERT_GT(full.size(), 30u);
+  for (size_t limit = 0; limit <= full.size() + 2; ++limit) {
+    const std::vector<int32_t> expected(full.begin(),
+                                        full.begin() + std::min(limit, full.size()));
+    EXPECT_EQ(uncased_->Encode(text, limit), expected) << "limit " << limit;
+  }
+  BasicTokenizer basic;
+  const std::vector<std::u32string> words = basic.TokenizeToCodePoints(text);
+  for (size_t limit = 0; limit <= words.size(); ++limit) {
+    EXPECT_EQ(basic.TokenizeToCodePoints(text, limit),
+              std::vector<std::u32string>(words.begin(), words.begin() + limit))
+        << "limit " << limit;
+  }
 }
 
 TEST_F(BertTokenizerTest, WordLimitCountsCodePoints) {
