@@ -70,7 +70,8 @@ ABSL_FLAG(int, seeds, 0, "seeds 1..N for grids without a seed axis; 0: the profi
 ABSL_FLAG(std::string, results_dir, "", "cell records and benchmark JSON; default results/PROFILE");
 ABSL_FLAG(std::string, store_dir, "",
           "teacher checkpoints, teacher outputs and locks; default ~/.cache/kdbench/store/PROFILE");
-ABSL_FLAG(std::string, phase, "benchmark", "benchmark | teachers | cells | merge | list");
+ABSL_FLAG(std::string, phase, "benchmark",
+          "benchmark | teachers | cells | work (teachers, then cells, no barrier) | merge | list");
 ABSL_FLAG(std::string, import, "",
           "--phase=merge: comma-separated results directories of shards run elsewhere, whose "
           "cell records are checked and copied into --results_dir first");
@@ -194,21 +195,31 @@ void Event(const std::string& line) {
   std::fflush(stdout);
 }
 
-// Claims work by file locks: a pass takes what nobody else holds, later
-// passes wait for what is left. A job returns "" for work that was already
-// done. Returns the number of failures.
+// Claims work by file locks: sweeps take what nobody else holds, again and
+// again while that finds work; only when everything left is held by other
+// workers does it wait, for the first of it (or, with wait_at_end false,
+// return and leave the rest to its holders). Waiting while other work is
+// free left a core idle: a worker blocked on a teacher fine-tuning that the
+// other held, with two more fine-tunings unclaimed. A job returns "" for
+// work that was already done. Returns the number of failures.
 template <typename Job>
 int RunClaimed(const std::vector<std::pair<std::string, GridCell>>& jobs, const char* what,
-               bool label_is_id, Job job) {
+               bool label_is_id, Job job, bool wait_at_end = true) {
   std::vector<bool> done(jobs.size(), false);
   int failures = 0;
-  for (int pass = 0; pass < 2; ++pass) {
+  size_t remaining = jobs.size();
+  bool wait = false;
+  while (remaining > 0) {
+    bool progress = false;
     for (size_t i = 0; i < jobs.size(); ++i) {
       if (done[i]) continue;
       const auto start = Clock::now();
-      absl::StatusOr<std::string> outcome = job(jobs[i].second, /*wait=*/pass > 0);
-      if (absl::IsUnavailable(outcome.status()) && pass == 0) continue;
+      absl::StatusOr<std::string> outcome = job(jobs[i].second, wait);
+      if (absl::IsUnavailable(outcome.status()) && !wait) continue;
       done[i] = true;
+      --remaining;
+      progress = true;
+      wait = false;
       if (outcome.ok() && outcome->empty()) continue;  // finished by another worker
       const std::string& label = label_is_id ? jobs[i].first : jobs[i].second.Name();
       if (!outcome.ok()) {
@@ -217,6 +228,10 @@ int RunClaimed(const std::vector<std::pair<std::string, GridCell>>& jobs, const 
       } else {
         Event(absl::StrCat("DONE ", what, " ", SecondsSince(start), " ", label, " ", *outcome));
       }
+    }
+    if (!progress) {
+      if (!wait_at_end) break;
+      wait = true;  // the next sweep blocks on the first job left
     }
   }
   return failures;
@@ -336,10 +351,12 @@ int RunBenchmarks(const std::vector<Grid>& grids, GridRunner* runner,
   return failures;
 }
 
-// Runs the teachers and cells phases in `jobs` copies of this binary and
-// shows overall progress; worker logs go to <results_dir>/logs/.
+// Runs a phase in `jobs` copies of this binary and shows progress per kind
+// of work ("teacher", "cell": the events' second word) with an overall ETA;
+// worker logs go to <results_dir>/logs/.
 int RunWorkers(int jobs, const std::string& phase, const std::vector<std::string>& pass_flags,
-               const std::string& results_dir, int64_t total, Clock::time_point start) {
+               const std::string& results_dir, const std::map<std::string, int64_t>& totals,
+               Clock::time_point start) {
   std::vector<pid_t> pids;
   std::vector<FILE*> outputs;
   const std::string logs = results_dir + "/logs";
@@ -382,8 +399,9 @@ int RunWorkers(int jobs, const std::string& phase, const std::vector<std::string
   }
   // One reader thread per worker; the main thread prints.
   std::mutex mutex;
-  int64_t done = 0, failed = 0;
-  const auto phase_start = Clock::now();
+  int64_t failed = 0;
+  // Per kind: items finished and their summed seconds (the events' own).
+  std::map<std::string, std::pair<int64_t, double>> finished;
   std::vector<std::thread> readers;
   for (FILE* output : outputs) {
     readers.emplace_back([&, output] {
@@ -396,25 +414,44 @@ int RunWorkers(int jobs, const std::string& phase, const std::vector<std::string
         const bool is_done = text.rfind("DONE ", 0) == 0;
         const bool is_failed = text.rfind("FAILED ", 0) == 0;
         if (!is_done && !is_failed) continue;
-        ++done;
         if (is_failed) ++failed;
-        const double elapsed = SecondsSince(phase_start);
-        const std::string eta =
-            total > 0 ? FormatDuration(elapsed / static_cast<double>(done) *
-                                       static_cast<double>(std::max<int64_t>(0, total - done)))
-                      : "?";
-        // "DONE what seconds name record" -> show name and seconds.
+        // "DONE what seconds name record" / "FAILED what name: why".
         std::vector<std::string> fields = absl::StrSplit(text, absl::MaxSplits(' ', 4));
+        const std::string kind = fields.size() > 1 ? fields[1] : "";
+        double seconds = 0;
+        if (is_done && fields.size() > 2 && !absl::SimpleAtod(fields[2], &seconds)) seconds = 0;
+        auto& [count, summed] = finished[kind];
+        ++count;
+        summed += seconds;
+        // What is left, at each kind's mean so far (a kind not yet seen at
+        // the overall mean), shared by the workers.
+        int64_t all_count = 0;
+        double all_seconds = 0;
+        for (const auto& [name, tally] : finished) {
+          all_count += tally.first;
+          all_seconds += tally.second;
+        }
+        double left = 0;
+        for (const auto& [name, total] : totals) {
+          const auto seen = finished.find(name);
+          const int64_t made = seen == finished.end() ? 0 : seen->second.first;
+          const double mean = seen != finished.end() && made > 0
+                                  ? seen->second.second / static_cast<double>(made)
+                                  : all_seconds / static_cast<double>(std::max<int64_t>(1, all_count));
+          left += mean * static_cast<double>(std::max<int64_t>(0, total - made));
+        }
         std::string shown = is_failed ? text.substr(0, 300)
                                       : absl::StrCat(fields.size() > 3 ? fields[3] : "", " (",
                                                      fields.size() > 2 ? fields[2].substr(0, 5)
                                                                        : "",
                                                      " s)");
-        const std::string count =
-            total > 0 ? absl::StrCat(done, "/", total) : absl::StrCat(done);
-        std::fprintf(stderr, "[%s %s] %s | elapsed %s, phase ETA %s\n", phase.c_str(),
-                     count.c_str(), shown.c_str(), FormatDuration(SecondsSince(start)).c_str(),
-                     eta.c_str());
+        const auto total = totals.find(kind);
+        const std::string counted = total != totals.end() && total->second > 0
+                                        ? absl::StrCat(count, "/", total->second)
+                                        : absl::StrCat(count);
+        std::fprintf(stderr, "[%ss %s] %s | elapsed %s, ETA %s\n", kind.c_str(), counted.c_str(),
+                     shown.c_str(), FormatDuration(SecondsSince(start)).c_str(),
+                     FormatDuration(left / jobs).c_str());
       }
       free(line);
       fclose(output);
@@ -435,16 +472,17 @@ int RunWorkers(int jobs, const std::string& phase, const std::vector<std::string
                  logs.c_str(), phase.c_str(), worker);
   }
   if (failed > 0 || status != 0) {
-    std::fprintf(stderr, "kdbench: %lld %s failed; see %s\n", static_cast<long long>(failed),
-                 phase.c_str(), logs.c_str());
+    std::fprintf(stderr, "kdbench: %lld teacher(s) or cell(s) failed; see %s\n",
+                 static_cast<long long>(failed), logs.c_str());
     return 1;
   }
   return 0;
 }
 
-// Makes the teachers that the unfinished cells need. Returns the failures.
+// Makes the teachers that the unfinished cells need (with wait_at_end false,
+// those nobody else is making). Returns the failures.
 int RunTeacherPhase(const std::vector<std::pair<std::string, GridCell>>& cells,
-                    GridRunner& runner, bool teacher_per_seed) {
+                    GridRunner& runner, bool teacher_per_seed, bool wait_at_end = true) {
   return RunClaimed(TeacherJobs(cells, runner, teacher_per_seed), "teacher", true,
                     [&](const GridCell& cell, bool wait) -> absl::StatusOr<std::string> {
                       if (runner.TeacherReady(cell)) return std::string();
@@ -454,7 +492,8 @@ int RunTeacherPhase(const std::vector<std::pair<std::string, GridCell>>& cells,
                       // Made by another worker while this one waited.
                       if (runner.made_teachers() == made) return std::string();
                       return std::string("ready");
-                    });
+                    },
+                    wait_at_end);
 }
 
 // Computes the unfinished cells. Returns the failures.
@@ -469,6 +508,19 @@ int RunCellPhase(const std::vector<std::pair<std::string, GridCell>>& cells, Gri
                       if (runner.computed_cells() == computed) return std::string();
                       return CellSummary(nlohmann::json::parse(*record));
                     });
+}
+
+// A worker's whole share: the teachers nobody else is making, then the cells
+// (a cell whose teacher another worker is still making waits its turn, and
+// one whose teacher nobody made makes it). No barrier between the two: a
+// worker with no teacher left to take goes on to cells whose teachers are
+// ready instead of idling until the last teacher is done. Returns the
+// failures; a failed teacher stops this worker before its cells.
+int RunTeachersThenCells(const std::vector<std::pair<std::string, GridCell>>& cells,
+                         GridRunner& runner, bool teacher_per_seed) {
+  const int failures = RunTeacherPhase(cells, runner, teacher_per_seed, /*wait_at_end=*/false);
+  if (failures > 0) return failures;
+  return RunCellPhase(cells, runner);
 }
 
 // The results directory's locks for this run: a run that reports (writes the
@@ -669,9 +721,11 @@ int Main(int argc, char** argv) {
     }
     return 0;
   }
-  if (phase != "benchmark" && phase != "teachers" && phase != "cells" && phase != "merge") {
+  if (phase != "benchmark" && phase != "teachers" && phase != "cells" && phase != "work" &&
+      phase != "merge") {
     std::fprintf(stderr,
-                 "kdbench: --phase=%s: unknown; known: benchmark, teachers, cells, merge, list\n",
+                 "kdbench: --phase=%s: unknown; known: benchmark, teachers, cells, work, merge, "
+                 "list\n",
                  phase.c_str());
     return 2;
   }
@@ -689,6 +743,9 @@ int Main(int argc, char** argv) {
     return RunTeacherPhase(cells, runner, profile->teacher_per_seed()) == 0 ? 0 : 1;
   }
   if (phase == "cells") return RunCellPhase(cells, runner) == 0 ? 0 : 1;
+  if (phase == "work") {
+    return RunTeachersThenCells(cells, runner, profile->teacher_per_seed()) == 0 ? 0 : 1;
+  }
   if (phase == "merge") {
     if (absl::Status status = ImportResults(
             absl::StrSplit(absl::GetFlag(FLAGS_import), ',', absl::SkipEmpty()), results_dir);
@@ -744,17 +801,13 @@ int Main(int argc, char** argv) {
     for (const auto& [id, job] : TeacherJobs(cells, runner, profile->teacher_per_seed())) {
       teachers += runner.TeacherReady(job) ? 0 : 1;
     }
-    if (int status = RunWorkers(jobs, "teachers", pass_flags, results_dir, teachers, start);
-        status != 0) {
-      return status;
-    }
-    if (int status = RunWorkers(jobs, "cells", pass_flags, results_dir, pending, start);
+    if (int status = RunWorkers(jobs, "work", pass_flags, results_dir,
+                                {{"teacher", teachers}, {"cell", pending}}, start);
         status != 0) {
       return status;
     }
   } else if (shard->count > 1 && pending > 0) {
-    if (RunTeacherPhase(cells, runner, profile->teacher_per_seed()) != 0 ||
-        RunCellPhase(cells, runner) != 0) {
+    if (RunTeachersThenCells(cells, runner, profile->teacher_per_seed()) != 0) {
       std::fprintf(stderr, "kdbench: shard %lld/%lld: some cells failed (see above)\n",
                    static_cast<long long>(shard->index), static_cast<long long>(shard->count));
       return 1;

@@ -20,12 +20,13 @@ check "the uninterrupted run exits 0" test $? -eq 0 || tail -20 "$T/clean.err"
 CELLS="$(distinct_cells "$T/clean.err")"
 report "$T/clean" "$T/report-clean"
 
-# Finished artifacts: path, inode and modification time. A recomputed one
-# is written anew (atomic rename), so its inode changes.
+# Finished artifacts: path and content hash. A recomputed one is written
+# anew with its own finish time, so its hash changes. (Not the inode: a
+# file system may give the new file the inode the removed one had.)
 snapshot() {
   find "$T/killed/cells" "$T/store-killed/teachers" -name '*.json' -path '*cells/*' -o \
        -name record.json -path '*/teachers/*' 2>/dev/null |
-    while read -r f; do echo "$f $(stat -c '%i %Y' "$f")"; done | sort
+    while read -r f; do echo "$f $(sha256sum <"$f" | cut -c1-64)"; done | sort
 }
 
 count() { sed '/^$/d' <<<"$1" | wc -l; }
@@ -91,7 +92,7 @@ for path in sorted(sys.argv[1:]):
 teacher_dir="$(ls -d "$T"/store-killed/teachers/finetune-*-"${finetune_key:0:16}")"
 chunk="$(ls "$cache_dir"/chunk-*.safetensors | head -1)"
 check "the cell's teacher and teacher-output chunk are found" test -d "$teacher_dir" -a -f "$chunk"
-teacher_inode="$(stat -c %i "$teacher_dir/record.json")"
+teacher_record="$(sha256sum <"$teacher_dir/record.json")"
 printf '\xff\xff\xff\xff' | dd of="$teacher_dir/model.safetensors" bs=1 seek=4096 conv=notrunc 2>/dev/null
 truncate -s 50 "$chunk"
 rm -f "$cell"
@@ -99,7 +100,7 @@ grids --results_dir="$T/killed" --store_dir="$T/store-killed" >/dev/null 2>"$T/c
 check "the run after corruption exits 0" test $? -eq 0 || tail -20 "$T/corrupt.err"
 check "it computed the removed cell only" grep -q "$CELLS distinct cells, 1 to compute" "$T/corrupt.err"
 check "the damaged teacher checkpoint was detected and the teacher made again" \
-  test "$(stat -c %i "$teacher_dir/record.json")" != "$teacher_inode"
+  test "$(sha256sum <"$teacher_dir/record.json")" != "$teacher_record"
 check "the truncated teacher-output chunk was set aside as corrupt" test -e "$chunk.corrupt"
 report "$T/killed" "$T/report-rebuilt"
 check "the rebuilt results equal the uninterrupted run's" \
