@@ -423,22 +423,20 @@ int RunWorkers(int jobs, const std::string& phase, const std::vector<std::string
         auto& [count, summed] = finished[kind];
         ++count;
         summed += seconds;
-        // What is left, at each kind's mean so far (a kind not yet seen at
-        // the overall mean), shared by the workers.
-        int64_t all_count = 0;
-        double all_seconds = 0;
-        for (const auto& [name, tally] : finished) {
-          all_count += tally.first;
-          all_seconds += tally.second;
-        }
+        // What is left, at each kind's mean so far, shared by the workers.
+        // A kind with nothing finished yet (cells while teachers train) has
+        // no mean: the ETA then says it leaves them out.
         double left = 0;
+        std::string untimed;
         for (const auto& [name, total] : totals) {
           const auto seen = finished.find(name);
           const int64_t made = seen == finished.end() ? 0 : seen->second.first;
-          const double mean = seen != finished.end() && made > 0
-                                  ? seen->second.second / static_cast<double>(made)
-                                  : all_seconds / static_cast<double>(std::max<int64_t>(1, all_count));
-          left += mean * static_cast<double>(std::max<int64_t>(0, total - made));
+          if (made == 0) {
+            if (total > 0) absl::StrAppend(&untimed, " + ", name, "s");
+            continue;
+          }
+          left += seen->second.second / static_cast<double>(made) *
+                  static_cast<double>(std::max<int64_t>(0, total - made));
         }
         std::string shown = is_failed ? text.substr(0, 300)
                                       : absl::StrCat(fields.size() > 3 ? fields[3] : "", " (",
@@ -449,9 +447,9 @@ int RunWorkers(int jobs, const std::string& phase, const std::vector<std::string
         const std::string counted = total != totals.end() && total->second > 0
                                         ? absl::StrCat(count, "/", total->second)
                                         : absl::StrCat(count);
-        std::fprintf(stderr, "[%ss %s] %s | elapsed %s, ETA %s\n", kind.c_str(), counted.c_str(),
-                     shown.c_str(), FormatDuration(SecondsSince(start)).c_str(),
-                     FormatDuration(left / jobs).c_str());
+        std::fprintf(stderr, "[%ss %s] %s | elapsed %s, ETA %s%s\n", kind.c_str(),
+                     counted.c_str(), shown.c_str(), FormatDuration(SecondsSince(start)).c_str(),
+                     FormatDuration(left / jobs).c_str(), untimed.c_str());
       }
       free(line);
       fclose(output);
