@@ -37,6 +37,7 @@
 #include "absl/strings/str_cat.h"
 #include "benchmark/benchmark.h"
 #include "benchmarks/benchmark_options.h"
+#include "lib/distill/fresh_gradients.h"
 #include "lib/models/bert.h"
 #include "lib/models/bert_config.h"
 #include "lib/models/dropout.h"
@@ -284,13 +285,13 @@ void BM_Model(benchmark::State& state, ModelCase model, bool training, int64_t b
     optimizer = std::make_unique<torch::optim::SGD>(module->parameters(),
                                                     torch::optim::SGDOptions(1e-3));
     step = [&]() {
-      optimizer->zero_grad();
       torch::Tensor loss;
       {
         AutocastScope autocast(teacher_role);
         loss = torch::nn::functional::cross_entropy(forward().to(torch::kFloat), labels);
       }
-      loss.backward();
+      // As the suite's training does (lib/distill/fresh_gradients.h).
+      BackwardWithFreshGradients(*optimizer, loss);
       optimizer->step();
       WaitForDevice();
     };

@@ -10,6 +10,7 @@
 #include "lib/data/length_batching.h"
 #include "lib/distill/adadelta.h"
 #include "lib/distill/early_stopping.h"
+#include "lib/distill/fresh_gradients.h"
 #include "lib/distill/learning_rate_schedule.h"
 #include "lib/distill/paired_batches.h"
 #include "lib/distill/transfer_loss.h"
@@ -327,8 +328,7 @@ absl::StatusOr<StudentTrainingReport> TrainStudent(const StudentPtr& student,
                                      options, device);
           count_padding(transfer_lengths, step.transfer);
         }
-        optimizer->zero_grad();
-        loss.backward();
+        BackwardWithFreshGradients(*optimizer, loss);
         optimizer->step();
         loss_sum += loss.item<double>();
         report.trained_examples += static_cast<int64_t>(step.labeled.size() + step.transfer.size());

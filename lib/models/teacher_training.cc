@@ -11,6 +11,7 @@
 #include "lib/data/length_batching.h"
 #include "lib/distill/distillation_losses.h"
 #include "lib/distill/early_stopping.h"
+#include "lib/distill/fresh_gradients.h"
 #include "lib/distill/learning_rate_schedule.h"
 #include "lib/models/mlm_masking.h"
 #include "lib/text/sequence_encoding.h"
@@ -82,8 +83,7 @@ absl::StatusOr<PretrainReport> PretrainMaskedLm(BertTeacher& teacher,
           torch::nn::functional::cross_entropy(logits, labels.index({selected}));
       SetLearningRate(*optimizer, LinearWarmupDecay(report.steps, warmup, total_steps,
                                                     options.optimizer.learning_rate));
-      optimizer->zero_grad();
-      loss.backward();
+      BackwardWithFreshGradients(*optimizer, loss);
       torch::nn::utils::clip_grad_norm_(teacher->parameters(), options.optimizer.max_grad_norm);
       optimizer->step();
       loss_sum += loss.item<double>();
@@ -196,8 +196,7 @@ absl::StatusOr<FinetuneReport> FinetuneClassifier(BertTeacher& teacher,
       }
       SetLearningRate(*optimizer, LinearWarmupDecay(step++, warmup, total_steps,
                                                     options.optimizer.learning_rate));
-      optimizer->zero_grad();
-      loss.backward();
+      BackwardWithFreshGradients(*optimizer, loss);
       torch::nn::utils::clip_grad_norm_(teacher->parameters(), options.optimizer.max_grad_norm);
       optimizer->step();
       loss_sum += loss.item<double>();
