@@ -495,14 +495,19 @@ void RegisterAll() {
   }
   // The paper student's embedding dropout (batch 64, 128 tokens, 300-d) and
   // the mini BERT Large's attention dropout (batch 32, 4 heads, 64 tokens).
-  const std::vector<std::pair<std::string, std::vector<int64_t>>> dropout_shapes = {
-      {"student-embedding/size:paper", {64, 128, 300}},
-      {"teacher-attention/size:mini", {32, 4, 64, 64}}};
-  for (const auto& [shape_name, shape] : dropout_shapes) {
+  struct DropoutCase {
+    std::string name;
+    std::vector<int64_t> shape;
+    double p;
+  };
+  const std::vector<DropoutCase> dropout_cases = {
+      {"student-embedding/size:paper", {64, 128, 300}, 0.4},
+      {"teacher-attention/size:mini", {32, 4, 64, 64}, 0.1}};
+  for (const DropoutCase& dropout_case : dropout_cases) {
     for (const char* kernel : {"libtorch", "inline-mask"}) {
-      benchmark::RegisterBenchmark(absl::StrCat("dropout:", kernel, "/", shape_name).c_str(),
-                                   BM_Dropout, std::string(kernel), shape,
-                                   shape_name.rfind("student", 0) == 0 ? 0.4 : 0.1)
+      benchmark::RegisterBenchmark(absl::StrCat("dropout:", kernel, "/", dropout_case.name).c_str(),
+                                   BM_Dropout, std::string(kernel), dropout_case.shape,
+                                   dropout_case.p)
           ->Unit(benchmark::kMillisecond);
     }
   }
