@@ -84,6 +84,16 @@ TEST(DropoutTest, OtherDtypesGoToLibTorch) {
   EXPECT_TRUE(torch::equal(ours, torch::dropout(input, 0.5, true)));
 }
 
+TEST(DropoutTest, CudaTensorsGoToLibTorch) {
+  if (!torch::cuda::is_available()) GTEST_SKIP() << "no CUDA device";
+  const torch::Tensor input = torch::randn({64, 128, 300}, torch::kCUDA);
+  torch::manual_seed(4);
+  const torch::Tensor ours = ApplyDropout(input, 0.4, true);
+  torch::manual_seed(4);
+  EXPECT_TRUE(torch::equal(ours, torch::dropout(input, 0.4, true)));
+  EXPECT_NEAR((ours == 0).to(torch::kDouble).mean().item<double>(), 0.4, 0.01);
+}
+
 TEST(DropoutTest, ModuleFollowsTrainingModeAndRefusesBadProbabilities) {
   Dropout dropout(0.5);
   torch::manual_seed(1);

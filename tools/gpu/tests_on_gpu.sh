@@ -1,22 +1,33 @@
 #!/usr/bin/env bash
-# The feature-distillation tests (transformer student, TinyBERT and MiniLM
-# losses, training on CUDA) and the students' LSTM (cuDNN's against the CPU
-# recurrence, forward and backward) built against a GPU machine's PyTorch with
-# tools/gpu/build_with_pytorch.sh and run there; their CUDA cases skip on
-# machines without a GPU. Needs Google Test, ICU and OpenSSL in DEPS_PREFIX
+# Tests built against a GPU machine's PyTorch with
+# tools/gpu/build_with_pytorch.sh and run there. By default: the
+# feature-distillation tests (transformer student, TinyBERT and MiniLM
+# losses, training on CUDA), the students' LSTM (cuDNN's against the CPU
+# recurrence, forward and backward), dropout (its CUDA fallback, and whether
+# that LibTorch's CPU bernoulli_ still draws the mask ApplyDropout
+# reproduces) and freed gradients; their CUDA cases skip on machines without
+# a GPU. Needs Google Test, ICU and OpenSSL in DEPS_PREFIX
 # (Debian's libgtest-dev, libicu-dev, libicu72, libssl-dev and libssl3
 # unpacked) besides what build_with_pytorch.sh needs.
 #
-# Usage: tools/gpu/feature_tests_on_gpu.sh OUT_DIR
+# Usage: tools/gpu/tests_on_gpu.sh OUT_DIR [TEST...]
+#   TEST: a test's path without .cc, e.g. tests/models/dropout_test
 set -euo pipefail
-out=$(realpath -m "${1:?usage: $0 OUT_DIR}")
+out=$(realpath -m "${1:?usage: $0 OUT_DIR [TEST...]}")
+shift
+tests=("$@")
+((${#tests[@]})) || tests=(tests/models/transformer_student_test tests/distill/feature_matching_test
+  tests/distill/feature_losses_test tests/models/lstm_recurrence_test tests/models/dropout_test
+  tests/distill/fresh_gradients_test)
 cd "$(dirname "$0")/../.."
+for test in "${tests[@]}"; do
+  [[ -f $test.cc ]] || { echo "$0: $test.cc: no such file (paths are from the repository's root)" >&2; exit 2; }
+done
 mkdir -p "$out"
 # The tests reach the tokenizer (ICU) and the content hash (OpenSSL) too.
 export EXTRA_LIBS="-lgtest -lgtest_main -licui18n -licuuc -licudata -lcrypto"
 status=0
-for test in tests/models/transformer_student_test tests/distill/feature_matching_test \
-            tests/distill/feature_losses_test tests/models/lstm_recurrence_test; do
+for test in "${tests[@]}"; do
   binary="$out/$(basename "$test")"
   sources=("$test.cc")
   # Registrations have no header for the include closure to follow (Bazel's alwayslink).
