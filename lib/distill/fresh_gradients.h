@@ -5,8 +5,11 @@
 // zero-filled result and an in-place add, three passes over the table
 // (37 MB for a paper student) where one would do. Here the pass's result
 // becomes the gradient itself. A parameter that had a gradient and gets
-// none from this loss gets a zero one back, as zero_grad() would have left
-// it, so optimisers (state decay, weight decay) see exactly what they saw.
+// none from this loss gets a zero one back, as 1.13's zero_grad() would have
+// left it, so optimisers (state decay, weight decay) see exactly what they
+// saw. That holds under LibTorch 2.x too, whose zero_grad() frees gradients
+// by default (an optimiser then skips such a parameter): training steps do
+// not depend on the LibTorch version.
 #ifndef KDBENCH_LIB_DISTILL_FRESH_GRADIENTS_H_
 #define KDBENCH_LIB_DISTILL_FRESH_GRADIENTS_H_
 

@@ -102,7 +102,11 @@ void FillBernoulliLikeLibTorch(float* out, int64_t count, double keep) {
 at::Tensor ApplyDropout(const at::Tensor& input, double p, bool train) {
   TORCH_CHECK(p >= 0 && p <= 1, "dropout probability has to be between 0 and 1, but got ", p);
   if (!train || p == 0 || input.numel() == 0) return input;
-  if (p == 1 || !input.device().is_cpu() || input.scalar_type() != at::kFloat) {
+  // Non-contiguous input too: LibTorch 1.13 draws its mask in logical order
+  // and 2.x in the input's memory order (its noise keeps the input's
+  // strides), and our models' dropout inputs are all contiguous anyway.
+  if (p == 1 || !input.device().is_cpu() || input.scalar_type() != at::kFloat ||
+      !input.is_contiguous()) {
     return torch::dropout(input, p, train);
   }
   // As LibTorch's _dropout_impl: noise = bernoulli(1 - p) / (1 - p); input * noise.

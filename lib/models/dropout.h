@@ -7,7 +7,9 @@
 // generator is left in the state LibTorch would leave it in. So every model,
 // seed and stored result is unchanged (tests/models/dropout_test.cc compares
 // masks, outputs, gradients and the generator's next draws with LibTorch's).
-// CUDA and non-float tensors go to torch::dropout.
+// CUDA, non-float and non-contiguous tensors go to torch::dropout. Checked
+// against LibTorch 1.13 here and PyTorch 2.11's LibTorch on a GPU machine
+// (tools/gpu/tests_on_gpu.sh).
 #ifndef KDBENCH_LIB_MODELS_DROPOUT_H_
 #define KDBENCH_LIB_MODELS_DROPOUT_H_
 

@@ -60,7 +60,7 @@ TEST(DropoutTest, SameAsLibTorchAfterOtherDraws) {
   EXPECT_TRUE(torch::equal(ours, torch::dropout(input, 0.3, true)));
 }
 
-TEST(DropoutTest, NonContiguousInputGivesLibTorchsResult) {
+TEST(DropoutTest, NonContiguousInputGoesToLibTorch) {
   torch::manual_seed(3);
   const torch::Tensor input = torch::randn({20, 30}).t();
   torch::manual_seed(9);
