@@ -64,11 +64,11 @@ class MersenneTwisterWords {
 };
 
 // LibTorch's bernoulli_(keep) on a contiguous float CPU tensor, element by
-// element: a double uniform u = m / 2^53 from the low 53 bits m of
-// random64() (two 32-bit draws, the first high), then u < keep. Same draws,
-// same order. The comparison is done on m: m / 2^53 < keep exactly when
-// m < ceil(keep * 2^53) (scaling by 2^53 is exact).
-void FillBernoulliLikeLibTorch(float* out, int64_t count, double keep) {
+// element, times `scale`: a double uniform u = m / 2^53 from the low 53 bits
+// m of random64() (two 32-bit draws, the first high), then u < keep. Same
+// draws, same order. The comparison is done on m: m / 2^53 < keep exactly
+// when m < ceil(keep * 2^53) (scaling by 2^53 is exact).
+void FillBernoulliLikeLibTorch(float* out, int64_t count, double keep, float scale) {
   at::Generator generator = at::detail::getDefaultCPUGenerator();
   std::lock_guard<std::mutex> lock(generator.mutex());
   auto* impl = at::check_generator<at::CPUGeneratorImpl>(generator);
@@ -77,6 +77,8 @@ void FillBernoulliLikeLibTorch(float* out, int64_t count, double keep) {
   MersenneTwisterWords words(state);
   const auto threshold =
       static_cast<int64_t>(std::ceil(keep * static_cast<double>(uint64_t{1} << 53)));
+  uint32_t scale_bits;
+  std::memcpy(&scale_bits, &scale, sizeof scale_bits);
   constexpr int64_t kChunk = 512;
   uint32_t drawn[2 * kChunk];
   for (int64_t start = 0; start < count; start += kChunk) {
@@ -89,7 +91,7 @@ void FillBernoulliLikeLibTorch(float* out, int64_t count, double keep) {
       // a comparison: compilers turn that into a branch mispredicted on
       // nearly every element.
       const auto keep_mask = static_cast<uint32_t>((m - threshold) >> 63);
-      const uint32_t bits = keep_mask & 0x3f800000u;  // 1.0f or 0.0f
+      const uint32_t bits = keep_mask & scale_bits;  // scale or 0.0f
       std::memcpy(out + start + i, &bits, sizeof bits);
     }
   }
@@ -110,9 +112,12 @@ at::Tensor ApplyDropout(const at::Tensor& input, double p, bool train) {
     return torch::dropout(input, p, train);
   }
   // As LibTorch's _dropout_impl: noise = bernoulli(1 - p) / (1 - p); input * noise.
+  // The noise is 0 / (1 - p) = 0 or 1 / (1 - p), the latter computed by the
+  // same division on a one-element tensor, and written in the same pass as
+  // the mask instead of dividing the whole noise afterwards.
+  const float scale = at::ones({1}, input.options()).div_(1 - p).item<float>();
   at::Tensor noise = at::empty_like(input, at::MemoryFormat::Contiguous);
-  FillBernoulliLikeLibTorch(noise.data_ptr<float>(), noise.numel(), 1 - p);
-  noise.div_(1 - p);
+  FillBernoulliLikeLibTorch(noise.data_ptr<float>(), noise.numel(), 1 - p, scale);
   return input * noise;
 }
 

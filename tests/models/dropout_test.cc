@@ -50,6 +50,20 @@ TEST(DropoutTest, SameMaskOutputsGradientsAndGeneratorStateAsLibTorch) {
   ExpectSameAsLibTorch({1249}, 0.25);
 }
 
+// The kept elements' scale, 1 / (1 - p), is computed apart from the mask:
+// it must be the float LibTorch's division of the whole mask gives, for
+// every p (a vectorised body and a scalar tail: 1000 elements).
+TEST(DropoutTest, KeptElementsScaleAsLibTorchsForManyProbabilities) {
+  const torch::Tensor input = torch::ones({1000});
+  for (int percent = 1; percent < 100; ++percent) {
+    const double p = percent / 100.0 + 1e-7 * percent;
+    torch::manual_seed(percent);
+    const torch::Tensor ours = ApplyDropout(input, p, true);
+    torch::manual_seed(percent);
+    EXPECT_TRUE(torch::equal(ours, torch::dropout(input, p, true))) << "p " << p;
+  }
+}
+
 TEST(DropoutTest, SameAsLibTorchAfterOtherDraws) {
   torch::manual_seed(5);
   torch::rand({17});  // the generator mid-block
