@@ -12,6 +12,10 @@ the history directory and prints a regression summary.
 - Accuracy: the smoke grid's cell records of both runs; a test accuracy that
   fell by more than --accuracy_threshold (absolute, in points) is a
   regression. The result metrics hash says whether anything changed at all.
+- Recheck: with --recheck=JSON (the slower benchmarks run once more, as
+  `./kdbench bench` does), a slower benchmark counts only if the recheck's
+  median is slower by more than --threshold too; one that is not is listed
+  as not confirmed (other load on the machine, most often).
 - Peer: the ratio of PyTorch-from-Python time to the suite's for each
   benchmark both ran (RUN/peer.json), > 1 meaning the suite is faster.
 Writes RUN/summary.json; exits 1 on a regression (for a nightly job to alert
@@ -26,6 +30,12 @@ import sys
 COMPARE = "/usr/share/benchmark/compare.py"
 
 
+def fail(message):
+    """Bad input: the message, and exit status 2 (a regression is 1)."""
+    print(f"bench_compare: {message}", file=sys.stderr)
+    sys.exit(2)
+
+
 def load(path, what):
     try:
         with open(path) as f:
@@ -33,7 +43,7 @@ def load(path, what):
     except FileNotFoundError:
         return None
     except json.JSONDecodeError as e:
-        sys.exit(f"bench_compare: {path}: not JSON ({what}): {e}")
+        fail(f"{path}: not JSON ({what}): {e}")
 
 
 def medians(bench_json):
@@ -75,6 +85,8 @@ def main():
                         help="relative growth of a median time that counts as a regression")
     parser.add_argument("--accuracy_threshold", type=float, default=1.0,
                         help="drop of a smoke cell's test accuracy, in points, that counts")
+    parser.add_argument("--recheck", default=None,
+                        help="Google Benchmark JSON of the slower benchmarks run again")
     args = parser.parse_args()
     run = os.path.normpath(args.run)
     runs = sorted(d for d in os.listdir(args.history)
@@ -89,7 +101,7 @@ def main():
 
     speed = load(os.path.join(run, "speed.json"), "the speed benchmarks")
     if speed is None:
-        sys.exit(f"bench_compare: {run}/speed.json is missing")
+        fail(f"{run}/speed.json is missing")
     now = medians(speed)
     peer = medians(load(os.path.join(run, "peer.json"), "the Python peer"))
     ratios = {k: peer[k] / now[k] for k in sorted(peer) if k in now and now[k] > 0}
@@ -123,12 +135,32 @@ def main():
                              "(other load, or another machine?); timings below may follow it")
         worse = {k: c for k, c in changes.items()
                  if c > args.threshold and not k.startswith("peak/")}
+        unconfirmed = {}
+        if args.recheck:
+            again = medians(load(args.recheck, "the recheck"))
+            if not again:
+                fail(f"{args.recheck}: missing or holds no benchmark (the recheck)")
+            summary["recheck_change"] = {k: again[k] / before[k] - 1 for k in worse if k in again}
+            unconfirmed = {k: c for k, c in summary["recheck_change"].items()
+                           if c <= args.threshold}
+            worse = {k: c for k, c in worse.items() if k not in unconfirmed}
+            summary["unconfirmed"] = sorted(unconfirmed)
         for k, c in sorted(worse.items(), key=lambda kv: -kv[1]):
-            summary["regressions"].append({"kind": "speed", "benchmark": k, "change": c})
+            regression = {"kind": "speed", "benchmark": k, "change": c}
+            if k in summary.get("recheck_change", {}):
+                regression["recheck_change"] = summary["recheck_change"][k]
+            summary["regressions"].append(regression)
+        recheck_note = lambda k: (f", {summary['recheck_change'][k]:+.1%} on the recheck"
+                                  if k in summary.get("recheck_change", {}) else "")
         lines.append(f"speed: {len(changes)} benchmarks compared (compare.py table in "
                      f"compare-speed.txt); {len(worse)} slower by more than "
-                     f"{args.threshold:.0%}" + "".join(f"\n  SLOWER {k}: {c:+.1%}"
-                                                     for k, c in sorted(worse.items())))
+                     f"{args.threshold:.0%}"
+                     + (f" ({len(unconfirmed)} more were, but not on the recheck)"
+                        if unconfirmed else "")
+                     + "".join(f"\n  SLOWER {k}: {c:+.1%}{recheck_note(k)}"
+                               for k, c in sorted(worse.items()))
+                     + "".join(f"\n  NOT CONFIRMED {k}: {changes[k]:+.1%}, "
+                               f"{c:+.1%} on the recheck" for k, c in sorted(unconfirmed.items())))
         accuracy_now, accuracy_before = smoke_accuracy(run), smoke_accuracy(previous)
         common = sorted(set(accuracy_now) & set(accuracy_before))
         drops = {k: accuracy_now[k] - accuracy_before[k] for k in common

@@ -36,7 +36,7 @@ record = {"name": "spam/large/bilstm/soft", "status": "ok", "kind": "student",
 json.dump({"record": record, "sha256": "x"}, open(f"{d}/smoke/cells/k.json", "w"))
 PY
 }
-compare() { /usr/bin/python3 benchmarks/bench_compare.py --history="$H" --run="$H/$1" 2>&1; }
+compare() { /usr/bin/python3 benchmarks/bench_compare.py --history="$H" --run="$H/$1" "${@:2}" 2>&1; }
 
 make_run 20260101T000000Z-a 100 10 0.90
 out="$(compare 20260101T000000Z-a)"; rc=$?
@@ -56,4 +56,29 @@ check "33% slower and 6 points less accurate: exit 1" test $rc -eq 1 || echo "$o
 check "the slower benchmark is named" grep -q "SLOWER student:cnn/real_time: +33.3%" <<<"$out"
 check "the worse cell is named" grep -q "WORSE spam/large/bilstm/soft: -6.00 points" <<<"$out"
 check "the summary says REGRESSION" grep -q "^REGRESSION: 2 regression(s)" <<<"$out"
+
+# The slower benchmarks run once more: only a slowdown seen again counts.
+make_run 20260104T000000Z-d 200 20 0.84
+recheck() { # FILE MS: the model benchmark alone, as the recheck writes it
+  python3 - "$1" "$2" <<'PY'
+import json, sys
+json.dump({"context": {}, "benchmarks": [{"name": "student:cnn/real_time_median",
+          "run_name": "student:cnn/real_time", "run_type": "aggregate", "aggregate_name": "median",
+          "real_time": float(sys.argv[2]), "cpu_time": 1.0, "time_unit": "ms"}]}, open(sys.argv[1], "w"))
+PY
+}
+recheck "$TEST_TMPDIR/fast.json" 150
+out="$(compare 20260104T000000Z-d --recheck="$TEST_TMPDIR/fast.json")"; rc=$?
+check "43% slower, but 7% on the recheck: no regression (exit 0)" test $rc -eq 0 || echo "$out"
+check "it is listed as not confirmed" \
+  grep -q "NOT CONFIRMED student:cnn/real_time: +42.9%, +7.1% on the recheck" <<<"$out"
+check "the summary records it" grep -q '"unconfirmed"' "$H/20260104T000000Z-d/summary.json"
+recheck "$TEST_TMPDIR/slow.json" 190
+out="$(compare 20260104T000000Z-d --recheck="$TEST_TMPDIR/slow.json")"; rc=$?
+check "slower again on the recheck: exit 1" test $rc -eq 1 || echo "$out"
+check "both slowdowns are named" \
+  grep -q "SLOWER student:cnn/real_time: +42.9%, +35.7% on the recheck" <<<"$out"
+out="$(compare 20260104T000000Z-d --recheck="$TEST_TMPDIR/absent.json")"; rc=$?
+check "a missing recheck file is bad input: exit 2" test $rc -eq 2 || echo "$out"
+check "named in the error" grep -q "absent.json: missing" <<<"$out"
 finish
