@@ -285,13 +285,14 @@ void BM_Model(benchmark::State& state, ModelCase model, bool training, int64_t b
     optimizer = std::make_unique<torch::optim::SGD>(module->parameters(),
                                                     torch::optim::SGDOptions(1e-3));
     step = [&]() {
+      // As the suite's training does (lib/distill/fresh_gradients.h).
+      FreshGradients gradients(*optimizer);
       torch::Tensor loss;
       {
         AutocastScope autocast(teacher_role);
         loss = torch::nn::functional::cross_entropy(forward().to(torch::kFloat), labels);
       }
-      // As the suite's training does (lib/distill/fresh_gradients.h).
-      BackwardWithFreshGradients(*optimizer, loss);
+      gradients.Backward(loss);
       optimizer->step();
       WaitForDevice();
     };

@@ -2,21 +2,21 @@
 
 #include <torch/torch.h>
 
-#include <vector>
-
 namespace kdbench {
 
-void BackwardWithFreshGradients(torch::optim::Optimizer& optimizer, const at::Tensor& loss) {
-  std::vector<at::Tensor> had_gradient;
+FreshGradients::FreshGradients(torch::optim::Optimizer& optimizer) {
   for (auto& group : optimizer.param_groups()) {
     for (auto& parameter : group.params()) {
       if (!parameter.grad().defined()) continue;
-      had_gradient.push_back(parameter);
+      had_gradient_.push_back(parameter);
       parameter.mutable_grad() = at::Tensor();
     }
   }
+}
+
+void FreshGradients::Backward(const at::Tensor& loss) {
   loss.backward();
-  for (at::Tensor& parameter : had_gradient) {
+  for (at::Tensor& parameter : had_gradient_) {
     if (!parameter.grad().defined()) parameter.mutable_grad() = at::zeros_like(parameter);
   }
 }

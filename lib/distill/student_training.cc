@@ -315,6 +315,7 @@ absl::StatusOr<StudentTrainingReport> TrainStudent(const StudentPtr& student,
       const auto epoch_start = std::chrono::steady_clock::now();
       double loss_sum = 0;
       for (const PairedBatch& step : steps) {
+        FreshGradients gradients(*optimizer);
         torch::Tensor loss = torch::zeros({}, torch::TensorOptions().device(device));
         if (!step.labeled.empty()) {
           StepInputs inputs = ToDevice(data.labeled->Pad(step.labeled, pad_id), device);
@@ -328,7 +329,7 @@ absl::StatusOr<StudentTrainingReport> TrainStudent(const StudentPtr& student,
                                      options, device);
           count_padding(transfer_lengths, step.transfer);
         }
-        BackwardWithFreshGradients(*optimizer, loss);
+        gradients.Backward(loss);
         optimizer->step();
         loss_sum += loss.item<double>();
         report.trained_examples += static_cast<int64_t>(step.labeled.size() + step.transfer.size());

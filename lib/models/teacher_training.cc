@@ -76,6 +76,7 @@ absl::StatusOr<PretrainReport> PretrainMaskedLm(BertTeacher& teacher,
       MaskedBatch masked = MaskTokens(padded.ids, padded.mask, masking, generator);
       torch::Tensor labels = masked.labels.to(device);
       torch::Tensor selected = labels.ne(-100);
+      FreshGradients gradients(*optimizer);
       BertEncoderOutputs encoded =
           teacher->bert(masked.input_ids.to(device), padded.mask.to(device));
       torch::Tensor logits = teacher->MlmLogits(encoded.last_hidden.index({selected}));
@@ -83,7 +84,7 @@ absl::StatusOr<PretrainReport> PretrainMaskedLm(BertTeacher& teacher,
           torch::nn::functional::cross_entropy(logits, labels.index({selected}));
       SetLearningRate(*optimizer, LinearWarmupDecay(report.steps, warmup, total_steps,
                                                     options.optimizer.learning_rate));
-      BackwardWithFreshGradients(*optimizer, loss);
+      gradients.Backward(loss);
       torch::nn::utils::clip_grad_norm_(teacher->parameters(), options.optimizer.max_grad_norm);
       optimizer->step();
       loss_sum += loss.item<double>();
@@ -181,6 +182,7 @@ absl::StatusOr<FinetuneReport> FinetuneClassifier(BertTeacher& teacher,
       }
       const std::vector<int64_t>& batch = batches[index % batches.size()];
       PaddedBatch padded = train.Pad(batch, pad_id);
+      FreshGradients gradients(*optimizer);
       torch::Tensor logits =
           teacher->forward(padded.ids.to(device), padded.mask.to(device)).logits;
       torch::Tensor loss =
@@ -196,7 +198,7 @@ absl::StatusOr<FinetuneReport> FinetuneClassifier(BertTeacher& teacher,
       }
       SetLearningRate(*optimizer, LinearWarmupDecay(step++, warmup, total_steps,
                                                     options.optimizer.learning_rate));
-      BackwardWithFreshGradients(*optimizer, loss);
+      gradients.Backward(loss);
       torch::nn::utils::clip_grad_norm_(teacher->parameters(), options.optimizer.max_grad_norm);
       optimizer->step();
       loss_sum += loss.item<double>();

@@ -2,6 +2,8 @@
 
 #include <torch/torch.h>
 
+#include <optional>
+
 #include "gtest/gtest.h"
 
 namespace kdbench {
@@ -18,8 +20,8 @@ void ZeroGradientsInPlace(const std::vector<torch::Tensor>& parameters) {
 }
 
 // Three steps of AdamW (weight decay, moments) on a model whose head gets no
-// gradient in the second step: the same parameters after
-// BackwardWithFreshGradients as after zeroing in place + backward().
+// gradient in the second step: the same parameters with FreshGradients as
+// after zeroing in place + backward().
 TEST(FreshGradientsTest, OptimiserStepsEqualThoseAfterZeroingInPlace) {
   auto run = [](bool fresh) {
     torch::manual_seed(3);
@@ -30,11 +32,17 @@ TEST(FreshGradientsTest, OptimiserStepsEqualThoseAfterZeroingInPlace) {
     torch::optim::AdamW optimizer(parameters, torch::optim::AdamWOptions(0.1).weight_decay(0.1));
     const torch::Tensor ids = torch::randint(0, 50, {6, 5});
     for (int step = 0; step < 3; ++step) {
+      std::optional<FreshGradients> gradients;
+      if (fresh) {
+        gradients.emplace(optimizer);
+        // Freed before the forward pass: not held through it.
+        for (const auto& p : parameters) EXPECT_FALSE(p.grad().defined());
+      }
       torch::Tensor features = embedding(ids).mean(1);
       // The head is left out of the second step's loss.
       torch::Tensor loss = step == 1 ? features.pow(2).sum() : head(features).logsumexp(1).sum();
       if (fresh) {
-        BackwardWithFreshGradients(optimizer, loss);
+        gradients->Backward(loss);
       } else {
         ZeroGradientsInPlace(parameters);
         loss.backward();
@@ -57,7 +65,7 @@ TEST(FreshGradientsTest, ParametersWithoutAGradientStayWithout) {
   std::vector<torch::Tensor> parameters = used->parameters();
   for (const auto& p : unused->parameters()) parameters.push_back(p);
   torch::optim::SGD optimizer(parameters, torch::optim::SGDOptions(0.1));
-  BackwardWithFreshGradients(optimizer, used(torch::ones({1, 4})).sum());
+  FreshGradients(optimizer).Backward(used(torch::ones({1, 4})).sum());
   EXPECT_TRUE(used->weight.grad().defined());
   EXPECT_FALSE(unused->weight.grad().defined());
 }
