@@ -32,6 +32,7 @@
 
 #ifdef KDBENCH_LIBTORCH_CUDA
 #include <c10/cuda/CUDACachingAllocator.h>
+#include <c10/cuda/CUDAFunctions.h>
 #endif
 
 #include "absl/strings/str_cat.h"
@@ -59,6 +60,17 @@ std::map<PeakKey, double>& Peaks() {
   return peaks;
 }
 
+#ifdef KDBENCH_LIBTORCH_CUDA
+// The benchmark GPU's index for the caching allocator's statistics, which
+// refuse a device before the allocator's first allocation (a filter without
+// the matmul peak reached them first) and "cuda" without an index.
+c10::DeviceIndex GpuIndex() {
+  const c10::Device device = GetBenchmarkOptions().device;
+  (void)torch::empty({1}, torch::TensorOptions().device(device));
+  return device.has_index() ? device.index() : c10::cuda::current_device();
+}
+#endif
+
 // Resets the kernel's resident-memory high-water mark (Linux >= 4.0), so
 // each benchmark reports its own peak; freed heap goes back to the system
 // first, or the last model's memory would count for this one.
@@ -68,7 +80,7 @@ void ResetPeakRss() {
   clear_refs << "5";
 #ifdef KDBENCH_LIBTORCH_CUDA
   if (GetBenchmarkOptions().device.is_cuda()) {
-    c10::cuda::CUDACachingAllocator::resetPeakStats(GetBenchmarkOptions().device.index());
+    c10::cuda::CUDACachingAllocator::resetPeakStats(GpuIndex());
   }
 #endif
 }
@@ -77,8 +89,7 @@ void ResetPeakRss() {
 double PeakGpuMegabytes() {
 #ifdef KDBENCH_LIBTORCH_CUDA
   if (GetBenchmarkOptions().device.is_cuda()) {
-    const auto stats =
-        c10::cuda::CUDACachingAllocator::getDeviceStats(GetBenchmarkOptions().device.index());
+    const auto stats = c10::cuda::CUDACachingAllocator::getDeviceStats(GpuIndex());
     // Entry 0 is StatType::AGGREGATE (all pools); the enum's namespace moved
     // between LibTorch versions, its value did not.
     return static_cast<double>(stats.allocated_bytes[0].peak) / (1024.0 * 1024.0);
