@@ -24,6 +24,7 @@ on), 0 otherwise, 2 on bad input.
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -77,10 +78,26 @@ def smoke_accuracy(run_dir):
     return out
 
 
+def recheck_filter(summary_path):
+    """A --benchmark_filter for the speed regressions in a summary.json. Only
+    the characters special to Google Benchmark's regular expressions are
+    escaped: it refuses escapes such as re.escape's "\\-" (bert-base) and
+    then matches nothing."""
+    summary = load(summary_path, "the summary")
+    if summary is None:
+        fail(f"{summary_path}: missing (the summary)")
+    names = [re.sub(r"([.^$*+?()\[\]{}|\\])", r"\\\1", r["benchmark"])
+             for r in summary.get("regressions", []) if r.get("kind") == "speed"]
+    return f"^({'|'.join(names)})" if names else ""
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--history", required=True)
+    parser.add_argument("--history")
     parser.add_argument("--run", required=True)
+    parser.add_argument("--print_recheck_filter", action="store_true",
+                        help="print the benchmark filter for RUN/summary.json's slower benchmarks "
+                             "(empty if none) and exit")
     parser.add_argument("--threshold", type=float, default=0.15,
                         help="relative growth of a median time that counts as a regression")
     parser.add_argument("--accuracy_threshold", type=float, default=1.0,
@@ -89,6 +106,11 @@ def main():
                         help="Google Benchmark JSON of the slower benchmarks run again")
     args = parser.parse_args()
     run = os.path.normpath(args.run)
+    if args.print_recheck_filter:
+        print(recheck_filter(os.path.join(run, "summary.json")))
+        return 0
+    if not args.history:
+        fail("--history is required")
     runs = sorted(d for d in os.listdir(args.history)
                   if os.path.isfile(os.path.join(args.history, d, "provenance.json")))
     name = os.path.basename(run)
