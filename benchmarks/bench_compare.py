@@ -157,23 +157,22 @@ def main():
                              "(other load, or another machine?); timings below may follow it")
         worse = {k: c for k, c in changes.items()
                  if c > args.threshold and not k.startswith("peak/")}
-        unconfirmed = {}
+        rechecked, unconfirmed = {}, {}
         if args.recheck:
             again = medians(load(args.recheck, "the recheck"))
             if not again:
                 fail(f"{args.recheck}: missing or holds no benchmark (the recheck)")
-            summary["recheck_change"] = {k: again[k] / before[k] - 1 for k in worse if k in again}
-            unconfirmed = {k: c for k, c in summary["recheck_change"].items()
-                           if c <= args.threshold}
+            rechecked = {k: again[k] / before[k] - 1 for k in worse if k in again}
+            unconfirmed = {k: c for k, c in rechecked.items() if c <= args.threshold}
             worse = {k: c for k, c in worse.items() if k not in unconfirmed}
+            summary["recheck_change"] = rechecked
             summary["unconfirmed"] = sorted(unconfirmed)
         for k, c in sorted(worse.items(), key=lambda kv: -kv[1]):
             regression = {"kind": "speed", "benchmark": k, "change": c}
-            if k in summary.get("recheck_change", {}):
-                regression["recheck_change"] = summary["recheck_change"][k]
+            if k in rechecked:
+                regression["recheck_change"] = rechecked[k]
             summary["regressions"].append(regression)
-        recheck_note = lambda k: (f", {summary['recheck_change'][k]:+.1%} on the recheck"
-                                  if k in summary.get("recheck_change", {}) else "")
+        recheck_note = lambda k: f", {rechecked[k]:+.1%} on the recheck" if k in rechecked else ""
         lines.append(f"speed: {len(changes)} benchmarks compared (compare.py table in "
                      f"compare-speed.txt); {len(worse)} slower by more than "
                      f"{args.threshold:.0%}"
