@@ -35,7 +35,7 @@ bool RegisterAfterFlags(void (*register_benchmarks)()) {
 }  // namespace kdbench
 
 int main(int argc, char** argv) {
-  kdbench::RestartWithFastOpenBlasIfNeeded(argv);
+  kdbench::PinOpenBlasCoreType(argv);
   // Google Benchmark removes its own flags first; absl then sees the rest.
   benchmark::Initialize(&argc, argv);
   absl::ParseCommandLine(argc, argv);

@@ -909,7 +909,7 @@ int Main(int argc, char** argv) {
 }  // namespace kdbench
 
 int main(int argc, char** argv) {
-  kdbench::RestartWithFastOpenBlasIfNeeded(argv);
+  kdbench::PinOpenBlasCoreType(argv);
   benchmark::Initialize(&argc, argv);
   absl::ParseCommandLine(argc, argv);
   if (absl::GetFlag(FLAGS_worker)) {

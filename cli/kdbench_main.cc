@@ -598,6 +598,6 @@ int Main(int argc, char** argv) {
 }  // namespace kdbench
 
 int main(int argc, char** argv) {
-  kdbench::RestartWithFastOpenBlasIfNeeded(argv);
+  kdbench::PinOpenBlasCoreType(argv);
   return kdbench::Main(argc, argv);
 }

@@ -175,11 +175,23 @@ bool OpenBlasUsesFallbackKernels(const BlasInfo& blas) {
          !OpenBlasCoreTypeForCpuFlags(ReadCpuInfoField("flags")).empty();
 }
 
-void RestartWithFastOpenBlasIfNeeded(char** argv) {
+std::string OpenBlasCoreTypeToPin(const BlasInfo& blas, const std::string& cpu_flags) {
+  if (blas.kind != BlasKind::kOpenBlas) return "";
+  const std::string core_type = OpenBlasCoreTypeForCpuFlags(cpu_flags);
+  if (core_type.empty()) return "";
+  // The configuration string names the core in use between spaces, e.g.
+  // "... USE_OPENMP Cooperlake MAX_THREADS=64"; OPENBLAS_CORETYPE's names
+  // are case-insensitive.
+  for (absl::string_view word : absl::StrSplit(blas.details, ' ')) {
+    if (absl::EqualsIgnoreCase(word, core_type)) return "";
+  }
+  return core_type;
+}
+
+void PinOpenBlasCoreType(char** argv) {
   if (std::getenv("OPENBLAS_CORETYPE") != nullptr) return;
-  if (!OpenBlasUsesFallbackKernels(DetectBlas())) return;
-  const std::string core_type =
-      OpenBlasCoreTypeForCpuFlags(ReadCpuInfoField("flags"));
+  const std::string core_type = OpenBlasCoreTypeToPin(DetectBlas(), ReadCpuInfoField("flags"));
+  if (core_type.empty()) return;
   ::setenv("OPENBLAS_CORETYPE", core_type.c_str(), /*overwrite=*/1);
   ::execv("/proc/self/exe", argv);
   // Only reached if exec failed; the start-up log will warn.

@@ -54,6 +54,10 @@ const char* BlasKindName(BlasKind kind);
 // OpenBLAS (DYNAMIC_ARCH) picks kernels from the CPU model. On virtual CPUs
 // it does not recognise ("Intel Xeon Processor") it falls back to its SSE3
 // "Prescott" kernels: 36 instead of 223 GFLOP/s on this project's machine.
+// And CPUs with the same instruction set get kernels that round
+// differently: on an AMD EPYC with AVX-512 it picks "Cooperlake", whose
+// sgemm gives other float results than "SkylakeX" at the same speed, so a
+// grid there matched 38 of 69 stored cells instead of all of them.
 // The core type that the CPU's instruction set supports ("SkylakeX" with
 // AVX-512, "Haswell" with AVX2 + FMA), or "" for neither. `cpu_flags` is the
 // "flags" line of /proc/cpuinfo.
@@ -63,12 +67,17 @@ std::string OpenBlasCoreTypeForCpuFlags(const std::string& cpu_flags);
 // supports faster ones.
 bool OpenBlasUsesFallbackKernels(const BlasInfo& blas);
 
-// Call first thing in main(): when OpenBlasUsesFallbackKernels() and the user
-// has not set OPENBLAS_CORETYPE, restarts the program (execv of
-// /proc/self/exe with the same argv) with OPENBLAS_CORETYPE set, because
-// OpenBLAS reads it only when it is loaded. Returns if no restart is needed
-// or the restart failed (then the start-up log warns).
-void RestartWithFastOpenBlasIfNeeded(char** argv);
+// The core type to pin OpenBLAS to ("" for none): the instruction set's
+// (OpenBlasCoreTypeForCpuFlags) when the loaded OpenBLAS runs another one.
+std::string OpenBlasCoreTypeToPin(const BlasInfo& blas, const std::string& cpu_flags);
+
+// Call first thing in main(): unless the user has set OPENBLAS_CORETYPE,
+// restarts the program (execv of /proc/self/exe with the same argv) with
+// OPENBLAS_CORETYPE set to OpenBlasCoreTypeToPin(), because OpenBLAS reads it
+// only when it is loaded. So one instruction set gives one set of numbers
+// whatever the CPU model, and never the fallback kernels. Returns if no
+// restart is needed or the restart failed (then the start-up log warns).
+void PinOpenBlasCoreType(char** argv);
 
 }  // namespace kdbench
 

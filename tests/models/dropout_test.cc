@@ -37,7 +37,9 @@ void ExpectSameAsLibTorch(const std::vector<int64_t>& shape, double p) {
   EXPECT_TRUE(torch::equal(ours.next_draws, libtorch.next_draws));
   // A real mask: some elements kept, some dropped, kept ones scaled.
   const double dropped = (ours.output == 0).to(torch::kDouble).mean().item<double>();
-  if (input.numel() > 1000) EXPECT_NEAR(dropped, p, 0.05);
+  if (input.numel() > 1000) {
+    EXPECT_NEAR(dropped, p, 0.05);
+  }
 }
 
 TEST(DropoutTest, SameMaskOutputsGradientsAndGeneratorStateAsLibTorch) {

@@ -62,6 +62,36 @@ TEST(OpenBlasCoreTypeTest, FallbackOnlyMattersForOpenBlas) {
   EXPECT_FALSE(OpenBlasUsesFallbackKernels(tuned));
 }
 
+TEST(OpenBlasCoreTypeTest, PinsTheInstructionSetsCoreType) {
+  const std::string avx512 = "fpu sse2 avx avx2 fma avx512f avx512dq avx512bw avx512vl avx512_bf16";
+  const std::string avx2 = "fpu sse2 avx avx2 fma";
+  BlasInfo openblas;
+  openblas.kind = BlasKind::kOpenBlas;
+  // What OpenBLAS 0.3.21 picks on an AMD EPYC with AVX-512: pinned.
+  openblas.details =
+      "OpenBLAS 0.3.21 NO_LAPACKE DYNAMIC_ARCH NO_AFFINITY USE_OPENMP Cooperlake MAX_THREADS=64";
+  EXPECT_EQ(OpenBlasCoreTypeToPin(openblas, avx512), "SkylakeX");
+  // Already the instruction set's core type, in any case: nothing to do.
+  openblas.details = "OpenBLAS 0.3.21 DYNAMIC_ARCH USE_OPENMP SkylakeX MAX_THREADS=64";
+  EXPECT_EQ(OpenBlasCoreTypeToPin(openblas, avx512), "");
+  openblas.details = "OpenBLAS 0.3.21 DYNAMIC_ARCH USE_OPENMP HASWELL MAX_THREADS=64";
+  EXPECT_EQ(OpenBlasCoreTypeToPin(openblas, avx2), "");
+  // A word containing the name is not the name.
+  openblas.details = "OpenBLAS 0.3.21 DYNAMIC_ARCH USE_OPENMP SkylakeXY MAX_THREADS=64";
+  EXPECT_EQ(OpenBlasCoreTypeToPin(openblas, avx512), "SkylakeX");
+  // The fallback and other AVX2 cores go to Haswell's kernels.
+  openblas.details = "OpenBLAS 0.3.21 DYNAMIC_ARCH USE_OPENMP Prescott MAX_THREADS=64";
+  EXPECT_EQ(OpenBlasCoreTypeToPin(openblas, avx2), "Haswell");
+  openblas.details = "OpenBLAS 0.3.21 DYNAMIC_ARCH USE_OPENMP Zen MAX_THREADS=64";
+  EXPECT_EQ(OpenBlasCoreTypeToPin(openblas, avx2), "Haswell");
+  // No core type for the instruction set, or not OpenBLAS: left alone.
+  EXPECT_EQ(OpenBlasCoreTypeToPin(openblas, "fpu sse2 avx"), "");
+  BlasInfo reference;
+  reference.kind = BlasKind::kReference;
+  reference.details = "x Prescott y";
+  EXPECT_EQ(OpenBlasCoreTypeToPin(reference, avx512), "");
+}
+
 TEST(DeviceTest, CpuAndAuto) {
   absl::StatusOr<c10::Device> cpu = ResolveDevice("cpu");
   ASSERT_TRUE(cpu.ok());

@@ -5,8 +5,9 @@
 # losses, training on CUDA), the students' LSTM (cuDNN's against the CPU
 # recurrence, forward and backward), dropout (its CUDA fallback, and whether
 # that LibTorch's CPU bernoulli_ still draws the mask ApplyDropout
-# reproduces) and freed gradients; their CUDA cases skip on machines without
-# a GPU. Needs Google Test, ICU and OpenSSL in DEPS_PREFIX
+# reproduces), freed gradients and the CNN student (its pooling against the
+# old formula, bit for bit, under that LibTorch's kernels); their CUDA cases
+# skip on machines without a GPU. Needs Google Test, ICU and OpenSSL in DEPS_PREFIX
 # (Debian's libgtest-dev, libicu-dev, libicu72, libssl-dev and libssl3
 # unpacked) besides what build_with_pytorch.sh needs.
 #
@@ -18,7 +19,7 @@ shift
 tests=("$@")
 ((${#tests[@]})) || tests=(tests/models/transformer_student_test tests/distill/feature_matching_test
   tests/distill/feature_losses_test tests/models/lstm_recurrence_test tests/models/dropout_test
-  tests/distill/fresh_gradients_test)
+  tests/distill/fresh_gradients_test tests/models/cnn_student_test)
 cd "$(dirname "$0")/../.."
 for test in "${tests[@]}"; do
   [[ -f $test.cc ]] || { echo "$0: $test.cc: no such file (paths are from the repository's root)" >&2; exit 2; }
