@@ -22,6 +22,7 @@ import math
 import os
 import re
 import statistics
+import subprocess
 import sys
 
 
@@ -1678,9 +1679,23 @@ def lstm_kernel_blocks(speed):
             T(["case", "formulation", "LibTorch ms", "ms", "speed-up", "share of peak"], rows)]
 
 
+def commit_time(revision, repository):
+    """The commit time of a revision (seconds since the epoch), or None
+    where git or the revision is not at hand."""
+    try:
+        out = subprocess.run(["git", "-C", repository, "log", "-1", "--format=%ct",
+                              revision.removesuffix("-dirty")],
+                             capture_output=True, text=True, check=True, timeout=10).stdout
+        return int(out.strip())
+    except (OSError, subprocess.SubprocessError, ValueError):
+        return None
+
+
 def grid_timing_blocks(results):
     """Cold runs of the mini grid before and after the speed work, from
-    results/grid-timing/*/manifest.json (one cold run each)."""
+    results/grid-timing/*/manifest.json (one cold run each). Runs are
+    compared only with runs on the same CPU model: against the one at the
+    oldest revision there (by commit time; by finishing time without git)."""
     root = os.path.join(os.path.dirname(os.path.abspath(results)), "grid-timing")
     if not os.path.isdir(root):
         return []
@@ -1690,24 +1705,40 @@ def grid_timing_blocks(results):
         if not os.path.isfile(path):
             continue
         manifest = load_json(path, "grid-timing manifest")
+        cpu = str(manifest.get("environment", "")).rpartition("| CPU ")[2].strip() or "not recorded"
         # The run that computed every cell: a later warm rerun computes none.
         cold = [r for r in manifest.get("runs", []) if r.get("cells_computed")]
         for run in cold[-1:]:
-            rows.append((run.get("finished_at", ""), str(run.get("git_revision", "?"))[:12],
-                         ",".join(run.get("grids", [])), run.get("cells_computed"),
-                         run.get("seconds"), os.path.relpath(path)))
-    if len(rows) < 2:
+            revision = str(run.get("git_revision", "?"))
+            rows.append({"finished": run.get("finished_at", ""), "revision": revision[:12],
+                         "committed": commit_time(revision, root), "cpu": cpu,
+                         "grids": ",".join(run.get("grids", [])),
+                         "cells": run.get("cells_computed"), "seconds": run.get("seconds"),
+                         "path": os.path.relpath(path)})
+    cpus = []
+    for row in sorted(rows, key=lambda r: r["finished"]):
+        if row["cpu"] not in cpus:
+            cpus.append(row["cpu"])
+    table = []
+    for cpu in cpus:
+        group = [r for r in rows if r["cpu"] == cpu]
+        if len(group) < 2:
+            continue
+        group.sort(key=lambda r: (r["committed"] if r["committed"] is not None else math.inf,
+                                  r["finished"]))
+        if any(r["committed"] is None for r in group):
+            group.sort(key=lambda r: r["finished"])
+        base = group[0]
+        table += [(cpu, r["finished"], f"`{r['revision']}`", r["cells"], fmt_num(r["seconds"], 1),
+                   f"{base['seconds'] / r['seconds']:.2f}x", f"`{r['path']}`") for r in group]
+    if not table:
         return []
-    rows.sort()
-    first, last = rows[0], rows[-1]
-    table = [(finished, f"`{revision}`", cells, fmt_num(seconds, 1),
-              f"{first[4] / seconds:.2f}x", f"`{path}`")
-             for finished, revision, _, cells, seconds, path in rows]
     return [P("The mini grid cold (no teacher, cache or result stored; the paper's tables "
-              f"{first[2].replace('table', '')}; 2 workers of one thread), its own seconds "
-              "from each run's manifest, against the earliest run "
+              f"{rows[0]['grids'].replace('table', '')}; 2 workers of one thread), its own seconds "
+              "from each run's manifest, against the run at the oldest revision on the same CPU "
               "(`results/grid-timing/README.md` says how to repeat it and where the time goes):"),
-            T(["finished", "revision", "cells", "grid seconds", "speed-up", "manifest"], table)]
+            T(["CPU", "finished", "revision", "cells", "grid seconds", "speed-up", "manifest"],
+              table)]
 
 
 def gpu_speed_blocks(gpu_dir):
