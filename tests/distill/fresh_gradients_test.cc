@@ -47,7 +47,9 @@ TEST(FreshGradientsTest, OptimiserStepsEqualThoseAfterZeroingInPlace) {
         ZeroGradientsInPlace(parameters);
         loss.backward();
       }
-      if (step == 1) EXPECT_TRUE(head->weight.grad().defined());  // a zero gradient, not none
+      if (step == 1) {
+        EXPECT_TRUE(head->weight.grad().defined());  // a zero gradient, not none
+      }
       optimizer.step();
     }
     return parameters;

@@ -82,7 +82,7 @@ TEST(CombineTeachersTest, EachWeightingGivesItsAverage) {
 TEST(CombineTeachersTest, ATeacherWithItselfIsThatTeacher) {
   const torch::Tensor p = torch::softmax(torch::tensor({{0.3, -1.2, 2.0}, {1.0, 1.0, -3.0}}), 1);
   const TeacherTargets teacher{.probabilities = p};
-  for (const std::string& value : {"base+large", "base+large(confidence)", "base+large(weights=2:7)"}) {
+  for (const char* value : {"base+large", "base+large(confidence)", "base+large(weights=2:7)"}) {
     absl::StatusOr<TeacherTargets> combined =
         CombineTeachers({teacher, teacher}, *ParseTeacherSpec(value, kRoles), true);
     ASSERT_TRUE(combined.ok());
