@@ -172,7 +172,8 @@ def main():
             if k in rechecked:
                 regression["recheck_change"] = rechecked[k]
             summary["regressions"].append(regression)
-        recheck_note = lambda k: f", {rechecked[k]:+.1%} on the recheck" if k in rechecked else ""
+        def recheck_note(k):
+            return f", {rechecked[k]:+.1%} on the recheck" if k in rechecked else ""
         lines.append(f"speed: {len(changes)} benchmarks compared (compare.py table in "
                      f"compare-speed.txt); {len(worse)} slower by more than "
                      f"{args.threshold:.0%}"

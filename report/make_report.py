@@ -1715,19 +1715,14 @@ def grid_timing_blocks(results):
                          "grids": ",".join(run.get("grids", [])),
                          "cells": run.get("cells_computed"), "seconds": run.get("seconds"),
                          "path": os.path.relpath(path)})
-    cpus = []
-    for row in sorted(rows, key=lambda r: r["finished"]):
-        if row["cpu"] not in cpus:
-            cpus.append(row["cpu"])
+    rows.sort(key=lambda r: r["finished"])
     table = []
-    for cpu in cpus:
+    for cpu in dict.fromkeys(r["cpu"] for r in rows):  # in order of first appearance
         group = [r for r in rows if r["cpu"] == cpu]
         if len(group) < 2:
             continue
-        group.sort(key=lambda r: (r["committed"] if r["committed"] is not None else math.inf,
-                                  r["finished"]))
-        if any(r["committed"] is None for r in group):
-            group.sort(key=lambda r: r["finished"])
+        if all(r["committed"] is not None for r in group):
+            group.sort(key=lambda r: r["committed"])  # stable: ties keep finishing order
         base = group[0]
         table += [(cpu, r["finished"], f"`{r['revision']}`", r["cells"], fmt_num(r["seconds"], 1),
                    f"{base['seconds'] / r['seconds']:.2f}x", f"`{r['path']}`") for r in group]
