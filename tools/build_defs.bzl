@@ -13,22 +13,43 @@ KDBENCH_COPTS = [
     "-Werror=unused-result",
 ]
 
-def kd_cc_library(name, copts = [], **kwargs):
-    native.cc_library(name = name, copts = KDBENCH_COPTS + copts, **kwargs)
+# Targets that use LibTorch directly (and add no copts of their own, which
+# would make the header unusable) compile with its umbrella header
+# precompiled: tools/precompiled_header.bzl says why. --define=kdbench_torch_pch=0
+# turns it off (the sanitizer and fuzz configs do).
+def _torch_precompiled(copts, deps):
+    if copts or "@libtorch" not in deps:
+        return [], []
+    return (
+        select({
+            "//tools:torch_pch_off": [],
+            "//conditions:default": ["-include", "$(GENDIR)/tools/torch_pch.h", "-Winvalid-pch"],
+        }),
+        select({
+            "//tools:torch_pch_off": [],
+            "//conditions:default": ["//tools:torch_pch"],
+        }),
+    )
+
+def kd_cc_library(name, copts = [], deps = [], **kwargs):
+    pch_copts, pch_deps = _torch_precompiled(copts, deps)
+    native.cc_library(name = name, copts = KDBENCH_COPTS + copts + pch_copts, deps = deps + pch_deps, **kwargs)
 
 # Every binary and test runs on tcmalloc (see third_party/system_libs.bzl);
 # the fuzz targets keep the sanitizers' allocator.
 _ALLOCATOR = "@tcmalloc"
 
 def kd_cc_binary(name, copts = [], deps = [], **kwargs):
-    native.cc_binary(name = name, copts = KDBENCH_COPTS + copts, deps = deps + [_ALLOCATOR], **kwargs)
+    pch_copts, pch_deps = _torch_precompiled(copts, deps)
+    native.cc_binary(name = name, copts = KDBENCH_COPTS + copts + pch_copts, deps = deps + pch_deps + [_ALLOCATOR], **kwargs)
 
 def kd_cc_test(name, copts = [], deps = [], size = "small", **kwargs):
     """A GoogleTest test; gtest_main is linked unless the test brings a main."""
+    pch_copts, pch_deps = _torch_precompiled(copts, deps)
     if "@com_google_googletest//:gtest" not in deps:
         deps = deps + ["@com_google_googletest//:gtest_main"]
-    deps = deps + [_ALLOCATOR]
-    native.cc_test(name = name, copts = KDBENCH_COPTS + copts, deps = deps, size = size, **kwargs)
+    deps = deps + pch_deps + [_ALLOCATOR]
+    native.cc_test(name = name, copts = KDBENCH_COPTS + copts + pch_copts, deps = deps, size = size, **kwargs)
 
 def kd_fuzz_test(name, srcs, deps = [], corpus = [], data = [], runs = 20000):
     """A fuzz target `NAME_fuzzer` (LLVMFuzzerTestOneInput) and its test `NAME_test`.
