@@ -31,25 +31,29 @@ def _torch_precompiled(copts, deps):
         }),
     )
 
-def kd_cc_library(name, copts = [], deps = [], **kwargs):
+def _copts_and_deps(copts, deps):
+    """The project's copts and the precompiled header added to a target's own."""
     pch_copts, pch_deps = _torch_precompiled(copts, deps)
-    native.cc_library(name = name, copts = KDBENCH_COPTS + copts + pch_copts, deps = deps + pch_deps, **kwargs)
+    return KDBENCH_COPTS + copts + pch_copts, deps + pch_deps
+
+def kd_cc_library(name, copts = [], deps = [], **kwargs):
+    copts, deps = _copts_and_deps(copts, deps)
+    native.cc_library(name = name, copts = copts, deps = deps, **kwargs)
 
 # Every binary and test runs on tcmalloc (see third_party/system_libs.bzl);
 # the fuzz targets keep the sanitizers' allocator.
 _ALLOCATOR = "@tcmalloc"
 
 def kd_cc_binary(name, copts = [], deps = [], **kwargs):
-    pch_copts, pch_deps = _torch_precompiled(copts, deps)
-    native.cc_binary(name = name, copts = KDBENCH_COPTS + copts + pch_copts, deps = deps + pch_deps + [_ALLOCATOR], **kwargs)
+    copts, deps = _copts_and_deps(copts, deps)
+    native.cc_binary(name = name, copts = copts, deps = deps + [_ALLOCATOR], **kwargs)
 
 def kd_cc_test(name, copts = [], deps = [], size = "small", **kwargs):
     """A GoogleTest test; gtest_main is linked unless the test brings a main."""
-    pch_copts, pch_deps = _torch_precompiled(copts, deps)
     if "@com_google_googletest//:gtest" not in deps:
         deps = deps + ["@com_google_googletest//:gtest_main"]
-    deps = deps + pch_deps + [_ALLOCATOR]
-    native.cc_test(name = name, copts = KDBENCH_COPTS + copts + pch_copts, deps = deps, size = size, **kwargs)
+    copts, deps = _copts_and_deps(copts, deps)
+    native.cc_test(name = name, copts = copts, deps = deps + [_ALLOCATOR], size = size, **kwargs)
 
 def kd_fuzz_test(name, srcs, deps = [], corpus = [], data = [], runs = 20000):
     """A fuzz target `NAME_fuzzer` (LLVMFuzzerTestOneInput) and its test `NAME_test`.

@@ -77,7 +77,7 @@ def _precompiled_header_impl(ctx):
 precompiled_header = rule(
     implementation = _precompiled_header_impl,
     doc = "NAME.h (#include of each of `includes`) and its GCC precompiled NAME.h.gch; " +
-          "a source uses it with `-include PACKAGE/NAME.h` and a dependency on this target.",
+          "a source uses it with `-include $(GENDIR)/PACKAGE/NAME.h` and a dependency on this target.",
     attrs = {
         "includes": attr.string_list(mandatory = True, doc = "headers, as in #include <...>"),
         "deps": attr.label_list(providers = [CcInfo], doc = "libraries that provide the headers"),
