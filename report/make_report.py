@@ -50,6 +50,12 @@ def _import_matplotlib():
 
 
 plt = _import_matplotlib()
+# paired_stats sits beside this file (in Bazel's runfiles too).
+for _dir in (os.path.dirname(os.path.abspath(__file__)),
+             os.path.dirname(os.path.realpath(__file__))):
+    if _dir not in sys.path:
+        sys.path.insert(0, _dir)
+import paired_stats as ps  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402  (only after the Agg switch)
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
@@ -61,13 +67,12 @@ METHOD_ORDER = ["none", "hard", "soft+repr", "teacher"]
 STUDENT_ORDER = ["rnn", "bilstm", ""]
 SCHEDULE_ORDER = ["joint", "stagewise", "distil-once", ""]
 TEACHER_ORDER = ["base", "large"]
-VERDICTS = ("holds", "does not hold", "inconclusive")
-# A teacher's prediction variance counts as "close to the one-hot maximum"
-# from this share of the maximum on: the paper's lowest ratio is 0.173/0.188
-# = 0.92 (AG News, Base), so 0.9 accepts every row of the paper's Table 9.
-CONFIDENCE_RATIO = 0.9
-# Differences at or below this are float noise, not effects.
-EPS = 1e-9
+VERDICTS = (ps.HOLDS, ps.NOT, ps.INCONCLUSIVE)
+# "Soft is at least as good as hard" is a non-inferiority claim: soft may be
+# at most this many accuracy points below hard. One point: the paper's own
+# soft − hard differences are 0.09 to 1.16 points (Tables 8 and 10), so a
+# larger loss would reverse what it reports.
+SOFT_HARD_MARGIN = 1.0
 
 
 def order(seq, value):
@@ -226,6 +231,11 @@ def parse_student(run, res, path):
     run["teacher_forward_passes"] = optional_number(t, "forward_passes")
     run["teacher_rows_reused"] = optional_number(t, "reused_from_cache")
     run["padding_share"] = optional_number(res, "padding_share")
+    run["predictions"] = predictions(res)
+    run["config"] = res.get("config") if isinstance(res.get("config"), dict) else {}
+    run["sizes"] = {k: res.get(k) for k in ("train_examples", "dev_examples", "test_examples",
+                                            "transfer_examples", "held_out_transfer_examples")}
+    run["epochs"] = optional_number(res, "epochs")
     phases = []
     for i, ph in enumerate(res.get("phases") or []):
         if not isinstance(ph, dict):
@@ -245,6 +255,12 @@ def parse_teacher(run, res, t, path):
     if not isinstance(ft, dict):
         raise InputError(f"{path}: record.teacher.finetune is missing")
     run["acc"] = 100 * number(ft, "test_accuracy", path, "record.teacher.finetune")
+    run["predictions"] = predictions(ft)
+    run["sizes"] = {k: ft.get(k) for k in ("train_examples", "dev_examples", "test_examples")}
+    run["epochs"] = float(len(ft.get("dev_accuracy_per_epoch") or [])) or None
+    pre = t.get("pretrain") if isinstance(t.get("pretrain"), dict) else {}
+    run["pretrain"] = {k: pre.get(k) for k in ("epochs", "steps", "transfer_examples",
+                                               "vocab_size", "layers", "hidden")}
     majority = optional_number(ft, "test_majority_accuracy")
     run["majority"] = None if majority is None else 100 * majority
     f1 = optional_number(ft, "test_macro_f1")
@@ -260,6 +276,15 @@ def parse_teacher(run, res, t, path):
     run["classes"] = res.get("classes")
     run["layers"] = res.get("layers")
     run["hidden"] = res.get("hidden")
+
+
+def predictions(obj):
+    """(predicted, gold) class ids per test example, or None where the record
+    predates them (records before per-example predictions were stored)."""
+    pred, gold = obj.get("test_predictions"), obj.get("test_labels")
+    if isinstance(pred, list) and isinstance(gold, list) and len(pred) == len(gold) and pred:
+        return (pred, gold)
+    return None
 
 
 def load_run(results):
@@ -304,13 +329,17 @@ def group_sort_key(k):
 
 
 class Stat:
-    """Mean and sample standard deviation of one group's values."""
+    """One group's values over seeds: mean, sample std and the mean's 95% t
+    interval. per_seed maps a seed to its value (a teacher fine-tuned once
+    for every seed is one value, under the first seed that has it)."""
 
-    def __init__(self, values, reasons=()):
-        self.values = list(values)
+    def __init__(self, per_seed=None, reasons=()):
+        self.per_seed = dict(sorted((per_seed or {}).items()))
+        self.values = list(self.per_seed.values())
         self.n = len(self.values)
         self.mean = statistics.fmean(self.values) if self.values else None
         self.std = statistics.stdev(self.values) if self.n >= 2 else None
+        self.lo, self.hi = ps.t_interval(self.values)
         self.n_missing = len(reasons)          # not_available records
         self.reasons = sorted(set(reasons))
 
@@ -337,9 +366,27 @@ def distinct_ok_runs(runs):
 
 def group_stats(runs, field="acc"):
     ok = distinct_ok_runs(runs)
-    values = [r[field] for r in ok if r.get(field) is not None]
+    values = {r["seed"]: r[field] for r in ok if r.get(field) is not None}
     reasons = [r["reason"] or "not available" for r in runs if r["status"] != "ok"]
     return Stat(values, reasons)
+
+
+def seed_values(runs, field="acc"):
+    """{seed: value} over every ok record, for pairing by seed: a shared
+    teacher's copies each stand beside their seed's student (the caller says
+    that its variance is then not in the interval, see shared_teacher)."""
+    return {r["seed"]: r[field] for r in sorted(runs or [], key=lambda r: r["key"])
+            if r["status"] == "ok" and r.get(field) is not None}
+
+
+def shared_teacher(runs):
+    """True when a teacher group has fewer distinct fine-tunes than seeds."""
+    ok = [r for r in runs or [] if r["status"] == "ok" and r["kind"] == "teacher"]
+    return bool(ok) and len(distinct_ok_runs(ok)) < len({r["seed"] for r in ok})
+
+
+SHARED_TEACHER = ("one teacher fine-tune serves every seed, so its run-to-run variance "
+                  "is not in the interval")
 
 
 class Index:
@@ -376,7 +423,7 @@ class Index:
 
     def stat(self, *args, field="acc", **kw):
         runs = self.find(*args, **kw)
-        return group_stats(runs, field) if runs else Stat([])
+        return group_stats(runs, field) if runs else Stat()
 
 
 # ---------------------------------------------------------------------------
@@ -442,6 +489,39 @@ def IMG(name, alt):
     return ("img", name, alt)
 
 
+def DETAILS(summary, blocks):
+    """Blocks folded under a summary line (long provenance lists)."""
+    return ("details", summary, list(blocks))
+
+
+def LIST(items):
+    return ("list", list(items))
+
+
+def slug(text):
+    return re.sub(r"-+", "-", re.sub(r"[^a-z0-9]+", "-", text.lower())).strip("-") or "section"
+
+
+def with_anchors(blocks):
+    """Every level-2 heading gets an anchor (its own, or a unique slug)."""
+    seen, out = set(), []
+    for b in blocks:
+        if b[0] == "h" and b[1] == 2:
+            anchor = b[3] or slug(b[2])
+            while anchor in seen:
+                anchor += "-x"
+            seen.add(anchor)
+            b = H(2, b[2], anchor)
+        out.append(b)
+    return out
+
+
+def toc_blocks(blocks):
+    """A linked table of contents of the level-2 headings."""
+    items = [f"[{b[2]}](#{b[3]})" for b in blocks if b[0] == "h" and b[1] == 2 and b[3]]
+    return [H(2, "Contents", "contents"), LIST(items)] if items else []
+
+
 def md_cell(text):
     return str(text).replace("|", "\\|").replace("\n", " ")
 
@@ -451,9 +531,16 @@ def render_md(blocks):
     for b in blocks:
         kind = b[0]
         if kind == "h":
+            if b[3]:
+                out.append(f'<a id="{b[3]}"></a>\n')
             out.append("#" * b[1] + " " + b[2])
         elif kind == "p":
             out.append(b[1])
+        elif kind == "list":
+            out.append("\n".join(f"- {item}" for item in b[1]))
+        elif kind == "details":
+            out.append(f"<details><summary>{html.escape(b[1], quote=False)}</summary>\n\n"
+                       + render_md(b[2]) + "\n</details>")
         elif kind == "table":
             headers, rows = b[1], b[2]
             lines = ["| " + " | ".join(md_cell(h) for h in headers) + " |",
@@ -479,6 +566,8 @@ def html_inline(text):
         return f"<strong{attr}>{m.group(1)}</strong>"
     s = re.sub(r"\*\*(.+?)\*\*", strong, s)
     s = re.sub(r"`([^`]+)`", r"<code>\1</code>", s)
+    s = re.sub(r"\[([^\]]+)\]\((#[A-Za-z0-9_-]+)\)", r'<a href="\2">\1</a>', s)
+    s = re.sub(r"(?<![*\w])\*([^*]+)\*(?![*\w])", r"<em>\1</em>", s)
     return s
 
 
@@ -495,11 +584,19 @@ th{background:#eef1f6}
 tr:nth-child(even) td{background:#f8f9fb}
 code{background:#f1f2f4;padding:0 3px;border-radius:3px;font-size:.92em}
 img{max-width:100%;border:1px solid #dde;margin:.4em 0 1.2em}
+details{margin:.4em 0}summary{cursor:pointer;color:#345}
+ul{columns:2;margin:.4em 0 1em}a{color:#1a4f8b}
 .v-holds{color:#11722b}.v-not{color:#b3261e}.v-inc{color:#8a5a00}
 """
 
 
 def render_html(blocks, title, plot_dir):
+    return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+            f"<title>{html.escape(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
+            + html_body(blocks, plot_dir) + "\n</body>\n</html>\n")
+
+
+def html_body(blocks, plot_dir):
     body = []
     for b in blocks:
         kind = b[0]
@@ -518,9 +615,12 @@ def render_html(blocks, title, plot_dir):
             with open(os.path.join(plot_dir, b[1]), "rb") as f:
                 data = base64.b64encode(f.read()).decode("ascii")
             body.append(f'<img alt="{html.escape(b[2])}" src="data:image/png;base64,{data}">')
-    return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-            f"<title>{html.escape(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
-            + "\n".join(body) + "\n</body>\n</html>\n")
+        elif kind == "list":
+            body.append("<ul>" + "".join(f"<li>{html_inline(i)}</li>" for i in b[1]) + "</ul>")
+        elif kind == "details":
+            body.append(f"<details><summary>{html_inline(b[1])}</summary>"
+                        + html_body(b[2], plot_dir) + "</details>")
+    return "\n".join(body)
 
 
 # ---------------------------------------------------------------------------
@@ -552,229 +652,213 @@ def row_label(k, table, grid_keys):
 
 
 # ---------------------------------------------------------------------------
-# Comparisons and verdicts.
+# Comparisons and verdicts (rules in report/paired_stats.py).
 
-class Cmp:
-    """One comparison 'a − b > 0' under the report's rule.
-
-    d = difference of means; tol = larger of the sample stds of the groups
-    involved (0 where every group has n = 1). |d| <= tol: inconclusive;
-    d > tol: holds; d < -tol: does not hold; a missing group: inconclusive.
-    """
-
-    def __init__(self, label, d, tol, missing=None, single=False, spec="+.2f", shown=None,
-                 threshold=False):
-        self.label, self.d, self.tol, self.missing, self.single = label, d, tol, missing, single
-        self.spec = spec      # format of d and tol in the text
-        self.shown = shown    # replaces "d (spread)" where a threshold decides
-        if missing:
-            self.verdict = "inconclusive"
-        elif threshold:
-            # "at least the threshold": d = value − threshold, no spread.
-            self.verdict = "holds" if d >= -EPS else "does not hold"
-        elif abs(d) <= tol + EPS:
-            self.verdict = "inconclusive"
-        else:
-            self.verdict = "holds" if d > 0 else "does not hold"
-
-    def text(self):
-        if self.missing:
-            return f"{self.label}: data missing ({self.missing}) → {self.verdict}"
-        if self.shown:
-            return f"{self.label} = {self.shown} → {self.verdict}"
-        spread = "no spread, n=1" if self.single else \
-            f"larger std {format(self.tol, self.spec.lstrip('+'))}"
-        return f"{self.label} = {format(self.d, self.spec)} ({spread}) → {self.verdict}"
-
-
-def stds(*stats):
-    return [s.std for s in stats if s.std is not None]
-
-
-def compare_stats(label, plus, minus, names):
-    """plus.mean − minus.mean under the rule; names label missing groups."""
-    missing = [n for s, n in zip((plus, minus), names) if not s.ok]
+def paired_part(label, plus_runs, minus_runs, names, test=ps.SUPERIORITY, bound=0.0,
+                field="acc"):
+    """plus − minus paired by seed, as one part of a claim."""
+    a, b = seed_values(plus_runs, field), seed_values(minus_runs, field)
+    missing = [n for v, n in ((a, names[0]), (b, names[1])) if not v]
     if missing:
-        return Cmp(label, None, None, missing=", ".join(missing))
-    sd = stds(plus, minus)
-    return Cmp(label, plus.mean - minus.mean, max(sd) if sd else 0.0, single=not sd)
+        return ps.Part(label, None, missing=", ".join(missing))
+    d = ps.paired(a, b)
+    if not d.n:
+        return ps.Part(label, None, missing="no seed in common")
+    blockers = [SHARED_TEACHER] if shared_teacher(plus_runs) or shared_teacher(minus_runs) \
+        else []
+    return ps.Part(label, d, test, bound, blockers=blockers)
 
 
 class Info:
     """A line shown with a verdict that takes no part in it."""
 
     def __init__(self, label):
-        self.label, self.missing, self.verdict = label, None, None
+        self.label = label
 
     def text(self):
         return self.label
 
 
-def combine(verdicts):
-    """A claim over several parts: every conclusive part must hold.
-
-    Any 'does not hold' decides; all 'holds' holds; otherwise (or with no
-    part at all) inconclusive.
-    """
-    if not verdicts:
-        return "inconclusive"
-    if "does not hold" in verdicts:
-        return "does not hold"
-    if all(v == "holds" for v in verdicts):
-        return "holds"
-    return "inconclusive"
-
-
 class Verdict:
-    """One paper claim: its comparisons per dataset and the rule's outcome."""
+    """One paper claim: its parts per dataset and the rules' outcome."""
 
     def __init__(self, number, claim, rule):
         self.number, self.claim, self.rule = number, claim, rule
-        self.per_dataset = {}   # dataset -> list of Cmp / Info
+        self.per_dataset = {}   # dataset -> list of ps.Part / Info
         self.paper = ""         # what the paper's own numbers show
-
         self.at_chance = {}     # dataset -> why its teachers test nothing
+        self._overall = ps.INCONCLUSIVE
+
+    def parts(self, ds):
+        return [p for p in self.per_dataset.get(ds, []) if isinstance(p, ps.Part)]
+
+    def decide(self):
+        """One family per claim: Bonferroni over the parts of every dataset
+        that counts; a dataset whose teachers learned nothing is decided on
+        its own, for its text only."""
+        counted = [p for ds in sorted(self.per_dataset) if ds not in self.at_chance
+                   for p in self.parts(ds)]
+        self._overall = ps.decide_claim(counted)
+        for ds in self.at_chance:
+            ps.decide_claim(self.parts(ds))
 
     def dataset_verdict(self, ds):
         if ds in self.at_chance:
-            return "inconclusive"
-        # Comparisons lacking data are left out; Info lines never count.
-        return combine([c.verdict for c in self.per_dataset[ds]
-                        if c.verdict and not c.missing])
+            return ps.INCONCLUSIVE
+        return ps.combine(p.verdict for p in self.parts(ds) if not p.missing)
+
+    def dataset_alone(self, ds):
+        """What the 95% intervals alone say, before the preconditions."""
+        return ps.combine(p.alone for p in self.parts(ds) if not p.missing)
 
     def overall(self):
-        # A dataset whose teachers learned nothing cannot speak for a claim
-        # about distilling them.
-        return combine([self.dataset_verdict(ds) for ds in sorted(self.per_dataset)
-                        if ds not in self.at_chance])
+        return self._overall
+
+    def overall_alone(self):
+        return ps.combine(self.dataset_alone(ds) for ds in sorted(self.per_dataset)
+                          if ds not in self.at_chance)
 
 
 def gap_closing(index, datasets):
     v = Verdict(1, "Distillation closes the gap to the teacher (Tables 5 and 6)",
-                "per teacher role at all labels, the margin |teacher − no distil.| − "
-                "|teacher − distil.| is compared with the larger sample std of the three "
-                "groups: above it holds, below minus it does not hold, else inconclusive. "
+                "per teacher role at all labels and per seed, the margin |teacher − no "
+                "distil.| − |teacher − distil.|; holds when its 95% interval lies above zero. "
                 "The no-distil student (Table 5) serves both roles: it uses no teacher.")
     for ds in datasets:
-        cmps = []
+        parts = []
         for role in TEACHER_ORDER:
-            t = index.stat(ds, "teacher", "all", teacher=role)
-            d = index.stat(ds, "soft+repr", "all", teacher=role)
-            n = index.stat(ds, "none", "all", teacher=role)
-            if not (t.ok or d.ok):
+            t = index.find(ds, "teacher", "all", teacher=role)
+            d = index.find(ds, "soft+repr", "all", teacher=role)
+            n = index.find(ds, "none", "all", teacher=role)
+            if not (t or d):
                 continue  # this role is not in the run at all
             label = f"{role}: |T − N| − |T − D|"
-            missing = [nm for s, nm in ((t, "teacher"), (d, "distil."), (n, "no distil."))
-                       if not s.ok]
+            tv, dv, nv = seed_values(t), seed_values(d), seed_values(n)
+            missing = [nm for vals, nm in ((tv, "teacher"), (dv, "distil."), (nv, "no distil."))
+                       if not vals]
             if missing:
-                cmps.append(Cmp(label, None, None, missing=", ".join(missing)))
+                parts.append(ps.Part(label, None, missing=", ".join(missing)))
                 continue
-            sd = stds(t, d, n)
-            margin = abs(t.mean - n.mean) - abs(t.mean - d.mean)
-            cmps.append(Cmp(label, margin, max(sd) if sd else 0.0, single=not sd))
-        v.per_dataset[ds] = cmps
+            common = sorted(set(tv) & set(dv) & set(nv))
+            margins = ps.PairedDelta({s: abs(tv[s] - nv[s]) - abs(tv[s] - dv[s])
+                                      for s in common})
+            parts.append(ps.Part(label, margins,
+                                 blockers=[SHARED_TEACHER] if shared_teacher(t) else []))
+        v.per_dataset[ds] = parts
     return v
 
 
 def soft_vs_hard(index, datasets):
     v = Verdict(2, "Soft distillation is at least as good as hard (Tables 8, 10, 11)",
-                "soft − hard (Large teacher, joint) at all, 500 and 100 labels per class, "
-                "each against the larger sample std of the two groups.")
+                f"soft − hard (Large teacher, joint) per seed at all, 500 and 100 labels per "
+                f"class, a non-inferiority test with a margin of {SOFT_HARD_MARGIN:g} point: "
+                f"holds when the 95% interval lies above −{SOFT_HARD_MARGIN:g}, does not hold "
+                f"when it lies below −{SOFT_HARD_MARGIN:g}.")
     for ds in datasets:
-        cmps = []
+        parts = []
         for labels, table in (("all", "8"), ("500", "10"), ("100", "11")):
-            s = index.stat(ds, "soft+repr", labels, teacher="large")
-            h = index.stat(ds, "hard", labels, teacher="large")
-            if not (s.ok or h.ok or s.reasons or h.reasons):
+            s = index.find(ds, "soft+repr", labels, teacher="large")
+            h = index.find(ds, "hard", labels, teacher="large")
+            if not (s or h):
                 continue
-            cmps.append(compare_stats(f"Table {table} ({labels} labels): soft − hard",
-                                      s, h, ("soft", "hard")))
-        v.per_dataset[ds] = cmps
+            parts.append(paired_part(f"Table {table} ({labels} labels): soft − hard", s, h,
+                                     ("soft", "hard"), ps.NON_INFERIORITY, SOFT_HARD_MARGIN))
+        v.per_dataset[ds] = parts
     return v
 
 
 def gains_grow(index, datasets):
     v = Verdict(3, "Gains of distillation grow as labels shrink (Tables 5, 10, 11)",
-                "gain = soft − none (Large teacher soft, joint; Table 5's no-distil student "
-                "at all labels); its spread is the larger std of its two groups. Over the "
-                "label budgets with data, each smaller budget's gain must exceed the next "
-                "larger budget's by more than the larger spread (100 > 500 > all).")
+                "gain = soft − none per seed (Large teacher soft, joint; Table 5's no-distil "
+                "student at all labels). Each smaller budget's gain minus the next larger "
+                "budget's, paired by seed, must have its 95% interval above zero "
+                "(100 > 500 > all).")
     for ds in datasets:
         gains = []
         for labels in LABELS_ORDER:
-            s = index.stat(ds, "soft+repr", labels, teacher="large")
-            if not s.ok:
-                s = index.stat(ds, "soft+repr", labels, teacher="base")
-            n = index.stat(ds, "none", labels, teacher="large")
-            if s.ok and n.ok:
-                sd = stds(s, n)
-                gains.append((labels, s.mean - n.mean, max(sd) if sd else None))
-        cmps = [Info(f"gain({lab}) = {g:+.2f}") for lab, g, _ in gains]
-        for (la, ga, sa), (lb, gb, sb) in zip(gains, gains[1:]):
-            sd = [x for x in (sa, sb) if x is not None]
-            cmps.append(Cmp(f"gain({la}) − gain({lb})", ga - gb, max(sd) if sd else 0.0,
-                            single=not sd))
+            s = index.find(ds, "soft+repr", labels, teacher="large") or \
+                index.find(ds, "soft+repr", labels, teacher="base")
+            n = index.find(ds, "none", labels, teacher="large")
+            sv, nv = seed_values(s), seed_values(n)
+            if sv and nv and set(sv) & set(nv):
+                gains.append((labels, ps.paired(sv, nv)))
+        items = [Info(f"gain({lab}) = " + ps.Part("", g).interval_text()) for lab, g in gains]
+        for (la, ga), (lb, gb) in zip(gains, gains[1:]):
+            d = ps.paired(ga.per_seed, gb.per_seed)
+            items.append(ps.Part(f"gain({la}) − gain({lb})", d) if d.n else
+                         ps.Part(f"gain({la}) − gain({lb})", None, missing="no seed in common"))
         have = {g[0] for g in gains}
         lacking = [lab for lab in LABELS_ORDER if lab not in have]
         if lacking:
-            cmps.append(Cmp(f"labels {', '.join(lacking)}", None, None,
-                            missing="soft or none not available"))
+            items.append(ps.Part(f"labels {', '.join(lacking)}", None,
+                                 missing="soft or none not available"))
         if len(gains) < 2:
-            cmps.append(Cmp("chain", None, None, missing="fewer than two label budgets"))
-        v.per_dataset[ds] = cmps
+            items.append(ps.Part("chain", None, missing="fewer than two label budgets"))
+        v.per_dataset[ds] = items
     return v
 
 
 def stagewise_best(index, datasets):
     v = Verdict(4, "The stagewise schedule is best (Table 12)",
-                "stagewise − joint and stagewise − distil-once (100 labels, Large teacher), "
-                "each against the larger sample std of the two groups.")
+                "stagewise − joint and stagewise − distil-once per seed (100 labels, Large "
+                "teacher); each 95% interval must lie above zero.")
     for ds in datasets:
-        st = index.stat(ds, "soft+repr", "100", teacher="large", schedule="stagewise")
-        cmps = []
+        st = index.find(ds, "soft+repr", "100", teacher="large", schedule="stagewise")
+        parts = []
         for other in ("joint", "distil-once"):
-            o = index.stat(ds, "soft+repr", "100", teacher="large", schedule=other)
-            if not (st.ok or o.ok or st.reasons or o.reasons):
+            o = index.find(ds, "soft+repr", "100", teacher="large", schedule=other)
+            if not (st or o):
                 continue
-            cmps.append(compare_stats(f"stagewise − {other}", st, o, ("stagewise", other)))
-        v.per_dataset[ds] = cmps
+            parts.append(paired_part(f"stagewise − {other}", st, o, ("stagewise", other)))
+        v.per_dataset[ds] = parts
     return v
 
 
-def teacher_confidence(index, datasets):
+def confidence_threshold(paper):
+    """The paper's own lowest variance / max in Table 9 (0.920, AG News Base):
+    a teacher at least that confident is as confident as the paper's least
+    confident one. None without the paper's Table 9."""
+    rows = ((paper["tables"].get("9") or {}).get("rows")) or {}
+    ratios = [r[k] / r["max"] for r in rows.values() for k in ("base", "large")
+              if r.get(k) is not None and r.get("max")]
+    return round(min(ratios), 3) if ratios else None
+
+
+def teacher_confidence(index, datasets, paper):
+    threshold = confidence_threshold(paper)
     v = Verdict(5, "Teachers are confident (Table 9)",
-                f"each teacher's mean prediction variance / one-hot maximum must be at "
-                f"least {CONFIDENCE_RATIO} (the paper's lowest ratio is 0.92), and "
-                "large − base variance is compared with the larger sample std (n counts "
-                "distinct fine-tunes).")
+                f"each teacher's mean prediction variance / one-hot maximum, one value per "
+                f"fine-tune, must have its 95% interval at or above "
+                f"{'not available' if threshold is None else f'{threshold:.3f}'}, the lowest "
+                f"ratio in the paper's Table 9; large − base variance, paired by seed, above "
+                f"zero.")
     for ds in datasets:
-        cmps = []
-        var = {}
+        parts = []
+        per_role = {}
         for role in TEACHER_ORDER:
             runs = index.find(ds, "teacher", "all", teacher=role)
             if not runs:
                 continue
-            s = group_stats(runs, "variance")
-            mx = group_stats(runs, "one_hot")
-            var[role] = s
-            if not s.ok or not mx.ok or not mx.mean:
-                cmps.append(Cmp(f"{role}: variance / max", None, None, missing="variance"))
+            ratios = {r["seed"]: r["variance"] / r["one_hot"] for r in distinct_ok_runs(runs)
+                      if r.get("variance") is not None and r.get("one_hot")}
+            per_role[role] = {r["seed"]: r["variance"] for r in distinct_ok_runs(runs)
+                              if r.get("variance") is not None}
+            label = f"{role}: variance / max"
+            if not ratios or threshold is None:
+                parts.append(ps.Part(label, None, missing="variance" if not ratios
+                                     else "the paper's Table 9"))
                 continue
-            ratio = s.mean / mx.mean
-            # A threshold, not a spread, decides here: tol = 0.
-            cmps.append(Cmp(f"{role}: variance / max", ratio - CONFIDENCE_RATIO, 0.0,
-                            shown=f"{ratio:.3f} (threshold {CONFIDENCE_RATIO})",
-                            threshold=True))
-        if "base" in var or "large" in var:
-            lg, bs = var.get("large", Stat([])), var.get("base", Stat([]))
-            missing = [n for s, n in ((lg, "large"), (bs, "base")) if not s.ok]
-            if missing:
-                cmps.append(Cmp("large − base variance", None, None, missing=", ".join(missing)))
-            else:
-                sd = stds(lg, bs)
-                cmps.append(Cmp("large − base variance", lg.mean - bs.mean,
-                                max(sd) if sd else 0.0, single=not sd, spec="+.4g"))
-        v.per_dataset[ds] = cmps
+            parts.append(ps.Part(label, ps.PairedDelta(ratios), ps.AT_LEAST, threshold,
+                                 unit="", digits=3))
+        if per_role:
+            lg, bs = per_role.get("large", {}), per_role.get("base", {})
+            missing = [n for vals, n in ((lg, "large"), (bs, "base")) if not vals]
+            d = ps.paired(lg, bs) if not missing else None
+            parts.append(ps.Part("large − base variance", d if d and d.n else None,
+                                 missing=", ".join(missing) or (None if d and d.n
+                                                                 else "no seed in common"),
+                                 unit="", digits=4))
+        v.per_dataset[ds] = parts
     return v
 
 
@@ -831,12 +915,13 @@ def teachers_at_chance(index):
 def compute_verdicts(index, paper):
     ds = index.datasets()
     vs = [gap_closing(index, ds), soft_vs_hard(index, ds), gains_grow(index, ds),
-          stagewise_best(index, ds), teacher_confidence(index, ds)]
+          stagewise_best(index, ds), teacher_confidence(index, ds, paper)]
     at_chance = teachers_at_chance(index)
     for v in vs:
         # Datasets the claim has no data for at all stay out of it.
         v.per_dataset = {d: c for d, c in v.per_dataset.items() if c}
         v.at_chance = {d: why for d, why in at_chance.items() if d in v.per_dataset}
+        v.decide()
     paper_verdict_notes(paper, vs)
     return vs
 
@@ -845,6 +930,8 @@ def compute_verdicts(index, paper):
 # Report sections.
 
 def header_blocks(manifest, runs, index):
+    """The report's opening table and notes, and the run facts that go to the
+    provenance section instead (hash, history, environment)."""
     seeds = manifest.get("seeds")
     finished = sorted(r["finished_at"] for r in runs.values() if r["finished_at"])
     n_teacher = [r for r in runs.values() if r["kind"] == "teacher" and r["status"] == "ok"]
@@ -852,20 +939,33 @@ def header_blocks(manifest, runs, index):
     per_seed = sorted({str(r["settings"]["teacher_per_seed"]).lower()
                        for r in runs.values() if "teacher_per_seed" in r["settings"]})
     na = sum(1 for r in runs.values() if r["status"] != "ok")
+    ok = [r for r in runs.values() if r["status"] == "ok"]
+    with_predictions = sum(1 for r in ok if r.get("predictions"))
     rows = [
         ("profile", manifest.get("profile", "not recorded")),
         ("git revision", f"`{manifest.get('git_revision', 'not recorded')}`"),
         ("seeds", ", ".join(str(s) for s in seeds) if isinstance(seeds, list) else str(seeds)),
-        ("datasets", ", ".join(index.datasets()) or "none"),
-        ("environment", manifest.get("environment", "not recorded")),
+        ("datasets", ", ".join(dataset_title(ds, dataset_classes(index, ds))
+                               for ds in index.datasets()) or "none"),
         ("device", manifest.get("device", "not recorded")),
-        ("jobs", manifest.get("jobs", "not recorded")),
         ("run time", fmt_seconds(manifest.get("seconds"))),
-        ("cells computed by this run", manifest.get("cells_computed_by_this_run", "not recorded")),
         ("distinct cells in the grids", f"{len(runs)} ({na} not available)"),
-        ("cells finished", f"{finished[0]} … {finished[-1]}" if finished else "not recorded"),
         ("teacher fine-tunes", f"{len(fts)} distinct over {len(n_teacher)} teacher records"
          f" (teacher_per_seed: {', '.join(per_seed) or 'not recorded in the settings'})"),
+        ("per-example test predictions", f"{with_predictions} of {len(ok)} ok records"),
+    ]
+    majority = {}
+    for r in n_teacher:
+        if r.get("majority") is not None:
+            majority[r["dataset"]] = r["majority"]
+    if majority:
+        rows.append(("majority-label test accuracy", ", ".join(
+            f"{ds} {majority[ds]:.2f}%" for ds in sorted(majority))))
+    facts = [
+        ("environment", manifest.get("environment", "not recorded")),
+        ("jobs", manifest.get("jobs", "not recorded")),
+        ("cells computed by this run", manifest.get("cells_computed_by_this_run", "not recorded")),
+        ("cells finished", f"{finished[0]} … {finished[-1]}" if finished else "not recorded"),
         ("result metrics hash", f"`{metrics_hash(runs)}`: SHA-256 of every cell's test and dev "
          "metrics and learning curves. On CPU the same grids and seeds give the same hash, "
          "however the run is split (shards, workers) or interrupted; "
@@ -880,30 +980,31 @@ def header_blocks(manifest, runs, index):
                 shown.append(f"{run.get('finished_at', '?')}: {run.get('cells_computed', '?')} "
                              f"cells computed in {fmt_seconds(run.get('seconds'))}, "
                              f"{run.get('jobs', '?')} jobs, `{str(run.get('git_revision', '?'))[:12]}`")
-        rows.append(("runs into these results (latest first)", "; ".join(shown)
-                     if shown else "not recorded"))
-    majority = {}
-    for r in n_teacher:
-        if r.get("majority") is not None:
-            majority[r["dataset"]] = r["majority"]
-    if majority:
-        rows.append(("majority-label test accuracy (chance)",
-                     ", ".join(f"{ds} {majority[ds]:.2f}%" for ds in sorted(majority))))
-    return [
+        facts.append(("runs into these results (latest first)", "; ".join(shown)
+                      if shown else "not recorded"))
+    mcnemar = ("McNemar's test (pooled over seeds) is shown beside each effect."
+               if with_predictions else
+               "McNemar's test is unavailable for these records: they predate per-example "
+               "test predictions, which a rerun stores.")
+    blocks = [
         H(1, f"kd-bench report: profile {manifest.get('profile', 'unknown')}"),
         T(["", "value"], [(k, v) for k, v in rows]),
-        P("**What compares.** The `mini` profile runs on the embedded SpamAssassin and "
-          "fortunes data with small teachers pre-trained in-domain, not on the paper's "
-          "IMDB, Elec, AG News and DBpedia with BERT Base/Large: absolute accuracies are "
-          "not comparable with the paper's. What compares is the direction and size of "
-          "effects (the deltas), shown next to the paper's for each table."),
-        P("**Numbers.** Accuracy and macro F1 in %, as mean ± sample std over seeds with "
-          "n; n=1 shows no spread and says so. Teacher rows count n as the number of "
-          "distinct teacher fine-tunes: where a teacher is fine-tuned once and serves all "
-          "student seeds (teacher_per_seed = false, as in mini), the records of the "
-          "different seeds share one fine-tune key and count once. Paper numbers come "
-          "from the paper text; one it lacks reads \"not available\"."),
+        P("**What compares.** The `mini` profile runs on embedded data with small teachers "
+          "pre-trained by the suite, not on the paper's IMDB, Elec, AG News and DBpedia with "
+          "BERT Base/Large: absolute accuracies are not comparable with the paper's. What "
+          "compares is the direction and size of effects, shown next to the paper's in "
+          "each table."),
+        P("**Numbers.** Accuracy and macro F1 in %, as mean ± sample std over seeds with n, "
+          f"and the mean's 95% t interval. Every difference is paired by seed (the cells "
+          f"of a seed share the split and the data order) and shown with its 95% t "
+          f"interval and the per-seed differences. A claim **holds** when the interval "
+          f"lies on the claimed side of zero, **does not hold** when it lies on the other "
+          f"side, and is **inconclusive** otherwise; it needs at least {ps.MIN_PAIRS} seed "
+          f"pairs and, against a teacher, a teacher fine-tuned per seed. {mcnemar} Teacher "
+          "rows count n as distinct fine-tunes. Paper numbers come from the paper text; one "
+          "it lacks reads \"not available\"."),
     ]
+    return blocks, facts
 
 
 def verdict_summary_blocks(verdicts):
@@ -911,66 +1012,128 @@ def verdict_summary_blocks(verdicts):
     rows = []
     for v in verdicts:
         row = [f"({v.number}) {v.claim}"]
-        row += [f"**{v.dataset_verdict(d)}**" if d in v.per_dataset else "no data"
-                for d in ds_all]
+        for d in ds_all:
+            if d not in v.per_dataset:
+                row.append("no data")
+                continue
+            cell = f"**{v.dataset_verdict(d)}**"
+            if v.dataset_alone(d) != v.dataset_verdict(d):
+                cell += f" (intervals alone: {v.dataset_alone(d)})"
+            if d in v.at_chance:
+                cell += " (teachers at the majority label: left out)"
+            row.append(cell)
         row.append(f"**{v.overall()}**")
+        row.append(v.overall_alone())
         rows.append(row)
     return [H(2, "Verdicts at a glance", "summary"),
-            T(["claim"] + ds_all + ["overall"], rows),
-            P("The rules and the numbers behind each verdict are in the Verdicts section.")]
+            T(["claim"] + ds_all + ["overall", "the 95% intervals alone"], rows),
+            P(f"The last column is what the intervals say before the preconditions (at least "
+              f"{ps.MIN_PAIRS} seed pairs; a teacher fine-tuned per seed): a claim the rules "
+              f"leave inconclusive for want of seeds can read differently there, and is not a "
+              f"finding until a run with enough seeds confirms it. The rules and numbers are in "
+              f"the [Verdicts](#verdicts) section.")]
 
 
-def reproduced_table(grid, runs, index):
+def fmt_ci(s, digits=2):
+    """'[92.10, 94.70]' for a Stat or PairedDelta with an interval."""
+    if s is None or s.lo is None:
+        return "no interval (n < 2)" if s is not None and getattr(s, "n", 0) == 1 else \
+            "not available"
+    return f"[{s.lo:.{digits}f}, {s.hi:.{digits}f}]"
+
+
+def fmt_seed_values(per_seed, digits=2, sign=False):
+    spec = f"+.{digits}f" if sign else f".{digits}f"
+    return " · ".join(f"s{s}: {format(v, spec)}" for s, v in sorted(per_seed.items())) or \
+        "not available"
+
+
+def norm_name(name):
+    return re.sub(r"[^a-z0-9]", "", str(name).lower())
+
+
+def paper_column(num, k, paper):
+    """The paper table's column that holds row k (None where it has none)."""
+    cols = (paper["tables"].get(num) or {}).get("columns") or []
+    _, teacher, student, method, _, _ = k
+    if student == "rnn":
+        col = "rnn"
+    elif method == "none":
+        col = "no_distil"
+    elif method == "soft+repr":
+        col = "distil" if "distil" in cols else "soft"
+    elif method == "hard":
+        col = "hard"
+    elif method == "teacher":
+        col = next((c for c in ("teacher_base" if teacher == "base" else "", teacher, "teacher")
+                    if c and c in cols), None)
+    else:
+        col = None
+    return col if col in cols else None
+
+
+def paper_values(num, col, dataset, paper, fmt="{:.2f}"):
+    """The paper's number for our dataset where the paper has it; else its
+    numbers on its own datasets, named."""
+    rows = ((paper["tables"].get(num) or {}).get("rows")) or {}
+    if not rows or col is None:
+        return "not available"
+    same = [r for ds, r in rows.items() if norm_name(ds) == norm_name(dataset)]
+    if same:
+        v = same[0].get(col)
+        return "not available" if v is None else fmt.format(v)
+    shown = [f"{ds} {fmt.format(r[col])}" for ds, r in rows.items() if r.get(col) is not None]
+    return "; ".join(shown) or "not available"
+
+
+def majority_and_chance(index, ds):
+    """(majority-label %, chance %) of a dataset's test split, or None each."""
+    majority = None
+    for r in sorted((r for runs in index.groups.values() for r in runs
+                     if r["dataset"] == ds and r["status"] == "ok"), key=lambda r: r["key"]):
+        if r.get("majority") is not None:
+            majority = r["majority"]
+            break
+        if r.get("predictions"):
+            gold = r["predictions"][1]
+            majority = 100 * max(gold.count(c) for c in set(gold)) / len(gold)
+            break
+    classes = dataset_classes(index, ds)
+    return majority, (100 / classes if classes else None)
+
+
+def rows_table_blocks(num, grid, runs, index, paper):
+    """Each row of a table: the paper's number, ours with its interval and
+    per-seed values; a majority and a chance row per dataset."""
     grid_runs = [runs[k] for k in grid["keys"]]
     keys = sorted({group_key(r) for r in grid_runs}, key=group_sort_key)
-    rows = []
-    for k in keys:
-        members = index.groups[k]
-        rows.append([k[0], row_label(k, grid["table"], keys),
-                     fmt_stat(group_stats(members, "acc")),
-                     # The reason of a missing cell is given once, under accuracy.
-                     fmt_stat(group_stats(members, "f1"), why=False)])
-    if not rows:
+    if not keys:
         return [P("This grid lists no cells.")]
-    blocks = [T(["dataset", "row", "accuracy %", "macro F1 %"], rows)]
-    if any(k[3] == "teacher" for k in keys):
-        blocks.append(P("Teacher rows: n = distinct fine-tunes, not seeds."))
-    return blocks
-
-
-def paper_table_blocks(num, paper):
-    t = paper["tables"].get(num)
-    if not t or not t.get("rows"):
-        note = (t or {}).get("note") or "not in the paper text we have"
-        return [P(f"Paper's Table {num}: not available ({note}).")]
-    cols = t["columns"]
-    names = {"rnn": "RNN", "no_distil": "Student no distil.", "distil": "Student with distil.",
-             "teacher_base": "BERT Base", "base": "BERT Base", "large": "BERT Large",
-             "teacher": "teacher (BERT Large)"}
     rows = []
-    for ds, r in t["rows"].items():
-        rows.append([ds] + [fmt_paper(r.get(c), c) for c in cols])
-    blocks = [T(["dataset"] + [names.get(c, c) for c in cols], rows)]
-    if t.get("note"):
-        blocks.append(P(f"Paper note: {t['note']}."))
-    if t.get("text"):
-        blocks.append(P(f"Paper text: \"{t['text']}\"."))
+    for ds in sorted({k[0] for k in keys}):
+        for k in (k for k in keys if k[0] == ds):
+            members = index.groups[k]
+            acc = group_stats(members, "acc")
+            rows.append([ds, row_label(k, grid["table"], keys),
+                         paper_values(num, paper_column(num, k, paper), ds, paper),
+                         fmt_stat(acc), fmt_ci(acc) if acc.ok else "",
+                         fmt_stat(group_stats(members, "f1"), why=False),
+                         fmt_seed_values(acc.per_seed) if acc.ok else ""])
+        majority, chance = majority_and_chance(index, ds)
+        rows.append([ds, "*majority class*", "", fmt_num(majority), "", "", ""])
+        rows.append([ds, "*chance (1 / classes)*", "", fmt_num(chance), "", "", ""])
+    blocks = [T(["dataset", "row", "paper", "reproduced accuracy %", "95% CI",
+                 "macro F1 %", "per seed (accuracy %)"], rows)]
+    if (paper["tables"].get(num) or {}).get("rows"):
+        blocks.append(P("Paper: its number on the same dataset where it has one; otherwise its "
+                        "numbers on its own datasets, named. Teacher rows: n = distinct "
+                        "fine-tunes."))
     return blocks
 
 
-def fmt_paper(v, col):
-    if v is None:
-        return "not available"
-    if col == "classes":
-        return str(v)
-    # Variances as the paper prints them (3 significant digits: 0.240,
-    # 0.0660); accuracies with 2 decimals.
-    return f"{v:#.3g}" if isinstance(v, float) and v < 1 else f"{v:.2f}"
-
-
-# Deltas shown per table: (label, plus selector, minus selector, paper plus
+# Effects shown per table: (label, plus selector, minus selector, paper plus
 # column, paper minus column). A selector is the keyword arguments of
-# Index.stat beyond dataset and labels.
+# Index.find beyond dataset and labels.
 SEL_NONE = {"method": "none"}
 SEL_RNN = {"method": "none", "student": "rnn"}
 SEL_SOFT = {"method": "soft+repr"}
@@ -1007,41 +1170,190 @@ DELTAS = {
 }
 
 
-def delta_cell(index, ds, labels, teacher, plus, minus):
+def mcnemar_text(a_runs, b_runs):
+    """McNemar's exact test pooled over the seeds both groups have with
+    per-example predictions."""
+    pa = {r["seed"]: r["predictions"] for r in a_runs or []
+          if r["status"] == "ok" and r.get("predictions")}
+    pb = {r["seed"]: r["predictions"] for r in b_runs or []
+          if r["status"] == "ok" and r.get("predictions")}
+    common = sorted(set(pa) & set(pb))
+    if not common:
+        return "not available (no per-example predictions)"
+    pairs = []
+    for s in common:
+        (xa, ga), (xb, gb) = pa[s], pb[s]
+        if ga != gb:
+            return "not available (the test sets differ)"
+        pairs.append((xa, xb, ga))
+    b, c, p = ps.mcnemar(pairs)
+    return f"{b} vs {c} discordant, p = {p:.3g} (n={len(common)})"
+
+
+def interval_side(part):
+    """Where a difference's 95% interval lies, and why it may not decide."""
+    if part.missing or part.delta is None:
+        return "not available"
+    d = part.delta
+    if d.lo is None:
+        side = "no interval"
+    else:
+        side = "above 0" if d.lo > 0 else "below 0" if d.hi < 0 else "spans 0"
+    flags = [f"n={d.n} < {ps.MIN_PAIRS}" if d.n < ps.MIN_PAIRS else "",
+             "shared teacher" if SHARED_TEACHER in part.blockers else ""]
+    flags = [f for f in flags if f]
+    return side + (f" ({'; '.join(flags)})" if flags else "")
+
+
+def effect_rows(index, ds, labels, teacher, plus, minus):
     def get(sel):
         sel = dict(sel)
         sel.setdefault("teacher", teacher)
-        return index.stat(ds, sel.pop("method"), labels, **sel)
-    c = compare_stats("", get(plus), get(minus), ("+", "−"))
-    if c.missing:
-        return "not available"
-    spread = "n=1, no spread" if c.single else f"larger std {c.tol:.2f}"
-    return f"{c.d:+.2f} ({spread})"
+        return index.find(ds, sel.pop("method"), labels, **sel)
+    a, b = get(plus), get(minus)
+    return paired_part("", a, b, ("+", "−")), a, b
 
 
-def delta_blocks(num, grid, runs, index, paper):
+def paper_delta(num, ds, pc, mc, paper):
+    rows = ((paper["tables"].get(num) or {}).get("rows")) or {}
+    vals = {name: r[pc] - r[mc] for name, r in rows.items()
+            if pc and mc and r.get(pc) is not None and r.get(mc) is not None}
+    same = [v for name, v in vals.items() if norm_name(name) == norm_name(ds)]
+    if same:
+        return f"{same[0]:+.2f}"
+    return "; ".join(f"{name} {v:+.2f}" for name, v in vals.items()) or "not available"
+
+
+def effects_blocks(num, grid, runs, index, paper):
     if num not in DELTAS:
         return []
     labels, teacher, specs = DELTAS[num]
     datasets = sorted({runs[k]["dataset"] for k in grid["keys"]})
     rows = []
     for ds in datasets:
-        rows.append([ds, "ours"] + [delta_cell(index, ds, labels, teacher, p, m)
-                                    for _, p, m, _, _ in specs])
-    prow = ((paper["tables"].get(num) or {}).get("rows")) or {}
-    for ds, r in prow.items():
-        cells = []
-        for _, _, _, pc, mc in specs:
-            ok = pc and mc and r.get(pc) is not None and r.get(mc) is not None
-            cells.append(f"{r[pc] - r[mc]:+.2f}" if ok else "not available")
-        rows.append([ds, "paper"] + cells)
-    if not prow:
-        rows.append(["(paper datasets)", "paper"] + ["not available"] * len(specs))
-    return [H(3, f"Deltas, Table {num} (percentage points, ours vs paper)"),
-            T(["dataset", "source"] + [s[0] for s in specs], rows),
-            P("Ours: difference of the means; in brackets the larger sample std of the two "
-              "groups (the bar a verdict must clear). Paper: computed from the paper's "
-              "numbers.")]
+        for name, plus, minus, pc, mc in specs:
+            part, a, b = effect_rows(index, ds, labels, teacher, plus, minus)
+            d = part.delta
+            rows.append([ds, name, paper_delta(num, ds, pc, mc, paper),
+                         "not available" if d is None else f"{d.mean:+.2f}",
+                         "not available" if d is None else fmt_ci(d),
+                         interval_side(part),
+                         "" if d is None else fmt_seed_values(d.per_seed, sign=True),
+                         mcnemar_text(a, b)])
+    headers = ["dataset", "effect", "paper Δ", "ours Δ", "95% CI", "interval", "per seed Δ",
+               "McNemar (pooled over seeds)"]
+    note = ""
+    if all(row[-1].startswith("not available") for row in rows):
+        # Said once instead of in every row.
+        headers, rows = headers[:-1], [row[:-1] for row in rows]
+        note = (" McNemar's test: unavailable for these records (no per-example test "
+                "predictions).")
+    return [H(3, f"Effects, Table {num} (percentage points, paired by seed)"),
+            T(headers, rows),
+            P("Ours: the mean of the per-seed differences and its 95% t interval; an "
+              f"interval from fewer than {ps.MIN_PAIRS} seed pairs, or against a teacher "
+              "fine-tuned once for every seed, decides no claim. Paper: from the paper's "
+              "numbers on the same dataset where it has it, else on its own datasets." + note)]
+
+
+def setting_values(recs, getter, group=lambda r: r["dataset"]):
+    """Distinct values of a setting over records, per group (dataset, or
+    dataset and teacher role) where they differ."""
+    by_ds = {}
+    for r in recs:
+        v = getter(r)
+        if v is None or v == "":
+            continue
+        by_ds.setdefault(group(r), set()).add(json.dumps(v, sort_keys=True))
+    if not by_ds:
+        return None
+    every = set().union(*by_ds.values())
+    text = lambda vals: ", ".join(sorted(v.strip('"') for v in vals))
+    if len(every) == 1:
+        return text(every)
+    return "; ".join(f"{ds}: {text(vals)}" for ds, vals in sorted(by_ds.items()))
+
+
+STUDENT_SETTINGS = [  # (shown name, config key)
+    ("optimiser", "optimizer"), ("learning rate (0: Adadelta's own)", "learning_rate"),
+    ("batch size", "batch_size"), ("max tokens", "max_length"),
+    ("max epochs per phase / patience", ("max_epochs", "patience")),
+    ("labels-only max epochs / patience", ("labels_only_max_epochs", "labels_only_patience")),
+    ("transfer examples used (0: all)", "transfer_limit"),
+    ("α (L_CE) / β (L_RL) / γ (L_LL)", ("alpha", "beta", "gamma")),
+    ("logit target", "logit_target"), ("representation target", "representation_target"),
+    ("representation loss reduction", "representation_reduction"),
+    ("student size", "student_size"),
+]
+TEACHER_SETTINGS = [
+    ("teacher size", "teacher_size"), ("teacher vocabulary", "teacher_vocab_size"),
+    ("MLM pre-training epochs / rate", ("pretrain_epochs", "pretrain_learning_rate")),
+    ("fine-tuning max epochs / patience / rate",
+     ("finetune_max_epochs", "finetune_patience", "finetune_learning_rate")),
+    ("teacher per seed", "teacher_per_seed"),
+]
+
+
+def pick(obj, key):
+    if isinstance(key, tuple):
+        vals = [obj.get(k) for k in key]
+        return None if all(v is None for v in vals) else " / ".join(
+            "?" if v is None else f"{v:g}" if isinstance(v, float) else str(v) for v in vals)
+    return obj.get(key)
+
+
+def setup_blocks(grid, runs):
+    """What a reader needs to judge a table: the training settings, the split
+    and model sizes and how many epochs ran, from the records themselves."""
+    recs = [runs[k] for k in sorted(set(grid["keys"])) if runs[k]["status"] == "ok"]
+    students = [r for r in recs if r["kind"] == "student"]
+    settings = []
+    for name, key in STUDENT_SETTINGS:
+        v = setting_values(students, lambda r: pick(r.get("config") or {}, key))
+        if v is not None:
+            settings.append((name, v))
+    for name, key in TEACHER_SETTINGS:
+        v = setting_values(recs, lambda r: pick(r["settings"], key),
+                           group=lambda r: f"{r['dataset']} {r['teacher'] or 'teacher'}")
+        if v is not None:
+            settings.append((name, v))
+    sizes = {}
+    for r in recs:
+        k = (r["dataset"], order(LABELS_ORDER, r["labels"]), r["labels"])
+        e = sizes.setdefault(k, {"sizes": {}, "student": set(), "teacher": set(),
+                                 "epochs": []})
+        for name, v in (r.get("sizes") or {}).items():
+            if v is not None:
+                e["sizes"].setdefault(name, set()).add(v)
+        if r["kind"] == "student":
+            emb, non = r.get("student_params", (None, None))
+            if emb is not None and non is not None:
+                e["student"].add(f"{r['student'] or 'bilstm'} {int(emb + non):,}")
+            if r.get("epochs") is not None:
+                e["epochs"].append(r["epochs"])
+        else:
+            tp = (r.get("teacher_params") or (None,))[0]
+            if tp:
+                e["teacher"].add(f"{r['teacher']} {r.get('layers')}×{r.get('hidden')}, "
+                                 f"{int(tp):,}")
+    size_rows = []
+    for (ds, _, labels), e in sorted(sizes.items()):
+        s = e["sizes"]
+        shown = lambda n: ", ".join(str(v) for v in sorted(s.get(n, []))) or "not recorded"
+        ep = e["epochs"]
+        size_rows.append([ds, labels, shown("train_examples"), shown("dev_examples"),
+                          shown("test_examples"), shown("transfer_examples"),
+                          "; ".join(sorted(e["student"])) or "",
+                          "; ".join(sorted(e["teacher"])) or "",
+                          f"{statistics.fmean(ep):.1f} ({min(ep):g}-{max(ep):g})" if ep else ""])
+    blocks = [H(3, "Setup")]
+    if settings:
+        blocks.append(T(["setting", "value"], settings))
+    if size_rows:
+        blocks.append(T(["dataset", "labels/class", "train", "dev", "test", "transfer",
+                         "student parameters", "teacher (layers×hidden, parameters)",
+                         "student epochs run, mean (range)"], size_rows))
+    return blocks
 
 
 def table7_blocks(grid, runs, paper):
@@ -1088,25 +1400,45 @@ def first_pair(pairs):
     return (None, None)
 
 
+def fmt_paper(v, col):
+    if v is None:
+        return "not available"
+    if col == "classes":
+        return str(v)
+    # Variances as the paper prints them (3 significant digits: 0.240,
+    # 0.0660); accuracies with 2 decimals.
+    return f"{v:#.3g}" if isinstance(v, float) and v < 1 else f"{v:.2f}"
+
+
 def table9_blocks(grid, runs, index, paper):
     recs = [runs[k] for k in grid["keys"]]
     keys = sorted({group_key(r) for r in recs if r["kind"] == "teacher"}, key=group_sort_key)
+    prow = ((paper["tables"].get("9") or {}).get("rows")) or {}
     rows = []
     for k in keys:
-        members = index.groups[k]
-        var, mx = group_stats(members, "variance"), group_stats(members, "one_hot")
+        members = distinct_ok_runs(index.groups[k])
+        ratio = Stat({r["seed"]: r["variance"] / r["one_hot"] for r in members
+                      if r.get("variance") is not None and r.get("one_hot")})
+        var = group_stats(index.groups[k], "variance")
+        mx = group_stats(index.groups[k], "one_hot")
         classes = sorted({str(r.get("classes")) for r in members if r.get("classes")})
-        ratio = var.mean / mx.mean if var.ok and mx.ok and mx.mean else None
-        spread = "" if var.n < 2 else f" ± {var.std:.3g}"
+        same = [r for ds, r in prow.items() if norm_name(ds) == norm_name(k[0])]
+        paper_ratio = (f"{same[0][k[1]] / same[0]['max']:.3f}" if same else
+                       "; ".join(f"{ds} {r[k[1]] / r['max']:.3f}" for ds, r in prow.items()
+                                 if r.get(k[1]) is not None)) or "not available"
         rows.append([k[0], k[1], ", ".join(classes) or "not available",
-                     (fmt_sig(var.mean) + spread) if var.ok else fmt_stat(var),
+                     fmt_sig(var.mean) if var.ok else fmt_stat(var),
                      fmt_sig(mx.mean) if mx.ok else "not available",
-                     fmt_num(ratio, 3), str(var.n)])
+                     paper_ratio,
+                     fmt_num(ratio.mean, 3) if ratio.ok else "not available",
+                     fmt_ci(ratio, 3) if ratio.ok else "",
+                     fmt_seed_values(ratio.per_seed, 3) if ratio.ok else "",
+                     str(ratio.n)])
     blocks = [T(["dataset", "teacher", "classes", "mean variance", "one-hot max",
-                 "variance / max", "n (fine-tunes)"], rows or [["no data"] + [""] * 6])]
-    prow = ((paper["tables"].get("9") or {}).get("rows")) or {}
+                 "paper variance / max", "variance / max", "95% CI", "per fine-tune",
+                 "n (fine-tunes)"], rows or [["no data"] + [""] * 9])]
     if prow:
-        blocks += [P("Paper's Table 9 (variance / max computed from the paper's numbers):"),
+        blocks += [P("The paper's own Table 9 (variance / max computed from its numbers):"),
                    T(["dataset", "BERT Base", "BERT Large", "max", "classes",
                       "Base / max", "Large / max"],
                      [[ds, fmt_paper(r["base"], "v"), fmt_paper(r["large"], "v"),
@@ -1130,10 +1462,10 @@ def claims_blocks(num, paper):
 
 def own_grid_blocks(grid, runs, index):
     """A grid of the suite's own (not a paper table): each row's mean and
-    spread, in the grid file's order, and its difference from no
-    distillation and from a reference row under the report's rule (d beyond
-    the larger std of the two groups): soft with the same teacher, or, where
-    the grid varies the teacher, the same method with the Large teacher."""
+    interval in the grid file's order, and its paired difference from no
+    distillation and from a reference row: soft with the same teacher, or,
+    where the grid varies the teacher, the same method with the Large
+    teacher."""
     blocks = [H(2, grid.get("title", grid["id"]), grid["id"])]
     if grid.get("description"):
         blocks.append(P(grid["description"]))
@@ -1145,6 +1477,7 @@ def own_grid_blocks(grid, runs, index):
             groups.append(k)
     if not groups:
         return blocks + [P("This grid lists no cells.")]
+    blocks += setup_blocks(grid, runs)
     several_teachers = len({k[1] for k in groups}) > 1
     several_students = len({k[2] for k in groups}) > 1
     several_schedules = len({k[4] for k in groups}) > 1
@@ -1163,33 +1496,34 @@ def own_grid_blocks(grid, runs, index):
     def delta(k, other):
         if other is None or other == k:
             return ""
-        a, b = group_stats(index.groups[k]), group_stats(index.groups[other])
-        if not (a.ok and b.ok):
+        part = paired_part("", index.groups[k], index.groups[other], ("this row", "reference"))
+        d = part.delta
+        if d is None:
             return "not available"
-        tol = max(stds(a, b), default=0)
-        mark = "" if abs(a.mean - b.mean) <= tol + EPS else (" ▲" if a.mean > b.mean else " ▼")
-        return f"{a.mean - b.mean:+.2f} (larger std {tol:.2f}){mark}"
+        return f"{d.mean:+.2f} {fmt_ci(d)}, {interval_side(part)}"
 
     rows = []
     for k in groups:
         reference = find(k, teacher="large") if several_teachers else find(k, method="soft")
+        acc = group_stats(index.groups[k], "acc")
         rows.append([k[0]] + ([k[1]] if several_teachers else []) +
                     ([k[2]] if several_students else []) + [k[3]] +
-                    ([k[4]] if several_schedules else []) + [fmt_stat(group_stats(index.groups[k], "acc")),
+                    ([k[4]] if several_schedules else []) +
+                    [fmt_stat(acc), fmt_ci(acc) if acc.ok else "",
                      fmt_stat(group_stats(index.groups[k], "f1"), why=False),
                      delta(k, find(k, method="none")), delta(k, reference)])
     headers = (["dataset"] + (["teacher"] if several_teachers else []) +
                (["student"] if several_students else []) + ["method"] +
-               (["schedule"] if several_schedules else []) + ["accuracy %", "macro F1 %", "Δ accuracy vs none",
-                "Δ accuracy vs the Large teacher, same method" if several_teachers
-                else "Δ accuracy vs soft"])
+               (["schedule"] if several_schedules else []) +
+               ["accuracy %", "95% CI", "macro F1 %", "Δ accuracy vs none [95% CI]",
+                "Δ accuracy vs the Large teacher, same method [95% CI]" if several_teachers
+                else "Δ accuracy vs soft [95% CI]"])
     if all(row[-1] == "" for row in rows):  # no reference row in this grid
         headers, rows = headers[:-1], [row[:-1] for row in rows]
     blocks.append(T(headers, rows))
-    blocks.append(P("▲/▼: the difference of means is beyond the larger sample std of the two "
-                    "groups; unmarked: within it (inconclusive). Reference numbers for these "
-                    "methods on these datasets: not available (the survey reports other "
-                    "datasets and models)."))
+    blocks.append(P("Δ: the mean of the per-seed differences with its 95% t interval and "
+                    "where the interval lies. Reference numbers for these methods on these "
+                    "datasets: not available (the survey reports other datasets and models)."))
     return blocks
 
 
@@ -1203,22 +1537,29 @@ def table_sections(grids, runs, index, paper):
         blocks.append(H(2, f"Table {num}: {grid.get('title', '')}", f"table{num}"))
         if grid.get("description"):
             blocks.append(P(grid["description"]))
-        blocks.append(H(3, "Reproduced"))
+        blocks += setup_blocks(grid, runs)
+        blocks.append(H(3, "Paper and reproduced"))
         if num == "7":
             blocks += table7_blocks(grid, runs, paper)
             continue
         if num == "9":
             blocks += table9_blocks(grid, runs, index, paper)
             continue
-        blocks += reproduced_table(grid, runs, index)
-        blocks.append(H(3, f"Paper's Table {num}"))
-        blocks += paper_table_blocks(num, paper)
+        blocks += rows_table_blocks(num, grid, runs, index, paper)
+        note = (paper["tables"].get(num) or {})
+        if not note.get("rows"):
+            blocks.append(P(f"Paper's Table {num}: not available "
+                            f"({note.get('note') or 'not in the paper text we have'})."))
+        elif note.get("note"):
+            blocks.append(P(f"Paper note: {note['note']}."))
+        if note.get("text"):
+            blocks.append(P(f"Paper text: \"{note['text']}\"."))
         blocks += claims_blocks(num, paper)
-        blocks += delta_blocks(num, grid, runs, index, paper)
+        blocks += effects_blocks(num, grid, runs, index, paper)
     missing = sorted({str(n) for n in range(5, 13)} - {g["table"] for g in grids.values()},
                      key=table_number)
     if missing:
-        blocks += [H(2, "Tables not in this run"),
+        blocks += [H(2, "Tables not in this run", "missing-tables"),
                    P("The manifest has no grid for Table(s) " + ", ".join(missing) + ".")]
     return blocks
 
@@ -1232,16 +1573,19 @@ def table_number(t):
 
 def verdict_blocks(verdicts):
     blocks = [H(2, "Verdicts", "verdicts"),
-              P("Each verdict compares differences of means with the larger sample std of "
-                "the groups involved: beyond it in the claimed direction **holds**, beyond "
-                "it against **does not hold**, within it (or data missing) "
-                "**inconclusive**. Where every group has n=1 the bar is 0 and the verdict "
-                "rests on single runs. A dataset's verdict needs every conclusive "
-                "comparison to hold; one that does not hold decides; the overall verdict "
-                "combines the datasets the same way, leaving out a dataset where no "
-                f"teacher beats the majority-label accuracy of its test set by "
-                f"{CHANCE_MARGIN:.0f} point (distilling a teacher that learned nothing "
-                "tests no claim).")]
+              P("Every comparison is a difference paired by seed with its 95% t interval "
+                "(report/paired_stats.py). Superiority: the interval above zero **holds**, "
+                "below zero **does not hold**, else **inconclusive**. Non-inferiority "
+                "(soft vs hard): the same against minus the margin. A claim of several parts "
+                "holds when every part holds (an intersection-union test) and does not hold "
+                "when a part's interval, widened by Bonferroni over the claim's parts, lies "
+                "on the wrong side; under a null effect each call is made falsely at most "
+                f"2.5% of the time. A part with fewer than {ps.MIN_PAIRS} seed pairs, or one "
+                "against a teacher fine-tuned once for every seed, is inconclusive whatever "
+                "its interval; the text gives the interval and what it alone says. A dataset "
+                "where no teacher beats the majority label of its test set by "
+                f"{CHANCE_MARGIN:.0f} point is left out of the overall verdict (distilling a "
+                "teacher that learned nothing tests no claim).")]
     for v in verdicts:
         parts = []
         for ds in sorted(v.per_dataset):
@@ -1256,20 +1600,25 @@ def verdict_blocks(verdicts):
     return blocks
 
 
-def provenance_blocks(manifest, grids, runs, results):
-    blocks = [H(2, "Provenance", "provenance")]
+def provenance_blocks(manifest, grids, runs, results, facts):
+    blocks = [H(2, "Provenance", "provenance"), T(["", "value"], facts)]
     for grid in sorted(grids.values(), key=lambda g: (table_number(g["table"]), g["id"])):
         bj = grid.get("benchmark_json")
         bline = f"benchmark JSON `{bj}`: {benchmark_context(results, bj)}" if bj \
             else "no benchmark JSON listed"
-        blocks.append(H(3, f"{grid['id']} (Table {grid['table']})"))
-        blocks.append(P(f"Source `{grid.get('source', 'not recorded')}`; {bline}."))
-        rows = sorted([runs[k]["name"], k[:12], runs[k]["status"]] for k in set(grid["keys"]))
-        blocks.append(T(["cell", "key", "status"], rows))
+        keys = set(grid["keys"])
+        statuses = {}
+        for k in keys:
+            statuses[runs[k]["status"]] = statuses.get(runs[k]["status"], 0) + 1
+        rows = sorted([runs[k]["name"], k[:12], runs[k]["status"]] for k in keys)
+        blocks.append(DETAILS(
+            f"{grid['id']} (Table {grid['table']}): {len(keys)} cells ("
+            + ", ".join(f"{n} {st}" for st, n in sorted(statuses.items())) + ")",
+            [P(f"Source `{grid.get('source', 'not recorded')}`; {bline}."),
+             T(["cell", "key", "status"], rows)]))
     libs = manifest.get("libraries") if isinstance(manifest.get("libraries"), dict) else {}
-    blocks.append(H(3, "Libraries"))
-    blocks.append(T(["package", "version"], sorted(libs.items())) if libs
-                  else P("The manifest records no library versions."))
+    blocks.append(DETAILS("Libraries", [T(["package", "version"], sorted(libs.items())) if libs
+                                        else P("The manifest records no library versions.")]))
     return blocks
 
 
@@ -1321,8 +1670,9 @@ def plot_accuracy_vs_labels(index, plot_dir):
     datasets = index.datasets()
     if not datasets:
         return None
-    # At least 9 inches wide so that the legend and the title fit one panel.
-    fig, axes = plt.subplots(1, len(datasets), figsize=(max(9.0, 5.2 * len(datasets)), 4.6),
+    # At least 9 inches wide so that the title fits one panel; the legend
+    # goes below the panels, never over the data.
+    fig, axes = plt.subplots(1, len(datasets), figsize=(max(9.0, 5.6 * len(datasets)), 5.2),
                              squeeze=False)
     any_point = False
     for ax, ds in zip(axes[0], datasets):
@@ -1335,7 +1685,9 @@ def plot_accuracy_vs_labels(index, plot_dir):
                 # missing budget is NaN, a gap rather than a line across it.
                 xs.append(j + (i - 1.5) * 0.06)
                 ys.append(s.mean if s.ok else float("nan"))
-                es.append((s.std or 0.0) if s.ok else float("nan"))
+                # Error bars: the mean's 95% t interval (none for n = 1).
+                es.append((s.hi - s.mean if s.lo is not None else 0.0) if s.ok
+                          else float("nan"))
             if any(not math.isnan(y) for y in ys):
                 any_point = True
                 ax.errorbar(xs, ys, yerr=es, label=label, color=colour, marker=marker,
@@ -1345,12 +1697,18 @@ def plot_accuracy_vs_labels(index, plot_dir):
             if not any(index.stat(ds, m, labels, teacher="large").ok for m in METHOD_ORDER):
                 ax.text(j, 0.5, "not available", transform=ax.get_xaxis_transform(),
                         ha="center", va="center", color="#888888", rotation=90)
+        majority, chance = majority_and_chance(index, ds)
+        for level, name, style in ((majority, "majority class", "--"),
+                                   (chance, "chance (1 / classes)", ":")):
+            if level is not None:
+                ax.axhline(level, color="#555555", linestyle=style, linewidth=1.2, label=name)
         ax.set_xticks(range(len(LABELS_ORDER)))
-        ax.set_xticklabels(LABELS_ORDER)
+        ax.set_xticklabels(LABELS_ORDER, fontsize=11)
+        ax.tick_params(axis="y", labelsize=11)
         ax.set_xlim(-0.4, len(LABELS_ORDER) - 0.6)
-        ax.set_xlabel("labeled examples per class")
-        ax.set_ylabel("test accuracy (%)")
-        ax.set_title(dataset_title(ds, dataset_classes(index, ds)))
+        ax.set_xlabel("labeled examples per class", fontsize=11)
+        ax.set_ylabel("test accuracy (%)", fontsize=11)
+        ax.set_title(dataset_title(ds, dataset_classes(index, ds)), fontsize=12)
         ax.grid(alpha=0.3)
     if not any_point:
         plt.close(fig)
@@ -1362,10 +1720,11 @@ def plot_accuracy_vs_labels(index, plot_dir):
             if ll not in labels:
                 handles.append(hh)
                 labels.append(ll)
-    fig.legend(handles, labels, loc="lower center", ncol=len(labels), frameon=False)
+    fig.legend(handles, labels, loc="lower center", ncol=min(len(labels), 6), frameon=False,
+               fontsize=10)
     fig.suptitle("Accuracy vs labels per class (Large teacher; no distil. at 'all' from "
-                 "Table 5)\nerror bars: sample std over seeds", fontsize=11)
-    fig.tight_layout(rect=(0, 0.08, 1, 0.92))
+                 "Table 5)\nerror bars: 95% t interval of the mean over seeds", fontsize=12)
+    fig.tight_layout(rect=(0, 0.1, 1, 0.9))
     return save(fig, plot_dir, "accuracy_vs_labels.png")
 
 
@@ -1417,7 +1776,7 @@ def plot_learning_curves(index, plot_dir):
                     loss_x += xs + [float("nan")]
                     loss_y += ph["curve"] + [float("nan")]
                 start += len(ph["curve"])
-            tag = f"{label} (seed {run['seed']})"
+            tag = f"{label} (seed {run['seed']})"  # the legend shows the label alone
             if acc_x:
                 axes[row][0].plot(acc_x, acc_y, marker="o", markersize=3,
                                   color=colours(i), label=tag)
@@ -1429,13 +1788,26 @@ def plot_learning_curves(index, plot_dir):
         if has_loss:
             axes[row][1].set_title(f"{ds}: held-out transfer loss (stage 1 phases)")
             axes[row][1].set_ylabel("held-out transfer loss")
+        majority, _ = majority_and_chance(index, ds)
+        if majority is not None:
+            axes[row][0].axhline(majority, color="#555555", linestyle="--", linewidth=1.2,
+                                 label="majority class (test)")
         for ax in axes[row]:
             ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-            ax.set_xlabel("epoch (phases in sequence)")
+            ax.set_xlabel("epoch (phases in sequence)", fontsize=11)
+            ax.tick_params(labelsize=10)
             ax.grid(alpha=0.3)
-            if ax.get_legend_handles_labels()[0]:
-                ax.legend(fontsize=8)
-    fig.tight_layout()
+    # One legend for every panel, below them: none covers a curve.
+    handles, labels = [], []
+    for ax in axes.flat:
+        for h, l in zip(*ax.get_legend_handles_labels()):
+            name = re.sub(r" \(seed \d+\)$", "", l)
+            if name not in labels:
+                handles.append(h)
+                labels.append(name)
+    fig.legend(handles, labels, loc="lower center", ncol=min(len(labels), 4), frameon=False,
+               fontsize=10)
+    fig.tight_layout(rect=(0, 0.06 + 0.04 * ((len(labels) - 1) // 4), 1, 1))
     return save(fig, plot_dir, "learning_curves.png")
 
 
@@ -1501,11 +1873,13 @@ def plot_blocks(index, plot_dir):
     specs = [
         (plot_accuracy_vs_labels, "Accuracy vs labels per class",
          "Test accuracy at 100, 500 and all labels per class for each method (Large "
-         "teacher), one panel per dataset; error bars are the sample std over seeds."),
+         "teacher), one panel per dataset, with the majority-class and chance levels; error "
+         "bars are the mean's 95% t interval over seeds."),
         (plot_learning_curves, "Learning curves",
          "The dev selection metric per epoch of every phase, for one seed (seed 1) of each "
-         "method at 100 labels (Table 11 and 12 cells), per dataset. Stage-1 phases select "
-         "on the held-out transfer loss and are drawn apart from the dev accuracy."),
+         "method at 100 labels (Table 11 and 12 cells), per dataset, with the test split's "
+         "majority-class level. Stage-1 phases select on the held-out transfer loss and are "
+         "drawn apart from the dev accuracy."),
         (plot_accuracy_vs_params, "Accuracy vs parameters",
          "Teachers and students at all labels: the compression trade-off (log x)."),
     ]
@@ -1879,14 +2253,16 @@ def build(results, out, paper_path):
         if old.endswith(".png"):  # stale plots from an earlier run
             os.remove(os.path.join(plot_dir, old))
     verdicts = compute_verdicts(index, paper)
-    blocks = (header_blocks(manifest, runs, index)
-              + verdict_summary_blocks(verdicts)
-              + table_sections(grids, runs, index, paper)
-              + verdict_blocks(verdicts)
-              + plot_blocks(index, plot_dir)
-              + speed_blocks(latest_bench_run(results), latest_optimizations_run(results),
-                             latest_gpu_run(results), paper, runs, results)
-              + provenance_blocks(manifest, grids, runs, results))
+    header, facts = header_blocks(manifest, runs, index)
+    body = with_anchors(verdict_summary_blocks(verdicts)
+                        + table_sections(grids, runs, index, paper)
+                        + verdict_blocks(verdicts)
+                        + plot_blocks(index, plot_dir)
+                        + speed_blocks(latest_bench_run(results),
+                                       latest_optimizations_run(results),
+                                       latest_gpu_run(results), paper, runs, results)
+                        + provenance_blocks(manifest, grids, runs, results, facts))
+    blocks = header + toc_blocks(body) + body
     title = f"kd-bench report: profile {manifest.get('profile', 'unknown')}"
     with open(os.path.join(out, "report.md"), "w", encoding="utf-8") as f:
         f.write(render_md(blocks))

@@ -416,6 +416,10 @@ absl::StatusOr<std::string> RunStudentCell(const StudentCellOptions& options,
       {"dev_accuracy", report.dev_accuracy},
       {"test_accuracy", evaluation.accuracy},
       {"test_macro_f1", MacroF1(evaluation.predicted, test.labels, num_classes)},
+      // Per test example, in the split's order (the same for every seed and
+      // budget): McNemar tests and paired bootstraps rerun from the records.
+      {"test_predictions", evaluation.predicted},
+      {"test_labels", test.labels},
       {"train_examples", train.size()},
       {"dev_examples", dev.size()},
       {"test_examples", test.size()},

@@ -197,6 +197,9 @@ absl::StatusOr<std::string> RunFinetuneStage(const FinetuneStageOptions& options
       {"test_accuracy", test_accuracy},
       {"test_macro_f1", test_macro_f1},
       {"test_majority_accuracy", MajorityAccuracy(test.labels)},
+      // Per test example, in the split's order: paired tests against students.
+      {"test_predictions", predicted},
+      {"test_labels", test.labels},
       {"seconds", report.seconds},
       {"split_hash", data.split.split_hash},
       {"pretrained_checkpoint_hash", loaded.checkpoint_hash},

@@ -56,6 +56,26 @@ html = open(sys.argv[1]).read()
 assert html.count("data:image/png;base64,") >= 3
 assert not re.search(r'(src|href)="(https?:)?//', html), "external resource"
 PY
+check "every ok record stores one test prediction and gold label per test example" \
+  python3 - "$T/results" <<'PY'
+import json, sys, pathlib
+n = 0
+for f in sorted(pathlib.Path(sys.argv[1], "cells").glob("*.json")):
+    r = json.loads(f.read_text())["record"]
+    if r["status"] != "ok":
+        continue
+    res = r["teacher"]["finetune"] if r.get("kind") == "teacher" else r["result"]
+    pred, gold = res["test_predictions"], res["test_labels"]
+    assert len(pred) == len(gold) == res["test_examples"] > 0, f
+    hits = sum(p == g for p, g in zip(pred, gold)) / len(gold)
+    assert abs(hits - res["test_accuracy"]) < 1e-9, (f, hits, res["test_accuracy"])
+    n += 1
+assert n > 10, n
+PY
+check "the report runs McNemar's test from those predictions" \
+  grep -qE "[0-9]+ vs [0-9]+ discordant, p = " "$T/report/report.md"
+check "the report has a linked table of contents" \
+  grep -q '<a href="#table5">' "$T/report/report.html"
 
 cp -r "$T/results" "$T/results-first"
 run --jobs=2 >"$T/second.out" 2>"$T/second.err"; rc=$?
