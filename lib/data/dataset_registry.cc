@@ -12,6 +12,7 @@
 #include "lib/data/generic_reader.h"
 #include "lib/data/imdb_reader.h"
 #include "lib/data/spamassassin_reader.h"
+#include "lib/data/wordnet_reader.h"
 #include "lib/data/zhang_csv_reader.h"
 #include "lib/util/status_macros.h"
 
@@ -20,11 +21,15 @@ namespace {
 
 constexpr char kFortunesDirectory[] = "/usr/share/games/fortunes";
 constexpr char kSpamAssassinInstallDir[] = "spam-assassin-0.2.3";
+constexpr char kWordNetDirectory[] = "/usr/share/wordnet";
+// A balanced test split of 1,000 glosses per class leaves "all" labels at
+// 1,000 per class, twice the 500-per-class budget.
+constexpr int64_t kWordNetTestPerClass = 1000;
 
 absl::StatusOr<Corpus> ReadByName(const DatasetManifest& manifest,
                                   const std::string& path) {
   const std::string& name = manifest.name;
-  const bool embedded = name == "spamassassin" || name == "fortunes";
+  const bool embedded = name == "spamassassin" || name == "fortunes" || name == "wordnet";
   if (path.empty() && !embedded) {
     return absl::InvalidArgumentError(absl::StrCat(
         "dataset '", name, "' is read from your copy: pass ",
@@ -38,6 +43,11 @@ absl::StatusOr<Corpus> ReadByName(const DatasetManifest& manifest,
   if (name == "fortunes") {
     return ReadFortunes(path.empty() ? kFortunesDirectory : path,
                         manifest.label_names);
+  }
+  if (name == "wordnet") {
+    return ReadWordNetNouns({.directory = path.empty() ? kWordNetDirectory : path,
+                             .classes = manifest.label_names,
+                             .test_per_class = kWordNetTestPerClass});
   }
   if (name == "imdb") return ReadImdb(path);
   if (name == "elec") return ReadElec(path);

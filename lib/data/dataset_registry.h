@@ -1,6 +1,6 @@
 // Reading a dataset by name: the one entry point for every grid and command.
 // Names: imdb, elec, dbpedia, agnews (the paper's, from --path),
-// spamassassin, fortunes (embedded), jsonl, tsv (your own, from --path).
+// spamassassin, fortunes, wordnet (embedded), jsonl, tsv (your own, from --path).
 #ifndef KDBENCH_LIB_DATA_DATASET_REGISTRY_H_
 #define KDBENCH_LIB_DATA_DATASET_REGISTRY_H_
 

@@ -7,6 +7,7 @@
 #include "lib/data/dataset_manifest.h"
 #include "lib/data/dataset_registry.h"
 #include "lib/data/splits.h"
+#include "lib/data/wordnet_reader.h"
 
 namespace kdbench {
 namespace {
@@ -51,6 +52,49 @@ TEST(EmbeddedDatasetsTest, FortunesFollowTheManifestLabelOrder) {
     EXPECT_NE(example.origin.find("/fortunes/" + category + ":"), std::string::npos)
         << example.origin;
   }
+}
+
+TEST(EmbeddedDatasetsTest, WordNetHasABalancedTestSplitAndDistinctGlosses) {
+  absl::StatusOr<Corpus> corpus = ReadDataset("wordnet", {});
+  ASSERT_TRUE(corpus.ok()) << corpus.status() << " (run ./kdbench bootstrap)";
+  EXPECT_EQ(corpus->label_names,
+            (std::vector<std::string>{"animal", "artifact", "food", "plant"}));
+  EXPECT_TRUE(corpus->warnings.empty()) << corpus->warnings[0];
+  std::vector<int> test_per_class(4), train_per_class(4);
+  for (const Example& example : corpus->test) ++test_per_class[example.label];
+  for (const Example& example : corpus->train) ++train_per_class[example.label];
+  EXPECT_EQ(test_per_class, (std::vector<int>{1000, 1000, 1000, 1000}));
+  // WordNet 3.0 as Debian ships it: the glosses of each file, less the 596
+  // shared by several synsets (skipped, every copy).
+  EXPECT_EQ(train_per_class, (std::vector<int>{6120, 10556, 1568, 6859}));
+  EXPECT_EQ(corpus->skipped, 596);
+  std::set<std::string> test_texts;
+  for (const Example& example : corpus->test) test_texts.insert(example.text);
+  for (const Example& example : corpus->train) {
+    ASSERT_EQ(test_texts.count(example.text), 0u) << example.origin;
+  }
+  // "all" labels per class = test size / classes = 1,000: twice 500.
+  absl::StatusOr<DataSplit> all = MakeSplit(*corpus, SplitOptions{.labels_per_class = 0});
+  ASSERT_TRUE(all.ok()) << all.status();
+  EXPECT_EQ(all->labels_per_class, 1000);
+}
+
+TEST(EmbeddedDatasetsTest, WordNetErrorsNameTheProblem) {
+  absl::StatusOr<Corpus> bad =
+      ReadWordNetNouns({.directory = "/usr/share/wordnet", .classes = {"animals"}});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("unknown noun class 'animals'; known: Tops, act, animal"),
+            std::string::npos)
+      << bad.status();
+  absl::StatusOr<Corpus> small = ReadWordNetNouns(
+      {.directory = "/usr/share/wordnet", .classes = {"motive"}, .test_per_class = 1000});
+  ASSERT_FALSE(small.ok());
+  EXPECT_NE(small.status().message().find("class 'motive' has"), std::string::npos)
+      << small.status();
+  absl::StatusOr<Corpus> missing = ReadWordNetNouns({.directory = "/nonexistent", .classes = {"food"}});
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.status().message().find("wordnet-base"), std::string::npos)
+      << missing.status();
 }
 
 TEST(EmbeddedDatasetsTest, ProtocolSplitOnFortunes) {

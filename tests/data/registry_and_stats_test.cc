@@ -10,7 +10,7 @@ namespace {
 TEST(DatasetManifestTest, EveryDatasetHasAManifestWithFixedLabelOrder) {
   EXPECT_EQ(DatasetNames(),
             (std::vector<std::string>{"agnews", "dbpedia", "elec", "fortunes",
-                                      "imdb", "jsonl", "spamassassin", "tsv"}));
+                                      "imdb", "jsonl", "spamassassin", "tsv", "wordnet"}));
   EXPECT_EQ(FindDatasetManifest("agnews")->label_names,
             (std::vector<std::string>{"World", "Sports", "Business", "Sci/Tech"}));
   EXPECT_EQ(FindDatasetManifest("imdb")->label_names,
