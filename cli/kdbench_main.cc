@@ -97,6 +97,9 @@ ABSL_FLAG(std::string, student, "bilstm",
 ABSL_FLAG(std::string, student_size, "",
           "student size: tiny, mini, paper; empty = the profile's (smoke tiny, mini mini, "
           "paper paper)");
+ABSL_FLAG(double, recurrent_dropout, 0,
+          "bilstm and rnn students: dropout on h_{t-1} inside the LSTM, one mask per "
+          "sequence (the paper: 0.2); 0: none");
 ABSL_FLAG(std::string, optimizer, "",
           "student optimiser: adadelta (the paper; lr 1.0) or adam (lr 1e-3; the released code); "
           "empty = the profile's (smoke adam: Adadelta's slow start needs more steps than a "
@@ -394,6 +397,7 @@ int RunDistill(const std::vector<std::string>&, const c10::Device& device) {
                              .schedule = absl::GetFlag(FLAGS_schedule),
                              .student = absl::GetFlag(FLAGS_student),
                              .student_size = student_size,
+                             .recurrent_dropout = absl::GetFlag(FLAGS_recurrent_dropout),
                              .labels_per_class = absl::GetFlag(FLAGS_labels_per_class),
                              .seed = absl::GetFlag(FLAGS_seed),
                              .max_length = absl::GetFlag(FLAGS_max_length),
@@ -482,7 +486,7 @@ const std::vector<Subcommand>& Subcommands() {
        "provenance); --teacher is a fine-tuned checkpoint whose outputs on "
        "the transfer set come through the teacher-output cache",
        {"dataset", "path", "teacher", "profile", "method", "schedule", "student", "student_size",
-        "labels_per_class", "seed", "max_length", "teacher_max_length", "max_epochs", "patience",
+        "recurrent_dropout", "labels_per_class", "seed", "max_length", "teacher_max_length", "max_epochs", "patience",
         "labels_only_max_epochs", "labels_only_patience", "unfreeze_order", "batch_size",
         "optimizer", "learning_rate", "cosine_restarts", "alpha", "beta", "gamma", "temperature",
         "logit_target", "representation_target", "representation_reduction", "shared_head",

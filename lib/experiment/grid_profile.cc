@@ -39,13 +39,18 @@ Setter IntegerSetter(int64_t ProfileSettings::*field, int64_t minimum) {
   };
 }
 
-Setter FloatSetter(double ProfileSettings::*field) {
-  return [field](const toml::node& node, const std::string& source, const std::string& key,
-                 ProfileSettings* settings) -> absl::Status {
+// A float in [0, below): below = 0 means no upper bound.
+Setter FloatSetter(double ProfileSettings::*field, double below = 0) {
+  return [field, below](const toml::node& node, const std::string& source,
+                        const std::string& key, ProfileSettings* settings) -> absl::Status {
     ASSIGN_OR_RETURN(double value, TomlFloat(node, source, key));
     if (value < 0) {
       return absl::InvalidArgumentError(
           absl::StrCat(TomlWhere(source, node), ": '", key, "' must not be negative"));
+    }
+    if (below > 0 && value >= below) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(TomlWhere(source, node), ": '", key, "' must be below ", below));
     }
     settings->*field = value;
     return absl::OkStatus();
@@ -67,6 +72,7 @@ const std::map<std::string, Setter>& Setters() {
       {"finetune_patience", IntegerSetter(&ProfileSettings::finetune_patience, 1)},
       {"finetune_learning_rate", FloatSetter(&ProfileSettings::finetune_learning_rate)},
       {"student_size", StringSetter(&ProfileSettings::student_size)},
+      {"recurrent_dropout", FloatSetter(&ProfileSettings::recurrent_dropout, /*below=*/1)},
       {"max_length", IntegerSetter(&ProfileSettings::max_length, 4)},
       {"max_epochs", IntegerSetter(&ProfileSettings::max_epochs, 1)},
       {"patience", IntegerSetter(&ProfileSettings::patience, 1)},

@@ -37,6 +37,7 @@ struct ProfileSettings {
   double finetune_learning_rate = 3e-4;
   // Student.
   std::string student_size = "mini";
+  double recurrent_dropout = 0;  // bilstm and rnn students (the paper: 0.2)
   int64_t max_length = 128;
   int64_t max_epochs = 30;
   int64_t patience = 5;

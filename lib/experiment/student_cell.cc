@@ -48,6 +48,7 @@ nlohmann::json ConfigJson(const StudentCellOptions& o) {
           {"schedule", o.schedule},
           {"student", o.student},
           {"student_size", o.student_size},
+          {"recurrent_dropout", o.recurrent_dropout},
           {"labels_per_class", o.labels_per_class},
           {"max_length", o.max_length},
           {"teacher_max_length", o.teacher_max_length},
@@ -152,6 +153,7 @@ absl::StatusOr<std::string> RunStudentCell(const StudentCellOptions& options,
                                                     .vocab_size = student_vocab_size,
                                                     .num_classes = num_classes,
                                                     .padding_idx = pad,
+                                                    .recurrent_dropout = options.recurrent_dropout,
                                                     .head_width = options.shared_head
                                                                       ? teacher.model->config().hidden_size
                                                                       : 0,

@@ -34,6 +34,8 @@ struct StudentCellOptions {
   std::string schedule = "joint";
   std::string student = "bilstm";
   std::string student_size = "mini";
+  // bilstm and rnn: dropout on h_{t-1} inside the LSTM (the paper: 0.2).
+  double recurrent_dropout = 0;
   int64_t labels_per_class = 100;
   uint64_t seed = 1;
   int64_t max_length = 128;          // the student's input, in its own tokens

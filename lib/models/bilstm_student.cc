@@ -11,9 +11,11 @@ namespace {
 
 // The module holds the parameters (names and layout as LibTorch's, so
 // checkpoints are unchanged); LstmThroughTime runs them.
-torch::Tensor RunLstm(torch::nn::LSTM& lstm, const torch::Tensor& input) {
+// mask: a recurrent dropout mask, or undefined for none.
+torch::Tensor RunLstm(torch::nn::LSTM& lstm, const torch::Tensor& input,
+                      const torch::Tensor& mask) {
   const std::vector<torch::Tensor> weights = lstm->all_weights();
-  return LstmThroughTime(input, weights[0], weights[1], weights[2], weights[3]);
+  return LstmThroughTime(input, weights[0], weights[1], weights[2], weights[3], mask);
 }
 
 }  // namespace
@@ -46,11 +48,19 @@ StudentOutputs BiLstmStudentImpl::forward(const torch::Tensor& input_ids,
   const int64_t time = input_ids.size(1);
   torch::Tensor device_lengths = lengths.to(input_ids.device()).clamp_max(time);
   torch::Tensor embedded = dropout(embedding(input_ids));
+  torch::Tensor forward_mask, backward_mask;
+  if (is_training() && options.recurrent_dropout() > 0) {
+    forward_mask = RecurrentDropoutMask(input_ids.size(0), options.hidden_size(),
+                                        options.recurrent_dropout(), embedded.options());
+    backward_mask = RecurrentDropoutMask(input_ids.size(0), options.hidden_size(),
+                                         options.recurrent_dropout(), embedded.options());
+  }
   // Forward direction: padding comes after every real token, so it cannot
   // reach a real position. Backward direction: reversed within each length.
-  torch::Tensor forward_out = RunLstm(lstm_forward, embedded);
+  torch::Tensor forward_out = RunLstm(lstm_forward, embedded, forward_mask);
   torch::Tensor backward_out = ReverseWithinLengths(
-      RunLstm(lstm_backward, ReverseWithinLengths(embedded, device_lengths)), device_lengths);
+      RunLstm(lstm_backward, ReverseWithinLengths(embedded, device_lengths), backward_mask),
+      device_lengths);
   StudentOutputs result;
   if (options.pooling() == BiLstmPooling::kLastState) {
     // Forward state after the last real token; backward state after reading

@@ -16,10 +16,10 @@
 // (lib/models/lstm_recurrence.h): on CPU a hand-written backward pass, ~1.2x
 // (paper size) to ~1.5x (mini) faster to train than LibTorch's LSTM.
 //
-// Recurrent (between-time-step) dropout, which the paper uses at 0.2, is not
-// available: LibTorch's LSTM (cuDNN's on CUDA) has no hook for it. Dropout
-// on the LSTM's inputs and outputs is applied instead; results record this
-// difference.
+// Recurrent (between-time-step) dropout, which the paper uses at 0.2: with
+// recurrent_dropout > 0, while training, each direction multiplies h_{t-1}
+// by a mask drawn once per batch (variational, as Keras's recurrent_dropout
+// in the paper's code) before the recurrent product.
 #ifndef KDBENCH_LIB_MODELS_BILSTM_STUDENT_H_
 #define KDBENCH_LIB_MODELS_BILSTM_STUDENT_H_
 
@@ -50,6 +50,7 @@ struct BiLstmStudentOptions {
   TORCH_ARG(int64_t, padding_idx) = 0;
   TORCH_ARG(BiLstmPooling, pooling) = BiLstmPooling::kMax;
   TORCH_ARG(int64_t, head_width) = 0;  // 0: no shared Dense(gelu) head
+  TORCH_ARG(double, recurrent_dropout) = 0.0;  // the paper: 0.2
 };
 
 class BiLstmStudentImpl : public StudentImpl {

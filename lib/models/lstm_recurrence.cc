@@ -6,6 +6,9 @@
 #include <algorithm>
 #include <cstdint>
 #include <tuple>
+#include <vector>
+
+#include "lib/models/dropout.h"
 
 namespace kdbench {
 namespace {
@@ -77,10 +80,14 @@ void GateGradients(const float* gates, const float* tanh_cell, const float* prev
 
 class LstmRecurrence : public torch::autograd::Function<LstmRecurrence> {
  public:
-  // input [time, batch, in] contiguous; bias = bias_ih + bias_hh.
+  // input [time, batch, in] contiguous; bias = bias_ih + bias_hh; mask
+  // [batch, h] or none (see LstmThroughTime). The mask is not a Tensor
+  // argument: autograd records every Tensor argument as an input, and an
+  // undefined one cannot be.
   static at::Tensor forward(AutogradContext* context, const at::Tensor& input,
                             const at::Tensor& weight_ih, const at::Tensor& weight_hh,
-                            const at::Tensor& bias) {
+                            const at::Tensor& bias, const c10::optional<at::Tensor>& mask_in) {
+    const at::Tensor mask = mask_in.has_value() ? *mask_in : at::Tensor();
     const int64_t time = input.size(0), batch = input.size(1), hidden = weight_hh.size(1);
     // Pre-activations from the input for every step at once; each step then
     // adds its recurrent product and activates in place.
@@ -91,9 +98,16 @@ class LstmRecurrence : public torch::autograd::Function<LstmRecurrence> {
     at::Tensor outputs = at::empty_like(cells);
     const at::Tensor weight_hh_t = weight_hh.t();
     const at::Tensor initial_cell = at::zeros({batch, hidden}, input.options());
+    const bool masked = mask.defined();
+    at::Tensor masked_previous = masked ? at::empty({batch, hidden}, input.options()) : mask;
     for (int64_t t = 0; t < time; ++t) {
       at::Tensor step_gates = gates[t];
-      if (t > 0) step_gates.addmm_(outputs[t - 1], weight_hh_t);
+      if (t > 0 && masked) {
+        at::mul_out(masked_previous, outputs[t - 1], mask);
+        step_gates.addmm_(masked_previous, weight_hh_t);
+      } else if (t > 0) {
+        step_gates.addmm_(outputs[t - 1], weight_hh_t);
+      }
       step_gates.narrow(1, 0, 2 * hidden).sigmoid_();
       step_gates.narrow(1, 2 * hidden, hidden).tanh_();
       step_gates.narrow(1, 3 * hidden, hidden).sigmoid_();
@@ -107,6 +121,7 @@ class LstmRecurrence : public torch::autograd::Function<LstmRecurrence> {
       at::mul_out(output, step_gates.narrow(1, 3 * hidden, hidden), tanh_cell);
     }
     context->save_for_backward({input, weight_ih, weight_hh, gates, cells, tanh_cells, outputs});
+    if (masked) context->saved_data["mask"] = mask;
     return outputs;
   }
 
@@ -119,6 +134,8 @@ class LstmRecurrence : public torch::autograd::Function<LstmRecurrence> {
     const at::Tensor& cells = saved[4];
     const at::Tensor& tanh_cells = saved[5];
     const at::Tensor& outputs = saved[6];
+    const at::Tensor mask =
+        context->saved_data.count("mask") ? context->saved_data["mask"].toTensor() : at::Tensor();
     const int64_t time = input.size(0), batch = input.size(1), hidden = weight_hh.size(1);
     at::Tensor output_gradient = output_gradients[0].defined()
                                      ? output_gradients[0].contiguous()
@@ -130,6 +147,10 @@ class LstmRecurrence : public torch::autograd::Function<LstmRecurrence> {
     for (int64_t t = time - 1; t >= 0; --t) {
       if (t == time - 1) {
         hidden_gradient.copy_(output_gradient[t]);
+      } else if (mask.defined()) {
+        // h_t reached step t + 1 through the mask.
+        at::mm_out(hidden_gradient, gate_gradients[t + 1], weight_hh);
+        hidden_gradient.mul_(mask).add_(output_gradient[t]);
       } else {
         at::addmm_out(hidden_gradient, output_gradient[t], gate_gradients[t + 1], weight_hh);
       }
@@ -151,22 +172,50 @@ class LstmRecurrence : public torch::autograd::Function<LstmRecurrence> {
     }
     if (context->needs_input_grad(2)) {
       // h_{-1} = 0: step 0 adds nothing to the recurrent weights' gradient.
+      at::Tensor previous = outputs.slice(0, 0, std::max<int64_t>(time - 1, 0));
+      if (mask.defined()) previous = previous * mask;
       weight_hh_gradient =
           time > 1
               ? at::mm(gate_gradients.slice(0, 1).reshape({(time - 1) * batch, 4 * hidden}).t(),
-                       outputs.slice(0, 0, time - 1).reshape({(time - 1) * batch, hidden}))
+                       previous.reshape({(time - 1) * batch, hidden}))
               : at::zeros_like(weight_hh);
     }
     if (context->needs_input_grad(3)) bias_gradient = flat_gate_gradients.sum(0);
-    return {input_gradient, weight_ih_gradient, weight_hh_gradient, bias_gradient};
+    return {input_gradient, weight_ih_gradient, weight_hh_gradient, bias_gradient, at::Tensor()};
   }
 };
 
+// The masked LSTM where the hand-written pass does not run: one step at a
+// time under autograd, gates (i, f, g, o) as torch::nn::LSTM orders them.
+at::Tensor MaskedLstmSteps(const at::Tensor& input, const at::Tensor& weight_ih,
+                           const at::Tensor& weight_hh, const at::Tensor& bias_ih,
+                           const at::Tensor& bias_hh, const at::Tensor& mask) {
+  const int64_t batch = input.size(0), time = input.size(1), hidden = weight_hh.size(1);
+  const at::Tensor projected = at::linear(input, weight_ih, bias_ih + bias_hh);
+  at::Tensor h = at::zeros({batch, hidden}, input.options());
+  at::Tensor c = at::zeros({batch, hidden}, input.options());
+  std::vector<at::Tensor> steps;
+  for (int64_t t = 0; t < time; ++t) {
+    at::Tensor gates = projected.select(1, t);
+    if (t > 0) gates = gates + at::mm(h * mask, weight_hh.t());
+    const std::vector<at::Tensor> g = gates.chunk(4, 1);
+    c = at::sigmoid(g[1]) * c + at::sigmoid(g[0]) * at::tanh(g[2]);
+    h = at::sigmoid(g[3]) * at::tanh(c);
+    steps.push_back(h);
+  }
+  return at::stack(steps, 1);
+}
+
 }  // namespace
+
+at::Tensor RecurrentDropoutMask(int64_t batch, int64_t hidden, double p,
+                                const at::TensorOptions& options) {
+  return ApplyDropout(at::ones({batch, hidden}, options), p, /*train=*/true);
+}
 
 at::Tensor LstmThroughTime(const at::Tensor& input, const at::Tensor& weight_ih,
                            const at::Tensor& weight_hh, const at::Tensor& bias_ih,
-                           const at::Tensor& bias_hh) {
+                           const at::Tensor& bias_hh, const at::Tensor& recurrent_mask) {
   TORCH_CHECK(input.dim() == 3, "LstmThroughTime: input must be [batch, time, in], got ",
               input.sizes());
   TORCH_CHECK(weight_ih.size(0) == 4 * weight_hh.size(1) && weight_hh.size(0) == weight_ih.size(0),
@@ -175,6 +224,15 @@ at::Tensor LstmThroughTime(const at::Tensor& input, const at::Tensor& weight_ih,
   const bool hand_written = input.device().is_cpu() && input.scalar_type() == at::kFloat &&
                             weight_ih.scalar_type() == at::kFloat && input.size(1) > 0 &&
                             input.size(0) > 0;
+  if (recurrent_mask.defined()) {
+    TORCH_CHECK(recurrent_mask.dim() == 2 && recurrent_mask.size(0) == input.size(0) &&
+                    recurrent_mask.size(1) == weight_hh.size(1),
+                "LstmThroughTime: recurrent mask [batch, h] expected, got ",
+                recurrent_mask.sizes());
+    if (!hand_written) {
+      return MaskedLstmSteps(input, weight_ih, weight_hh, bias_ih, bias_hh, recurrent_mask);
+    }
+  }
   if (!hand_written) {
     const int64_t hidden = weight_hh.size(1);
     const at::Tensor zeros = at::zeros({1, input.size(0), hidden}, input.options());
@@ -186,8 +244,12 @@ at::Tensor LstmThroughTime(const at::Tensor& input, const at::Tensor& weight_ih,
                                 /*bidirectional=*/false, /*batch_first=*/true));
   }
   const at::Tensor time_major = input.transpose(0, 1).contiguous();
-  at::Tensor outputs = LstmRecurrence::apply(time_major, weight_ih.contiguous(),
-                                             weight_hh.contiguous(), bias_ih + bias_hh);
+  at::Tensor outputs =
+      LstmRecurrence::apply(time_major, weight_ih.contiguous(), weight_hh.contiguous(),
+                            bias_ih + bias_hh,
+                            recurrent_mask.defined()
+                                ? c10::optional<at::Tensor>(recurrent_mask.contiguous())
+                                : c10::nullopt);
   return outputs.transpose(0, 1);
 }
 

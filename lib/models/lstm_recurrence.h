@@ -18,9 +18,23 @@ namespace kdbench {
 
 // input [batch, time, in] (batch first); weight_ih [4h, in], weight_hh
 // [4h, h], biases [4h]. Returns h_t for every step: [batch, time, h].
+//
+// recurrent_mask [batch, h], optional: multiplies h_{t-1} before the
+// recurrent product at every step, one mask for the whole sequence
+// (variational recurrent dropout, as Keras's recurrent_dropout in the
+// paper's code: 0 or 1 / (1 - p) per unit, see RecurrentDropoutMask). It is
+// not differentiated. Without one the computation is exactly the unmasked
+// LSTM's. With one, devices other than the CPU run a per-step loop under
+// autograd (cuDNN's LSTM has no such mask).
 at::Tensor LstmThroughTime(const at::Tensor& input, const at::Tensor& weight_ih,
                            const at::Tensor& weight_hh, const at::Tensor& bias_ih,
-                           const at::Tensor& bias_hh);
+                           const at::Tensor& bias_hh,
+                           const at::Tensor& recurrent_mask = at::Tensor());
+
+// A recurrent dropout mask for `batch` rows of `hidden` units: each entry 0
+// with probability p, else 1 / (1 - p), from the default generator.
+at::Tensor RecurrentDropoutMask(int64_t batch, int64_t hidden, double p,
+                                const at::TensorOptions& options);
 
 }  // namespace kdbench
 

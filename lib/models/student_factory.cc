@@ -69,6 +69,10 @@ absl::StatusOr<StudentPtr> MakeStudent(const StudentSpec& spec) {
                                                    spec.vocab_size, ") and at least 2 classes (got ",
                                                    spec.num_classes, ")"));
   }
+  if (!(spec.recurrent_dropout >= 0 && spec.recurrent_dropout < 1)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "student: recurrent_dropout must lie in [0, 1), got ", spec.recurrent_dropout));
+  }
   absl::StatusOr<SizeDims> dims = Dims(spec.size);
   if (!dims.ok()) return dims.status();
   if (spec.architecture == "bilstm" || spec.architecture == "rnn") {
@@ -79,7 +83,13 @@ absl::StatusOr<StudentPtr> MakeStudent(const StudentSpec& spec) {
             .dropout(spec.dropout)
             .padding_idx(spec.padding_idx)
             .pooling(spec.architecture == "rnn" ? BiLstmPooling::kLastState : BiLstmPooling::kMax)
-            .head_width(spec.head_width));
+            .head_width(spec.head_width)
+            .recurrent_dropout(spec.recurrent_dropout));
+  }
+  if (spec.recurrent_dropout > 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "recurrent dropout exists for the bilstm and rnn students only, not --student=",
+        spec.architecture));
   }
   if (spec.head_width > 0) {
     return absl::InvalidArgumentError(absl::StrCat(

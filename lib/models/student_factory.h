@@ -27,6 +27,9 @@ struct StudentSpec {
   int64_t num_classes = 0;
   int64_t padding_idx = 0;
   double dropout = 0.4;
+  // bilstm and rnn: dropout on h_{t-1} inside the recurrence (the paper:
+  // 0.2); 0: none. Other students refuse a non-zero value.
+  double recurrent_dropout = 0;
   // bilstm only: the released code's Dense(head_width, gelu) after pooling,
   // shared by the classifier and the representation loss; 0: none.
   int64_t head_width = 0;

@@ -113,6 +113,12 @@ TEST(GridProfileTest, ErrorsNameTheFileLineAndAllowedValues) {
   ASSERT_FALSE(bad_dataset.ok());
   EXPECT_THAT(std::string(bad_dataset.status().message()),
               HasSubstr("p7.toml:2: 'datasets' has unknown value 'fortune'"));
+
+  const std::string rate = Write("p8.toml", "[mini]\ndatasets = [\"fortunes\"]\nrecurrent_dropout = 1.0\n");
+  absl::StatusOr<GridProfile> bad_rate = LoadGridProfile(rate, "mini", "");
+  ASSERT_FALSE(bad_rate.ok());
+  EXPECT_THAT(std::string(bad_rate.status().message()),
+              HasSubstr("p8.toml:3: 'recurrent_dropout' must be below 1"));
 }
 
 TEST(GridProfileTest, TheShippedProfilesLoad) {

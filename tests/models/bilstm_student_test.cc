@@ -56,6 +56,25 @@ TEST(BiLstmStudentTest, EqualsPackedBidirectionalLstmAndPoolsItsOutputs) {
                                std::get<0>(embedded.max(1)), 1e-3, 1e-3));
 }
 
+TEST(BiLstmStudentTest, RecurrentDropoutActsWhileTrainingOnly) {
+  torch::manual_seed(5);
+  BiLstmStudent with(BiLstmStudentOptions(50, 3).embedding_dim(8).hidden_size(6).dropout(0.0)
+                         .recurrent_dropout(0.5));
+  BiLstmStudent without = MakeStudent();  // same seed: the same weights
+  torch::Tensor ids = torch::tensor({{5, 6, 7, 2, 1}, {1, 2, 3, 4, 9}}, torch::kLong);
+  torch::Tensor lengths = torch::tensor({5, 5}, torch::kLong);
+  torch::NoGradGuard no_grad;
+  with->eval();
+  EXPECT_TRUE(torch::equal(with->forward(ids, lengths).features,
+                           without->forward(ids, lengths).features));
+  with->train();
+  torch::manual_seed(1);
+  torch::Tensor first = with->forward(ids, lengths).features;
+  torch::manual_seed(1);
+  EXPECT_TRUE(torch::equal(with->forward(ids, lengths).features, first));  // seeded
+  EXPECT_FALSE(torch::allclose(first, without->forward(ids, lengths).features, 1e-4, 1e-4));
+}
+
 TEST(BiLstmStudentTest, PaddingChangesNothing) {
   BiLstmStudent student = MakeStudent();
   torch::NoGradGuard no_grad;

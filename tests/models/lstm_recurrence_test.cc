@@ -80,6 +80,59 @@ TEST(LstmRecurrenceTest, RowsSplitAcrossThreadsGiveTheSameNumbers) {
   at::set_num_threads(threads);
 }
 
+// The masked LSTM written out step by step with LibTorch's autograd: the
+// definition LstmThroughTime's recurrent mask must match.
+torch::Tensor MaskedReference(const torch::Tensor& input, const std::vector<torch::Tensor>& w,
+                              const torch::Tensor& mask) {
+  const int64_t hidden = w[1].size(1);
+  torch::Tensor h = torch::zeros({input.size(0), hidden});
+  torch::Tensor c = torch::zeros({input.size(0), hidden});
+  std::vector<torch::Tensor> steps;
+  for (int64_t t = 0; t < input.size(1); ++t) {
+    torch::Tensor gates = torch::linear(input.select(1, t), w[0], w[2]) +
+                          torch::linear(h * mask, w[1], w[3]);
+    std::vector<torch::Tensor> g = gates.chunk(4, 1);
+    c = torch::sigmoid(g[1]) * c + torch::sigmoid(g[0]) * torch::tanh(g[2]);
+    h = torch::sigmoid(g[3]) * torch::tanh(c);
+    steps.push_back(h);
+  }
+  return torch::stack(steps, 1);
+}
+
+TEST(LstmRecurrenceTest, RecurrentMaskOutputsAndGradientsMatchTheStepByStepDefinition) {
+  for (const Shape& shape : std::vector<Shape>{{3, 5, 4, 6}, {9, 8, 7, 12}, {2, 1, 3, 4}}) {
+    SCOPED_TRACE(::testing::Message() << "batch " << shape.batch << " time " << shape.time);
+    torch::manual_seed(21);
+    torch::nn::LSTM lstm(torch::nn::LSTMOptions(shape.in, shape.hidden).batch_first(true));
+    const torch::Tensor input = torch::randn({shape.batch, shape.time, shape.in});
+    const torch::Tensor weights = torch::randn({shape.batch, shape.time, shape.hidden});
+    const torch::Tensor mask = RecurrentDropoutMask(shape.batch, shape.hidden, 0.3, {});
+    // Some units dropped and the rest scaled by 1 / (1 - p).
+    EXPECT_GT((mask == 0).sum().item<int64_t>(), 0);
+    EXPECT_TRUE(torch::allclose(mask.masked_select(mask > 0),
+                                torch::full({1}, 1 / 0.7, mask.options())));
+    std::vector<torch::Tensor> reference = TrainableCopies(lstm);
+    torch::Tensor reference_input = input.clone().requires_grad_(true);
+    torch::Tensor expected = MaskedReference(reference_input, reference, mask);
+    (expected * weights).sum().backward();
+    std::vector<torch::Tensor> ours = TrainableCopies(lstm);
+    torch::Tensor ours_input = input.clone().requires_grad_(true);
+    torch::Tensor out = LstmThroughTime(ours_input, ours[0], ours[1], ours[2], ours[3], mask);
+    (out * weights).sum().backward();
+    EXPECT_TRUE(torch::allclose(out, expected, 1e-5, 1e-6))
+        << (out - expected).abs().max().item<float>();
+    EXPECT_TRUE(torch::allclose(ours_input.grad(), reference_input.grad(), 1e-4, 1e-5));
+    for (size_t i = 0; i < ours.size(); ++i) {
+      EXPECT_TRUE(torch::allclose(ours[i].grad(), reference[i].grad(), 1e-4, 1e-5))
+          << i << ": " << (ours[i].grad() - reference[i].grad()).abs().max().item<float>();
+    }
+    // A mask of ones is the unmasked LSTM.
+    EXPECT_TRUE(torch::allclose(
+        LstmThroughTime(input, ours[0], ours[1], ours[2], ours[3], torch::ones_like(mask)),
+        LstmThroughTime(input, ours[0], ours[1], ours[2], ours[3]), 1e-6, 1e-7));
+  }
+}
+
 TEST(LstmRecurrenceTest, FrozenInputStillTrainsTheWeights) {
   // A frozen embedding: no input gradient asked for, the weights' still are.
   torch::manual_seed(9);

@@ -35,5 +35,22 @@ TEST(StudentFactoryTest, UnknownNamesListTheKnownOnes) {
   EXPECT_FALSE(MakeStudent({.vocab_size = 0, .num_classes = 2}).ok());
 }
 
+TEST(StudentFactoryTest, RecurrentDropoutForLstmStudentsOnly) {
+  auto rnn = MakeStudent({.architecture = "rnn", .size = "tiny", .vocab_size = 10,
+                          .num_classes = 2, .recurrent_dropout = 0.2});
+  ASSERT_TRUE(rnn.ok()) << rnn.status();
+  auto cnn = MakeStudent({.architecture = "cnn", .size = "tiny", .vocab_size = 10,
+                          .num_classes = 2, .recurrent_dropout = 0.2});
+  ASSERT_FALSE(cnn.ok());
+  EXPECT_NE(cnn.status().message().find("recurrent dropout exists for the bilstm and rnn "
+                                        "students only, not --student=cnn"),
+            std::string::npos)
+      << cnn.status();
+  auto out_of_range = MakeStudent({.vocab_size = 10, .num_classes = 2, .recurrent_dropout = 1});
+  ASSERT_FALSE(out_of_range.ok());
+  EXPECT_NE(out_of_range.status().message().find("recurrent_dropout must lie in [0, 1)"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace kdbench
