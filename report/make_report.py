@@ -165,6 +165,9 @@ def parse_record(results, key):
         "schedule": str(cell.get("schedule", "")),
         "labels": str(need(cell, "labels", path, where, (str, int))),
         "seed": int(need(cell, "seed", path, where, (int, float))),
+        # A transfer-set size set by the cell's grid (transfer.toml); None: the profile's.
+        "transfer": (int(cell["transfer"]) if isinstance(cell.get("transfer"), (int, float))
+                     and not isinstance(cell.get("transfer"), bool) else None),
         "finished_at": str(r.get("finished_at", "")),
         "settings": dict(r.get("settings")) if isinstance(r.get("settings"), dict) else {},
     }
@@ -236,6 +239,7 @@ def parse_student(run, res, path):
     run["sizes"] = {k: res.get(k) for k in ("train_examples", "dev_examples", "test_examples",
                                             "transfer_examples", "held_out_transfer_examples")}
     run["epochs"] = optional_number(res, "epochs")
+    run["transfer_examples"] = optional_number(res, "transfer_examples")
     phases = []
     for i, ph in enumerate(res.get("phases") or []):
         if not isinstance(ph, dict):
@@ -395,7 +399,10 @@ class Index:
     def __init__(self, runs):
         self.groups = {}
         for r in sorted(runs, key=lambda r: r["key"]):
-            self.groups.setdefault(group_key(r), []).append(r)
+            # A cell with a transfer-set size of its own belongs to the
+            # transfer sweep only, not to the tables' groups.
+            if r.get("transfer") is None:
+                self.groups.setdefault(group_key(r), []).append(r)
 
     def datasets(self):
         return sorted({k[0] for k in self.groups})
@@ -553,7 +560,8 @@ def render_md(blocks):
     return "\n".join(out).rstrip() + "\n"
 
 
-VERDICT_CLASS = {"holds": "v-holds", "does not hold": "v-not", "inconclusive": "v-inc"}
+VERDICT_CLASS = {"holds": "v-holds", "does not hold": "v-not", "inconclusive": "v-inc",
+                 "pass": "v-holds", "fail": "v-not"}
 
 
 def html_inline(text):
@@ -927,6 +935,138 @@ def compute_verdicts(index, paper):
 
 
 # ---------------------------------------------------------------------------
+# Preconditions: a verdict only means something when the teachers learned the
+# task and no student collapsed to one class. Checked for every dataset.
+
+GATE_TEACHER_OVER_STUDENT = 5.0   # macro F1 points over the no-distil student, 100 labels
+GATE_TEACHER_OVER_MAJORITY = 10.0  # accuracy points over always answering the majority label
+GATE_CONFIDENCE = 0.8              # Table 9's variance / one-hot maximum
+
+
+def single_class(run, classes):
+    """True when a cell's test predictions are all one class. From the
+    per-example predictions where the record has them; otherwise from its
+    metrics: predicting class k alone gives accuracy a = share of k and macro
+    F1 = (2a / (1 + a)) / classes exactly, which a varied predictor matches
+    only by coincidence. None when neither can tell."""
+    if run["status"] != "ok":
+        return None
+    if run.get("predictions"):
+        return len(set(run["predictions"][0])) == 1
+    if run.get("f1") is None or not classes:
+        return None
+    a = run["acc"] / 100
+    return abs(run["f1"] / 100 - (2 * a / (1 + a)) / classes) < 1e-9
+
+
+def gate_row(ds, gate, subject, value, threshold, passed):
+    verdict = "not available" if passed is None else ("**pass**" if passed else "**fail**")
+    return [ds, gate, subject, value, threshold, verdict]
+
+
+def gate_rows(index):
+    rows = []
+    for ds in index.datasets():
+        majority, _ = majority_and_chance(index, ds)
+        teachers = sorted((k for k in index.groups if k[0] == ds and k[3] == "teacher"),
+                          key=group_sort_key)
+        for k in teachers:
+            role, labels = k[1], k[5]
+            t = index.groups[k]
+            subject = f"teacher {role}, {labels} labels/class"
+            acc = group_stats(t, "acc")
+            if acc.ok and majority is not None:
+                rows.append(gate_row(ds, "far above the majority label", subject,
+                                     f"{acc.mean:.2f} vs {majority:.2f} (accuracy %)",
+                                     f"+{GATE_TEACHER_OVER_MAJORITY:g} points",
+                                     acc.mean - majority >= GATE_TEACHER_OVER_MAJORITY))
+            if labels == "100":
+                student = index.find(ds, "none", "100", teacher=role)
+                part = paired_part("", t, student, ("teacher", "no distil."), field="f1")
+                tf, sf = group_stats(t, "f1"), group_stats(student or [], "f1")
+                if tf.ok and sf.ok:
+                    d = tf.mean - sf.mean
+                    rows.append(gate_row(
+                        ds, "above the no-distil student (macro F1)", subject,
+                        f"{tf.mean:.2f} vs {sf.mean:.2f} (Δ {d:+.2f}"
+                        + (f", paired 95% CI {fmt_ci(part.delta)}" if part.delta else "") + ")",
+                        f"+{GATE_TEACHER_OVER_STUDENT:g} points",
+                        d >= GATE_TEACHER_OVER_STUDENT))
+                else:
+                    rows.append(gate_row(ds, "above the no-distil student (macro F1)", subject,
+                                         "no-distil student not in this run", "", None))
+            nb = index.find(ds, "none", labels, teacher=role, student="naive-bayes")
+            nbs = group_stats(nb or [], "acc")
+            if acc.ok and nbs.ok:
+                rows.append(gate_row(ds, "beats the suite's naive Bayes", subject,
+                                     f"{acc.mean:.2f} vs {nbs.mean:.2f} (accuracy %)",
+                                     "above", acc.mean > nbs.mean))
+            else:
+                rows.append(gate_row(ds, "beats the suite's naive Bayes", subject,
+                                     "naive Bayes not run at this budget", "", None))
+            if labels == "all":
+                ratio = Stat({r["seed"]: r["variance"] / r["one_hot"]
+                              for r in distinct_ok_runs(t)
+                              if r.get("variance") is not None and r.get("one_hot")})
+                if ratio.ok:
+                    rows.append(gate_row(ds, "confident (Table 9 variance / max)", subject,
+                                         f"{ratio.mean:.3f}", f"{GATE_CONFIDENCE:g}",
+                                         ratio.mean >= GATE_CONFIDENCE))
+    return rows
+
+
+def single_class_cells(index):
+    """(dataset, cell name) of every ok cell that predicts one class."""
+    cells = []
+    for ds in index.datasets():
+        classes = dataset_classes(index, ds)
+        for k, runs in index.groups.items():
+            if k[0] != ds:
+                continue
+            for r in runs:
+                if r["kind"] == "student" and single_class(r, classes):
+                    cells.append((ds, r["name"]))
+    return sorted(set(cells))
+
+
+def precondition_blocks(index):
+    rows = gate_rows(index)
+    failed = [r for r in rows if r[5] == "**fail**"]
+    collapsed = single_class_cells(index)
+    blocks = [H(2, "Preconditions: are the verdicts testable?", "preconditions")]
+    if failed:
+        blocks.append(P(f"**fail**: {len(failed)} of {len(rows)} gate checks fail: "
+                        + "; ".join(f"{r[0]}: {r[2]} {r[1]}" for r in failed)
+                        + ". A verdict that rests on a failed gate tests the setup, not the "
+                        "paper's claim."))
+    else:
+        blocks.append(P(f"**pass**: all {len(rows)} gate checks with data pass."))
+    blocks.append(T(["dataset", "gate", "teacher", "value", "threshold", "result"],
+                    rows or [["no teacher in this run"] + [""] * 5]))
+    blocks.append(P(f"Gates: every teacher at least {GATE_TEACHER_OVER_MAJORITY:g} accuracy "
+                    f"points above the majority label of the test split; at 100 labels per "
+                    f"class, at least {GATE_TEACHER_OVER_STUDENT:g} macro-F1 points above the "
+                    "no-distil student; above the suite's naive Bayes student at the same "
+                    "budget (a floor that holds on any dataset); at all labels, Table 9's "
+                    f"variance / max at least {GATE_CONFIDENCE:g}. Means over distinct "
+                    "fine-tunes and seeds."))
+    n_students = sum(1 for runs in index.groups.values() for r in runs
+                     if r["kind"] == "student" and r["status"] == "ok")
+    if collapsed:
+        blocks.append(P(f"**fail**: {len(collapsed)} of {n_students} student cells predict a "
+                        "single class on the whole test split (from per-example predictions "
+                        "where recorded, else from accuracy and macro F1, which match a "
+                        "constant predictor's exactly). Their group means depend on which "
+                        "class each seed happened to pick."))
+        blocks.append(DETAILS(f"The {len(collapsed)} single-class cells",
+                              [T(["dataset", "cell"], collapsed)]))
+    else:
+        blocks.append(P(f"**pass**: none of the {n_students} student cells predicts a single "
+                        "class."))
+    return blocks
+
+
+# ---------------------------------------------------------------------------
 # Report sections.
 
 def header_blocks(manifest, runs, index):
@@ -1042,10 +1182,11 @@ def fmt_ci(s, digits=2):
     return f"[{s.lo:.{digits}f}, {s.hi:.{digits}f}]"
 
 
-def fmt_seed_values(per_seed, digits=2, sign=False):
+def fmt_seed_values(per_seed, digits=2, sign=False, marked=()):
+    """'s1: 93.10 · s2: 92.40†'; seeds in `marked` (single-class cells) get †."""
     spec = f"+.{digits}f" if sign else f".{digits}f"
-    return " · ".join(f"s{s}: {format(v, spec)}" for s, v in sorted(per_seed.items())) or \
-        "not available"
+    return " · ".join(f"s{s}: {format(v, spec)}{'†' if s in marked else ''}"
+                      for s, v in sorted(per_seed.items())) or "not available"
 
 
 def norm_name(name):
@@ -1114,11 +1255,14 @@ def rows_table_blocks(num, grid, runs, index, paper):
         for k in (k for k in keys if k[0] == ds):
             members = index.groups[k]
             acc = group_stats(members, "acc")
+            classes = dataset_classes(index, ds)
+            collapsed = {r["seed"] for r in members if r["kind"] == "student"
+                         and single_class(r, classes)}
             rows.append([ds, row_label(k, grid["table"], keys),
                          paper_values(num, paper_column(num, k, paper), ds, paper),
                          fmt_stat(acc), fmt_ci(acc) if acc.ok else "",
                          fmt_stat(group_stats(members, "f1"), why=False),
-                         fmt_seed_values(acc.per_seed) if acc.ok else ""])
+                         fmt_seed_values(acc.per_seed, marked=collapsed) if acc.ok else ""])
         majority, chance = majority_and_chance(index, ds)
         rows.append([ds, "*majority class*", "", fmt_num(majority), "", "", ""])
         rows.append([ds, "*chance (1 / classes)*", "", fmt_num(chance), "", "", ""])
@@ -1127,7 +1271,9 @@ def rows_table_blocks(num, grid, runs, index, paper):
     if (paper["tables"].get(num) or {}).get("rows"):
         blocks.append(P("Paper: its number on the same dataset where it has one; otherwise its "
                         "numbers on its own datasets, named. Teacher rows: n = distinct "
-                        "fine-tunes."))
+                        "fine-tunes. †: that seed's cell predicts a single class."))
+    elif any("†" in row[-1] for row in rows):
+        blocks.append(P("†: that seed's cell predicts a single class."))
     return blocks
 
 
@@ -1527,10 +1673,119 @@ def own_grid_blocks(grid, runs, index):
     return blocks
 
 
-def table_sections(grids, runs, index, paper):
+# ---------------------------------------------------------------------------
+# The transfer-set sweep (benchmarks/grids/transfer.toml): the paper's premise
+# that distillation's gain comes from the unlabeled data.
+
+TRANSFER_METHODS = [("hard", "hard", "#1f77b4", "s"), ("soft+repr", "soft (soft+repr)", "#d62728", "^")]
+
+
+def transfer_groups(grid, runs):
+    """{(dataset, method, transfer): [runs]} of the grid's distilled cells,
+    and {dataset: [runs]} of its no-distil cells."""
+    swept, none = {}, {}
+    for k in sorted(set(grid["keys"])):
+        r = runs[k]
+        if r.get("transfer") is not None:
+            swept.setdefault((r["dataset"], r["method"], r["transfer"]), []).append(r)
+        elif r["method"] == "none":
+            none.setdefault(r["dataset"], []).append(r)
+    return swept, none
+
+
+def transfer_label(t):
+    return "all" if t == 0 else f"{t:,}"
+
+
+def transfer_size(members):
+    """The transfer examples the cells actually used (mean over seeds)."""
+    sizes = [r["transfer_examples"] for r in members
+             if r["status"] == "ok" and r.get("transfer_examples") is not None]
+    return statistics.fmean(sizes) if sizes else None
+
+
+def plot_transfer_gains(swept, none, plot_dir):
+    datasets = sorted({k[0] for k in swept})
+    if not datasets:
+        return None
+    fig, axes = plt.subplots(1, len(datasets), figsize=(max(7.0, 5.6 * len(datasets)), 4.8),
+                             squeeze=False)
+    for ax, ds in zip(axes[0], datasets):
+        for method, label, colour, marker in TRANSFER_METHODS:
+            xs, ys, es = [], [], []
+            for (d, m, t), members in sorted(swept.items(), key=lambda kv: (
+                    kv[0][0], kv[0][1], transfer_size(kv[1]) or 0)):
+                if d != ds or m != method:
+                    continue
+                part = paired_part("", members, none.get(ds), (method, "none"))
+                size = transfer_size(members)
+                if part.delta is None or size is None:
+                    continue
+                xs.append(size)
+                ys.append(part.delta.mean)
+                es.append(part.delta.hi - part.delta.mean if part.delta.lo is not None else 0)
+            if xs:
+                ax.errorbar(xs, ys, yerr=es, label=label, color=colour, marker=marker,
+                            capsize=3, linewidth=1.5)
+        ax.axhline(0, color="#555555", linestyle="--", linewidth=1.2, label="no distil. (gain 0)")
+        ax.set_xscale("log")
+        ax.set_xlabel("transfer examples (log scale)", fontsize=11)
+        ax.set_ylabel("accuracy gain over no distil. (points)", fontsize=11)
+        ax.set_title(f"{ds}: 100 labels per class", fontsize=12)
+        ax.grid(alpha=0.3, which="both")
+    handles, labels = axes[0][0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=len(labels), frameon=False, fontsize=10)
+    fig.suptitle("Distillation's gain vs the unlabeled transfer set\nerror bars: 95% t "
+                 "interval of the paired gain over seeds", fontsize=12)
+    fig.tight_layout(rect=(0, 0.1, 1, 0.88))
+    return save(fig, plot_dir, "transfer_gains.png")
+
+
+def transfer_blocks(grid, runs, index, plot_dir):
+    blocks = [H(2, grid.get("title", grid["id"]), grid["id"])]
+    if grid.get("description"):
+        blocks.append(P(grid["description"]))
+    blocks += setup_blocks(grid, runs)
+    swept, none = transfer_groups(grid, runs)
+    rows = []
+    for ds in sorted({k[0] for k in swept} | set(none)):
+        n = group_stats(none.get(ds, []), "acc")
+        rows.append([ds, "no distil.", "0", fmt_stat(n), fmt_ci(n) if n.ok else "", "", "",
+                     fmt_seed_values(n.per_seed) if n.ok else ""])
+        for (d, method, t), members in sorted(swept.items(), key=lambda kv: (
+                kv[0][0], kv[0][1], transfer_size(kv[1]) or 0)):
+            if d != ds:
+                continue
+            s = group_stats(members, "acc")
+            part = paired_part("", members, none.get(ds), (method, "none"))
+            size = transfer_size(members)
+            rows.append([ds, method, (f"{transfer_label(t)} ({size:,.0f})" if size is not None
+                                      else transfer_label(t)),
+                         fmt_stat(s), fmt_ci(s) if s.ok else "",
+                         "not available" if part.delta is None else f"{part.delta.mean:+.2f}",
+                         "" if part.delta is None else
+                         f"{fmt_ci(part.delta)}, {interval_side(part)}",
+                         fmt_seed_values(s.per_seed) if s.ok else ""])
+    if not rows:
+        return blocks + [P("This grid lists no cells.")]
+    blocks.append(T(["dataset", "method", "transfer examples (used)", "accuracy %", "95% CI",
+                     "gain vs no distil.", "95% CI of the gain", "per seed (accuracy %)"], rows))
+    name = plot_transfer_gains(swept, none, plot_dir)
+    if name:
+        blocks += [P("The paired gain (distilled − no distil., by seed) against the number of "
+                     "transfer examples used. Reference numbers: not available (the paper "
+                     "asserts this effect but does not plot it)."),
+                   IMG(name, "Distillation's gain vs the transfer set")]
+    return blocks
+
+
+def table_sections(grids, runs, index, paper, plot_dir):
     blocks = []
     for grid in sorted(grids.values(), key=lambda g: (table_number(g["table"]), g["id"])):
         num = grid["table"]
+        if num == "transfer":
+            blocks += transfer_blocks(grid, runs, index, plot_dir)
+            continue
         if table_number(num)[0] == 10 ** 6:  # not a paper table
             blocks += own_grid_blocks(grid, runs, index)
             continue
@@ -2254,8 +2509,9 @@ def build(results, out, paper_path):
             os.remove(os.path.join(plot_dir, old))
     verdicts = compute_verdicts(index, paper)
     header, facts = header_blocks(manifest, runs, index)
-    body = with_anchors(verdict_summary_blocks(verdicts)
-                        + table_sections(grids, runs, index, paper)
+    body = with_anchors(precondition_blocks(index)
+                        + verdict_summary_blocks(verdicts)
+                        + table_sections(grids, runs, index, paper, plot_dir)
                         + verdict_blocks(verdicts)
                         + plot_blocks(index, plot_dir)
                         + speed_blocks(latest_bench_run(results),

@@ -8,7 +8,7 @@ parse_grid_flags() {
   local command="$1"; shift
   G_PROFILE=mini; G_SEEDS=""; G_RESULTS=""; G_REPORT=""; G_JOBS=""; G_CONFIG=""; G_STORE=""
   G_REST=(); G_FLAGS=()
-  local tables="5,6,7,8,9,10,11,12,survey,multiteacher,classic,takd,feature" arg
+  local tables="5,6,7,8,9,10,11,12,survey,multiteacher,classic,takd,feature,transfer" arg
   for arg in "$@"; do
     case "$arg" in
       --profile=*) G_PROFILE="${arg#*=}" ;;

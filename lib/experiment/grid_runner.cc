@@ -56,6 +56,7 @@ nlohmann::json SettingsJson(const ProfileSettings& s) {
                {"finetune_patience", s.finetune_patience},
                {"finetune_learning_rate", s.finetune_learning_rate},
                {"student_size", s.student_size},
+               {"recurrent_dropout", s.recurrent_dropout},
                {"max_length", s.max_length},
                {"max_epochs", s.max_epochs},
                {"patience", s.patience},
@@ -70,11 +71,14 @@ nlohmann::json SettingsJson(const ProfileSettings& s) {
 }
 
 nlohmann::json CellJson(const GridCell& cell) {
-  return {{"dataset", cell.dataset},   {"teacher", cell.teacher},
-          {"student", cell.student},   {"method", cell.method},
-          {"schedule", cell.schedule}, {"labels_per_class", cell.labels_per_class},
-          {"labels", LabelsName(cell.labels_per_class)},
-          {"seed", cell.seed}};
+  nlohmann::json json = {{"dataset", cell.dataset},   {"teacher", cell.teacher},
+                         {"student", cell.student},   {"method", cell.method},
+                         {"schedule", cell.schedule}, {"labels_per_class", cell.labels_per_class},
+                         {"labels", LabelsName(cell.labels_per_class)},
+                         {"seed", cell.seed}};
+  // Only when a grid sets it: the keys of every other cell stay as they were.
+  if (cell.transfer != kProfileTransfer) json["transfer"] = cell.transfer;
+  return json;
 }
 
 nlohmann::json MachineJson(const c10::Device& device) {
@@ -212,6 +216,14 @@ std::string SettingsRole(const GridCell& cell) {
   return MemberCells(cell)[0].teacher;
 }
 
+// The profile's settings for a cell's student: its role's, with the cell's
+// own transfer-set size where its grid sets one.
+ProfileSettings CellSettings(const GridProfile& profile, const GridCell& cell) {
+  ProfileSettings settings = profile.Resolve(cell.dataset, SettingsRole(cell));
+  if (cell.transfer != kProfileTransfer) settings.transfer_limit = cell.transfer;
+  return settings;
+}
+
 // The cell with another teacher role.
 GridCell WithTeacher(const GridCell& cell, const std::string& role) {
   GridCell other = cell;
@@ -246,7 +258,7 @@ GridRunner::~GridRunner() = default;
 
 std::string GridRunner::CellKey(const GridCell& cell) const {
   const std::vector<GridCell> members = MemberCells(cell);
-  const ProfileSettings settings = profile_->Resolve(cell.dataset, SettingsRole(cell));
+  const ProfileSettings settings = CellSettings(*profile_, cell);
   const uint64_t teacher_seed = profile_->teacher_per_seed() ? cell.seed : 1;
   ContentHasher hasher(kCellDomain);
   hasher.Add("cell", CellJson(cell).dump())
@@ -450,7 +462,7 @@ absl::StatusOr<std::string> GridRunner::RunCell(const GridCell& cell, bool wait)
 
   const auto start = std::chrono::steady_clock::now();
   const std::vector<GridCell> members = MemberCells(cell);
-  const ProfileSettings s = profile_->Resolve(cell.dataset, SettingsRole(cell));
+  const ProfileSettings s = CellSettings(*profile_, cell);
   nlohmann::json record = {{"format", kRecordFormat},
                            {"key", key},
                            {"profile", profile_->name()},
@@ -494,6 +506,7 @@ absl::StatusOr<std::string> GridRunner::RunCell(const GridCell& cell, bool wait)
           .schedule = cell.schedule,
           .student = cell.student,
           .student_size = s.student_size,
+          .recurrent_dropout = s.recurrent_dropout,
           .labels_per_class = cell.labels_per_class,
           .seed = cell.seed,
           .max_length = s.max_length,

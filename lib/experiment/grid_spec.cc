@@ -22,7 +22,7 @@ namespace {
 
 const std::vector<std::string>& AxisKeys() {
   static const auto* keys = new std::vector<std::string>{
-      "dataset", "teacher", "student", "method", "schedule", "labels", "seed"};
+      "dataset", "teacher", "student", "method", "schedule", "labels", "transfer", "seed"};
   return *keys;
 }
 
@@ -81,15 +81,30 @@ absl::Status CheckTeachers(const std::vector<std::string>& teachers, const std::
   return absl::OkStatus();
 }
 
-absl::StatusOr<int64_t> ParseLabels(const std::string& value, const std::string& where) {
+// "all" (0) or a positive count, for the axes `labels` and `transfer`;
+// `counted` names what the number counts in the error.
+absl::StatusOr<int64_t> ParseCountOrAll(const std::string& axis, const std::string& counted,
+                                        const std::string& value, const std::string& where) {
   if (value == "all") return 0;
   int64_t number = 0;
   if (!absl::SimpleAtoi(value, &number) || number <= 0) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        where, ": 'labels' has value '", value,
-        "'; allowed: \"all\" or a positive number of labeled examples per class"));
+    return absl::InvalidArgumentError(absl::StrCat(where, ": '", axis, "' has value '", value,
+                                                   "'; allowed: \"all\" or a positive number of ",
+                                                   counted));
   }
   return number;
+}
+
+absl::StatusOr<int64_t> ParseLabels(const std::string& value, const std::string& where) {
+  return ParseCountOrAll("labels", "labeled examples per class", value, where);
+}
+
+absl::StatusOr<int64_t> ParseTransfer(const std::string& value, const std::string& where) {
+  return ParseCountOrAll("transfer", "transfer examples", value, where);
+}
+
+std::string TransferName(int64_t transfer) {
+  return transfer == kProfileTransfer ? "" : transfer == 0 ? "all" : std::to_string(transfer);
 }
 
 absl::StatusOr<uint64_t> ParseSeed(const std::string& value, const std::string& where) {
@@ -108,6 +123,7 @@ std::string CellValue(const GridCell& cell, const std::string& axis) {
   if (axis == "method") return cell.method;
   if (axis == "schedule") return cell.schedule;
   if (axis == "labels") return LabelsName(cell.labels_per_class);
+  if (axis == "transfer") return TransferName(cell.transfer);
   return std::to_string(cell.seed);
 }
 
@@ -136,14 +152,17 @@ std::string GridCell::Name() const {
     return absl::StrCat(dataset, "/", teacher, "/teacher/labels:", LabelsName(labels_per_class),
                         "/seed:", seed);
   }
+  const std::string transfer_part =
+      transfer == kProfileTransfer ? "" : absl::StrCat("/transfer:", TransferName(transfer));
   return absl::StrCat(dataset, "/", teacher, "/", student, "/", method, "/", schedule,
-                      "/labels:", LabelsName(labels_per_class), "/seed:", seed);
+                      "/labels:", LabelsName(labels_per_class), transfer_part, "/seed:", seed);
 }
 
 bool GridCell::operator==(const GridCell& other) const {
-  return std::tie(dataset, teacher, student, method, schedule, labels_per_class, seed) ==
-         std::tie(other.dataset, other.teacher, other.student, other.method, other.schedule,
-                  other.labels_per_class, other.seed);
+  return std::tie(dataset, teacher, student, method, schedule, labels_per_class, transfer,
+                  seed) == std::tie(other.dataset, other.teacher, other.student, other.method,
+                                    other.schedule, other.labels_per_class, other.transfer,
+                                    other.seed);
 }
 
 absl::StatusOr<std::optional<TeacherChain>> ParseTeacherChain(const std::string& value) {
@@ -212,14 +231,20 @@ absl::StatusOr<GridSpec> ParseGridSpec(absl::string_view text, const std::string
   RETURN_IF_ERROR(axis("student", &spec.students, {"bilstm"}));
   RETURN_IF_ERROR(axis("method", &spec.methods, {}));
   RETURN_IF_ERROR(axis("schedule", &spec.schedules, {"joint"}));
-  std::vector<std::string> labels, seeds;
+  std::vector<std::string> labels, transfers, seeds;
   RETURN_IF_ERROR(axis("labels", &labels, {"all"}));
+  RETURN_IF_ERROR(axis("transfer", &transfers, {}));
   RETURN_IF_ERROR(axis("seed", &seeds, {}));
   const std::string axes_where = TomlWhere(source, *axes);
   for (const std::string& value : labels) {
     ASSIGN_OR_RETURN(int64_t number, ParseLabels(value, axes_where));
     spec.labels_per_class.push_back(number);
   }
+  for (const std::string& value : transfers) {
+    ASSIGN_OR_RETURN(int64_t number, ParseTransfer(value, axes_where));
+    spec.transfers.push_back(number);
+  }
+  if (spec.transfers.empty()) spec.transfers.push_back(kProfileTransfer);
   for (const std::string& value : seeds) {
     ASSIGN_OR_RETURN(uint64_t number, ParseSeed(value, axes_where));
     spec.seeds.push_back(number);
@@ -249,6 +274,9 @@ absl::StatusOr<GridSpec> ParseGridSpec(absl::string_view text, const std::string
         for (const std::string& value : values) {
           if (name == "labels") RETURN_IF_ERROR(ParseLabels(value, TomlWhere(source, node)).status());
           if (name == "seed") RETURN_IF_ERROR(ParseSeed(value, TomlWhere(source, node)).status());
+          if (name == "transfer") {
+            RETURN_IF_ERROR(ParseTransfer(value, TomlWhere(source, node)).status());
+          }
         }
         exclusion.values[name] = values;
       }
@@ -269,6 +297,8 @@ absl::StatusOr<std::vector<GridCell>> ExpandGrid(const GridSpec& spec,
   const std::vector<std::string>& datasets =
       spec.datasets.empty() ? default_datasets : spec.datasets;
   const std::vector<uint64_t>& seeds = spec.seeds.empty() ? default_seeds : spec.seeds;
+  const std::vector<int64_t> transfers =
+      spec.transfers.empty() ? std::vector<int64_t>{kProfileTransfer} : spec.transfers;
   if (datasets.empty() || seeds.empty()) {
     return absl::InvalidArgumentError(
         absl::StrCat(spec.source, ": no datasets or no seeds (neither the grid nor the profile names any)"));
@@ -278,7 +308,8 @@ absl::StatusOr<std::vector<GridCell>> ExpandGrid(const GridSpec& spec,
   double product = 1;
   for (const size_t axis : {datasets.size(), spec.teachers.size(), spec.students.size(),
                             spec.methods.size(), spec.schedules.size(),
-                            spec.labels_per_class.size(), seeds.size()}) {
+                            spec.labels_per_class.size(), transfers.size(),
+                            seeds.size()}) {
     product *= static_cast<double>(axis);
   }
   if (product > static_cast<double>(kMaxGridCells)) {
@@ -294,8 +325,12 @@ absl::StatusOr<std::vector<GridCell>> ExpandGrid(const GridSpec& spec,
         for (const std::string& method : spec.methods) {
           for (const std::string& schedule : spec.schedules) {
             for (int64_t labels : spec.labels_per_class) {
+             for (int64_t transfer : transfers) {
               for (uint64_t seed : seeds) {
                 GridCell cell{dataset, teacher, student, method, schedule, labels, seed};
+                // Cells that learn from no transfer set share one cell over
+                // the transfer axis.
+                if (method != "none" && method != kTeacherMethod) cell.transfer = transfer;
                 if (Excluded(cell, spec.exclusions)) continue;
                 if (cell.is_teacher()) {
                   absl::StatusOr<TeacherSpec> single =
@@ -316,6 +351,7 @@ absl::StatusOr<std::vector<GridCell>> ExpandGrid(const GridSpec& spec,
                 }
                 if (names.insert(cell.Name()).second) cells.push_back(std::move(cell));
               }
+             }
             }
           }
         }

@@ -18,6 +18,9 @@
 
 namespace kdbench {
 
+// GridCell::transfer when the grid has no `transfer` axis.
+inline constexpr int64_t kProfileTransfer = -1;
+
 // The method that reports the fine-tuned teacher itself (accuracy,
 // parameters, prediction variance on the transfer set) instead of a student.
 inline constexpr char kTeacherMethod[] = "teacher";
@@ -31,9 +34,15 @@ struct GridCell {
   std::string schedule;
   int64_t labels_per_class = 0;  // 0: all (the protocol's full labeled split)
   uint64_t seed = 1;
+  // Transfer examples the student learns from: kProfileTransfer (the
+  // profile's transfer_limit), 0 (all) or at most n. A grid's `transfer`
+  // axis sets it; cells that use no transfer set (method "none", the
+  // teacher) always have kProfileTransfer.
+  int64_t transfer = kProfileTransfer;
 
   bool is_teacher() const { return method == kTeacherMethod; }
-  // "spamassassin/large/bilstm/soft+repr/joint/labels:all/seed:1"
+  // "spamassassin/large/bilstm/soft+repr/joint/labels:all/seed:1", with
+  // "/transfer:N" (or "transfer:all") after the labels when set.
   std::string Name() const;
   bool operator==(const GridCell& other) const;
 };
@@ -58,6 +67,7 @@ struct GridSpec {
   std::vector<std::string> methods;
   std::vector<std::string> schedules;
   std::vector<int64_t> labels_per_class;
+  std::vector<int64_t> transfers;  // {kProfileTransfer} without the axis
   std::vector<uint64_t> seeds;
   std::vector<GridExclusion> exclusions;
 };

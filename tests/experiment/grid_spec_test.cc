@@ -31,6 +31,47 @@ student = "rnn"
 method = ["soft+repr", "teacher"]
 )";
 
+TEST(GridSpecTest, TransferAxisSetsEachDistilledCellsTransferSet) {
+  absl::StatusOr<std::vector<GridCell>> cells = Expand(R"(table = "transfer"
+title = "t"
+[axes]
+dataset = "spamassassin"
+teacher = "large"
+method = ["none", "hard"]
+labels = 100
+transfer = [1000, "all"]
+
+[[exclude]]
+method = "hard"
+transfer = "all"
+)");
+  ASSERT_TRUE(cells.ok()) << cells.status();
+  std::vector<std::string> names;
+  for (const GridCell& cell : *cells) names.push_back(cell.Name());
+  // "none" learns from no transfer set: one cell over the axis.
+  EXPECT_EQ(names, (std::vector<std::string>{
+                       "spamassassin/large/bilstm/none/joint/labels:100/seed:1",
+                       "spamassassin/large/bilstm/hard/joint/labels:100/transfer:1000/seed:1",
+                   }));
+  EXPECT_EQ((*cells)[0].transfer, kProfileTransfer);
+  EXPECT_EQ((*cells)[1].transfer, 1000);
+  // Without the axis, cells keep the profile's.
+  absl::StatusOr<std::vector<GridCell>> plain = Expand(kTable5);
+  ASSERT_TRUE(plain.ok());
+  for (const GridCell& cell : *plain) EXPECT_EQ(cell.transfer, kProfileTransfer);
+
+  absl::StatusOr<std::vector<GridCell>> zero = Expand(R"(table = "t"
+title = "t"
+[axes]
+teacher = "large"
+method = "hard"
+transfer = [0]
+)");
+  ASSERT_FALSE(zero.ok());
+  EXPECT_THAT(std::string(zero.status().message()),
+              HasSubstr("'transfer' has value '0'; allowed: \"all\" or a positive number"));
+}
+
 TEST(GridSpecTest, ExpandsTheProductMinusExclusionsInAFixedOrder) {
   absl::StatusOr<std::vector<GridCell>> cells = Expand(kTable5, {1, 2});
   ASSERT_TRUE(cells.ok()) << cells.status();
@@ -135,7 +176,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadGrid{"table = \"8\"\ntitle = \"t\"\n[axes]\nteacher = \"large\"\nmethod = \"hard\"\n"
                 "methods = \"soft\"\n",
                 "grids/t.toml:6: unknown key 'methods' in [axes]; allowed: dataset, teacher, "
-                "student, method, schedule, labels, seed"},
+                "student, method, schedule, labels, transfer, seed"},
         BadGrid{"table = \"8\"\ntitel = \"t\"\n", "grids/t.toml:2: unknown key 'titel' in the grid"},
         BadGrid{"table = \"8\"\ntitle = \"t\"\n[axes]\nteacher = \"large\"\nmethod = \"hard\"\n"
                 "labels = \"many\"\n",

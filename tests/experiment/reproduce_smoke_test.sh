@@ -24,7 +24,7 @@ check "every grid has benchmark JSON with accuracy counters" python3 - "$T/resul
 import json, sys, pathlib
 results = pathlib.Path(sys.argv[1])
 manifest = json.loads((results / "manifest.json").read_text())
-expected = [f"table{n}" for n in range(5, 13)] + ["survey", "multiteacher", "classic", "takd", "feature"]
+expected = [f"table{n}" for n in range(5, 13)] + ["survey", "multiteacher", "classic", "takd", "feature", "transfer"]
 assert sorted(manifest["grids"]) == sorted(expected), manifest["grids"].keys()
 for grid, entry in manifest["grids"].items():
     bench = json.loads((results / entry["benchmark_json"]).read_text())

@@ -25,8 +25,11 @@ distinct_cells() { grep -oE '[0-9]+ distinct cells' "$1" | head -1 | cut -d' ' -
 # teacher forward-pass count (which processes filled the shared cache first
 # depends on how the run was split).
 report_body() {
+  # From the verdicts on, less what differs between runs of the same cells:
+  # dates, cache counters, and the provenance rows about the run itself.
   sed -n '/^## Verdicts/,$p' "$1/report.md" | sed 's/: date [^,]*,/: date -,/' |
-    grep -v '^| teacher forward passes'
+    grep -v '^| teacher forward passes' |
+    grep -vE '^\| (environment|jobs|cells computed by this run|cells finished|runs into these results)[^|]*\|'
 }
 
 # The report's result metrics hash.

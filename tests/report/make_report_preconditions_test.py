@@ -1,0 +1,92 @@
+"""The report's preconditions on made-up records: the single-class detector
+(from predictions, and from accuracy and macro F1 alone) and the teacher
+gates, each passing and failing.
+
+usage: make_report_preconditions_test.py PATH/TO/make_report.py
+"""
+import importlib.util
+import sys
+
+
+def load_module(path):
+    spec = importlib.util.spec_from_file_location("make_report", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def run(key, method, labels, seed, acc, f1, teacher="large", kind="student", student="bilstm",
+        predictions=None, **extra):
+    r = {"key": key, "name": key, "status": "ok", "reason": "", "dataset": "d",
+         "teacher": teacher, "student": "" if kind == "teacher" else student,
+         "method": method, "schedule": "" if kind == "teacher" else "joint",
+         "labels": labels, "seed": seed, "kind": kind, "acc": acc, "f1": f1,
+         "finetune_key": f"ft-{key}" if kind == "teacher" else "", "settings": {},
+         "predictions": predictions}
+    r.update(extra)
+    return r
+
+
+def test_single_class(m):
+    # 4 classes; predicting the class that holds 40% of the test split.
+    a = 0.40
+    f1 = 100 * (2 * a / (1 + a)) / 4
+    assert m.single_class(run("k", "none", "100", 1, 100 * a, f1), 4) is True
+    assert m.single_class(run("k", "none", "100", 1, 100 * a, f1 + 0.5), 4) is False
+    assert m.single_class(run("k", "none", "100", 1, 40.0, None), 4) is None
+    pred = ([2, 2, 2], [0, 1, 2])
+    assert m.single_class(run("k", "none", "100", 1, 33.3, 16.7, predictions=pred), 3) is True
+    pred = ([2, 1, 2], [0, 1, 2])
+    assert m.single_class(run("k", "none", "100", 1, 66.7, 55.6, predictions=pred), 3) is False
+
+
+def teacher(key, labels, seed, acc, f1, variance=0.2, majority=50.0):
+    return run(key, "teacher", labels, seed, acc, f1, kind="teacher", majority=majority,
+               variance=variance, one_hot=0.25, classes=2)
+
+
+def gates(m, runs):
+    index = m.Index(runs)
+    return {(r[1], r[2]): r[5] for r in m.gate_rows(index)}
+
+
+def test_gates(m):
+    good = [teacher(f"t{s}", "100", s, 90.0 + s / 10, 89.0) for s in range(1, 6)]
+    good += [teacher(f"a{s}", "all", s, 92.0, 91.0, variance=0.23) for s in range(1, 6)]
+    students = [run(f"n{s}", "none", "100", s, 80.0, 80.0 + s / 10) for s in range(1, 6)]
+    nb = [run(f"b{s}", "none", "100", s, 85.0, 84.0, student="naive-bayes") for s in range(1, 6)]
+    g = gates(m, good + students + nb)
+    assert g[("far above the majority label", "teacher large, 100 labels/class")] == "**pass**", g
+    assert g[("above the no-distil student (macro F1)",
+              "teacher large, 100 labels/class")] == "**pass**", g
+    assert g[("beats the suite's naive Bayes", "teacher large, 100 labels/class")] == "**pass**"
+    assert g[("beats the suite's naive Bayes", "teacher large, all labels/class")] == \
+        "not available", g
+    assert g[("confident (Table 9 variance / max)", "teacher large, all labels/class")] == \
+        "**pass**", g
+    # A teacher that learned little: near the majority label, under the
+    # student plus 5 points, under naive Bayes, unconfident.
+    weak = [teacher(f"t{s}", "100", s, 55.0, 82.0) for s in range(1, 6)]
+    weak += [teacher(f"a{s}", "all", s, 92.0, 91.0, variance=0.05) for s in range(1, 6)]
+    g = gates(m, weak + students + nb)
+    assert g[("far above the majority label", "teacher large, 100 labels/class")] == "**fail**"
+    assert g[("above the no-distil student (macro F1)",
+              "teacher large, 100 labels/class")] == "**fail**", g
+    assert g[("beats the suite's naive Bayes", "teacher large, 100 labels/class")] == "**fail**"
+    assert g[("confident (Table 9 variance / max)", "teacher large, all labels/class")] == \
+        "**fail**", g
+    text = m.render_md(m.precondition_blocks(m.Index(weak + students + nb)))
+    assert "**fail**: 4 of" in text, text
+
+
+def main():
+    m = load_module(sys.argv[1])
+    tests = [v for k, v in sorted(globals().items()) if k.startswith("test_")]
+    for t in tests:
+        t(m)
+        print(f"ok {t.__name__}")
+    print(f"{len(tests)} passed, 0 failed")
+
+
+if __name__ == "__main__":
+    main()
