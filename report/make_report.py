@@ -264,7 +264,10 @@ def parse_teacher(run, res, t, path):
     run["epochs"] = float(len(ft.get("dev_accuracy_per_epoch") or [])) or None
     pre = t.get("pretrain") if isinstance(t.get("pretrain"), dict) else {}
     run["pretrain"] = {k: pre.get(k) for k in ("epochs", "steps", "transfer_examples",
-                                               "vocab_size", "layers", "hidden")}
+                                               "vocab_size", "layers", "hidden",
+                                               "unigram_entropy", "dataset")}
+    run["pretrain"]["mlm_loss_per_epoch"] = [
+        float(v) for v in pre.get("mlm_loss_per_epoch") or [] if isinstance(v, (int, float))]
     majority = optional_number(ft, "test_majority_accuracy")
     run["majority"] = None if majority is None else 100 * majority
     f1 = optional_number(ft, "test_macro_f1")
@@ -2066,6 +2069,49 @@ def plot_learning_curves(index, plot_dir):
     return save(fig, plot_dir, "learning_curves.png")
 
 
+def plot_pretraining(index, plot_dir):
+    """Each teacher's MLM loss per pre-training epoch against the unigram
+    entropy of its corpus (the loss of knowing token frequencies only)."""
+    curves = {}
+    for runs in index.groups.values():
+        for r in runs:
+            pre = r.get("pretrain") or {}
+            if r["kind"] == "teacher" and r["status"] == "ok" and pre.get("mlm_loss_per_epoch"):
+                curves.setdefault((r["dataset"], r["teacher"]),
+                                  (pre["mlm_loss_per_epoch"], pre.get("unigram_entropy")))
+    if not curves:
+        return None
+    datasets = sorted({ds for ds, _ in curves})
+    fig, axes = plt.subplots(1, len(datasets), figsize=(max(7.0, 5.6 * len(datasets)), 4.6),
+                             squeeze=False)
+    colours = {"base": "#17becf", "large": "#2ca02c"}
+    for ax, ds in zip(axes[0], datasets):
+        for (d, role), (losses, entropy) in sorted(curves.items()):
+            if d != ds:
+                continue
+            colour = colours.get(role, "#7f7f7f")
+            ax.plot(range(1, len(losses) + 1), losses, marker="o", color=colour,
+                    label=f"{role}: MLM loss")
+            if entropy is not None:
+                ax.axhline(entropy, color=colour, linestyle="--", linewidth=1.2,
+                           label=f"{role}: unigram entropy")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.set_xlabel("pre-training epoch", fontsize=11)
+        ax.set_ylabel("loss (nats)", fontsize=11)
+        ax.set_title(f"{ds}: teacher MLM pre-training", fontsize=12)
+        ax.grid(alpha=0.3)
+    handles, labels = [], []
+    for ax in axes.flat:
+        for h, l in zip(*ax.get_legend_handles_labels()):
+            if l not in labels:
+                handles.append(h)
+                labels.append(l)
+    fig.legend(handles, labels, loc="lower center", ncol=min(len(labels), 4), frameon=False,
+               fontsize=10)
+    fig.tight_layout(rect=(0, 0.12, 1, 1))
+    return save(fig, plot_dir, "teacher_pretraining.png")
+
+
 PARAM_SERIES = [  # (label, method, student, teacher role, colour)
     ("RNN", "none", "rnn", "base", "#8c564b"),
     ("no distil.", "none", "bilstm", "base", "#7f7f7f"),
@@ -2135,6 +2181,10 @@ def plot_blocks(index, plot_dir):
          "method at 100 labels (Table 11 and 12 cells), per dataset, with the test split's "
          "majority-class level. Stage-1 phases select on the held-out transfer loss and are "
          "drawn apart from the dev accuracy."),
+        (plot_pretraining, "Teacher pre-training",
+         "Each teacher's masked-LM loss per pre-training epoch against the unigram entropy of "
+         "its corpus (dashed): the loss of a model that knows only how often each token "
+         "occurs. A teacher whose loss stays near that line has learned little language."),
         (plot_accuracy_vs_params, "Accuracy vs parameters",
          "Teachers and students at all labels: the compression trade-off (log x)."),
     ]

@@ -59,6 +59,12 @@ T="$TEST_TMPDIR"
 out="$("$KDBENCH" teacher pretrain --dataset=fortunes --size=tiny --epochs=1 --max_length=32 --vocab_size=600 --labels_per_class=40 --out="$T/pre" 2>&1)"; rc=$?
 check "teacher pretrain exits 0" test $rc -eq 0
 check "teacher pretrain writes a Hugging Face checkpoint" test -s "$T/pre/model.safetensors" -a -s "$T/pre/config.json" -a -s "$T/pre/vocab.txt"
+# The unigram entropy is the baseline the MLM loss is read against: for a
+# vocabulary of 600 it lies between 0 and ln(600) = 6.4 nats.
+check "teacher pretrain reports its MLM loss and the corpus's unigram entropy" python3 -c '
+import json, sys
+d = json.loads(sys.argv[1].strip().splitlines()[-1])
+assert len(d["mlm_loss_per_epoch"]) == 1 and 0 < d["unigram_entropy"] < 6.4, d' "$out"
 out="$("$KDBENCH" teacher finetune --dataset=fortunes --labels_per_class=40 --max_length=32 --max_epochs=2 --checkpoint="$T/pre" --out="$T/ft" 2>/dev/null)"; rc=$?
 check "teacher finetune exits 0" test $rc -eq 0
 check "teacher finetune reports dev and test accuracy" grep -q '"test_accuracy"' <<<"$out"
