@@ -217,10 +217,13 @@ std::string SettingsRole(const GridCell& cell) {
 }
 
 // The profile's settings for a cell's student: its role's, with the cell's
-// own transfer-set size where its grid sets one.
+// own transfer-set size where its grid sets one. A profile's recurrent
+// dropout is for its LSTM students: the others have no recurrence, and their
+// results and keys do not change with it.
 ProfileSettings CellSettings(const GridProfile& profile, const GridCell& cell) {
   ProfileSettings settings = profile.Resolve(cell.dataset, SettingsRole(cell));
   if (cell.transfer != kProfileTransfer) settings.transfer_limit = cell.transfer;
+  if (!StudentHasRecurrence(cell.student)) settings.recurrent_dropout = 0;
   return settings;
 }
 

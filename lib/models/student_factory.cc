@@ -59,6 +59,10 @@ std::string KnownStudents() {
 
 bool StudentUsesWordTokens(const std::string& architecture) { return architecture == "rnn"; }
 
+bool StudentHasRecurrence(const std::string& architecture) {
+  return architecture == "bilstm" || architecture == "rnn";
+}
+
 int StudentComputationVersion(const std::string& architecture) {
   return architecture == "bilstm" || architecture == "rnn" ? 2 : 1;
 }
@@ -75,7 +79,7 @@ absl::StatusOr<StudentPtr> MakeStudent(const StudentSpec& spec) {
   }
   absl::StatusOr<SizeDims> dims = Dims(spec.size);
   if (!dims.ok()) return dims.status();
-  if (spec.architecture == "bilstm" || spec.architecture == "rnn") {
+  if (StudentHasRecurrence(spec.architecture)) {
     return std::make_shared<BiLstmStudentImpl>(
         BiLstmStudentOptions(spec.vocab_size, spec.num_classes)
             .embedding_dim(dims->embedding)

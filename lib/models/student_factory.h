@@ -45,6 +45,9 @@ struct StudentSpec {
 
 std::string KnownStudents();
 
+// Whether the architecture has an LSTM, and so takes recurrent dropout.
+bool StudentHasRecurrence(const std::string& architecture);
+
 // Whether the architecture reads whitespace words rather than WordPieces.
 bool StudentUsesWordTokens(const std::string& architecture);
 
