@@ -248,9 +248,14 @@ def parse_student(run, res, path):
         if not all(isinstance(v, (int, float)) for v in curve):
             raise InputError(f"{path}: {w}.phases[{i}].selection_per_epoch "
                              "holds a non-number")
+        terms = ph.get("weighted_term_loss_per_epoch")
         phases.append({"name": str(ph.get("name", f"phase {i + 1}")),
                        "selection": str(ph.get("selection", "")),
-                       "curve": [float(v) for v in curve]})
+                       "curve": [float(v) for v in curve],
+                       # {term: [weighted mean per step, per epoch]}; absent in older records
+                       "terms": {str(k): [float(x) for x in v if isinstance(x, (int, float))]
+                                 for k, v in terms.items() if isinstance(v, list)}
+                       if isinstance(terms, dict) else {}})
     run["phases"] = phases
 
 
@@ -1032,6 +1037,40 @@ def single_class_cells(index):
     return sorted(set(cells))
 
 
+# One weighted loss term more than this many times another, in the first
+# epoch of a phase, swamps it: its gradient decides the step.
+TERM_RATIO_LIMIT = 10.0
+
+
+def loss_term_rows(index):
+    """Per (dataset, method, schedule, labels, phase) with several loss terms:
+    each term's weighted mean per step in the phase's first epoch (mean over
+    seeds) and the largest over the smallest."""
+    acc = {}
+    for k, runs in sorted(index.groups.items(), key=lambda kv: group_sort_key(kv[0])):
+        for r in runs:
+            if r["status"] != "ok" or r["kind"] != "student":
+                continue
+            for ph in r.get("phases") or []:
+                terms = {t: v[0] for t, v in (ph.get("terms") or {}).items() if v}
+                if len(terms) < 2:
+                    continue
+                key = (k[0], k[2], k[3], k[4], k[5], ph["name"])
+                for t, v in terms.items():
+                    acc.setdefault(key, {}).setdefault(t, []).append(v)
+    rows = []
+    for (ds, student, method, schedule, labels, phase), terms in acc.items():
+        means = {t: statistics.fmean(v) for t, v in sorted(terms.items())}
+        positive = [abs(v) for v in means.values() if abs(v) > 0]
+        ratio = max(positive) / min(positive) if len(positive) >= 2 else None
+        rows.append([ds, f"{student or 'bilstm'} {method} ({schedule}), {labels} labels", phase,
+                     "; ".join(f"{t} {v:.4g}" for t, v in means.items()),
+                     "not available" if ratio is None else f"{ratio:.1f}",
+                     "not available" if ratio is None else
+                     ("**pass**" if ratio <= TERM_RATIO_LIMIT else "**fail**")])
+    return rows
+
+
 def precondition_blocks(index):
     rows = gate_rows(index)
     failed = [r for r in rows if r[5] == "**fail**"]
@@ -1055,6 +1094,20 @@ def precondition_blocks(index):
                     "budget (a floor that holds on any dataset); at all labels, Table 9's "
                     f"variance / max at least {GATE_CONFIDENCE:g}. Means over distinct "
                     "fine-tunes and seeds."))
+    terms = loss_term_rows(index)
+    if terms:
+        swamped = sum(1 for r in terms if r[5] == "**fail**")
+        blocks.append(P((f"**fail**: in {swamped} of {len(terms)} distilled phases one weighted "
+                         "loss term is more than " if swamped else
+                         f"**pass**: in none of the {len(terms)} distilled phases is one weighted "
+                         "loss term more than ") +
+                        f"{TERM_RATIO_LIMIT:g} times another in the first epoch (each term's "
+                        "weighted mean per step, mean over seeds):"))
+        blocks.append(T(["dataset", "cells", "phase", "weighted terms, first epoch",
+                         "largest / smallest", "result"], terms))
+    else:
+        blocks.append(P("Loss-term scales: not available (the records predate per-term "
+                        "losses, or no phase has two terms)."))
     n_students = sum(1 for runs in index.groups.values() for r in runs
                      if r["kind"] == "student" and r["status"] == "ok")
     if collapsed:

@@ -50,10 +50,12 @@ torch::Tensor Rows(const torch::Tensor& table, const std::vector<int64_t>& rows,
   return table.index_select(0, torch::tensor(rows, torch::kLong)).to(device);
 }
 
-// The phase's unlabeled losses on a transfer batch, weighted and summed.
+// The phase's unlabeled losses on a transfer batch, weighted and summed;
+// with `term_sums`, each weighted term's value is added to it by loss key.
 torch::Tensor TransferLoss(Trainee& trainee, const TrainingPhase& phase, const TransferSet& set,
                            const std::vector<int64_t>& batch, int32_t pad_id,
-                           const StudentTrainingOptions& options, const c10::Device& device) {
+                           const StudentTrainingOptions& options, const c10::Device& device,
+                           std::map<std::string, double>* term_sums = nullptr) {
   StepInputs inputs = ToDevice(set.examples.Pad(batch, pad_id), device);
   StudentOutputs outputs = trainee.student->forward(inputs.ids, inputs.lengths);
   torch::Tensor total = torch::zeros({}, outputs.logits.options());
@@ -68,7 +70,9 @@ torch::Tensor TransferLoss(Trainee& trainee, const TrainingPhase& phase, const T
       torch::Tensor& rows = teacher.Get(target);
       if (!rows.defined()) rows = Rows(set.targets.Get(target), batch, device);
     }
-    total = total + loss.weight * transfer_loss.forward(outputs, teacher);
+    torch::Tensor weighted = loss.weight * transfer_loss.forward(outputs, teacher);
+    if (term_sums != nullptr) (*term_sums)[LossKey(loss)] += weighted.item<double>();
+    total = total + weighted;
   }
   return total;
 }
@@ -314,19 +318,23 @@ absl::StatusOr<StudentTrainingReport> TrainStudent(const StudentPtr& student,
       }
       const auto epoch_start = std::chrono::steady_clock::now();
       double loss_sum = 0;
+      std::map<std::string, double> term_sums;
       for (const PairedBatch& step : steps) {
         FreshGradients gradients(*optimizer);
         torch::Tensor loss = torch::zeros({}, torch::TensorOptions().device(device));
         if (!step.labeled.empty()) {
           StepInputs inputs = ToDevice(data.labeled->Pad(step.labeled, pad_id), device);
           torch::Tensor logits = student->forward(inputs.ids, inputs.lengths).logits;
-          loss = loss + cross_entropy_weight *
-                            CrossEntropyLoss(logits, data.labeled->LabelTensor(step.labeled).to(device));
+          torch::Tensor weighted_ce =
+              cross_entropy_weight *
+              CrossEntropyLoss(logits, data.labeled->LabelTensor(step.labeled).to(device));
+          term_sums[kCrossEntropyLoss] += weighted_ce.item<double>();
+          loss = loss + weighted_ce;
           count_padding(labeled_lengths, step.labeled);
         }
         if (!step.transfer.empty()) {
           loss = loss + TransferLoss(trainee, phase, *data.transfer, step.transfer, pad_id,
-                                     options, device);
+                                     options, device, &term_sums);
           count_padding(transfer_lengths, step.transfer);
         }
         gradients.Backward(loss);
@@ -338,6 +346,10 @@ absl::StatusOr<StudentTrainingReport> TrainStudent(const StudentPtr& student,
           std::chrono::duration<double>(std::chrono::steady_clock::now() - epoch_start).count();
       if (options.after_epoch) options.after_epoch(phase_index, epoch);
       phase_report.train_loss.push_back(loss_sum / static_cast<double>(std::max<size_t>(steps.size(), 1)));
+      for (const auto& [term, sum] : term_sums) {
+        phase_report.weighted_term_loss[term].push_back(
+            sum / static_cast<double>(std::max<size_t>(steps.size(), 1)));
+      }
       double accuracy = 0, selection_loss = 0;
       if (uses_labels) {
         ClassifierEvaluation evaluation =

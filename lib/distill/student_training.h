@@ -23,6 +23,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -85,6 +86,10 @@ struct PhaseReport {
   bool selected_on_transfer_loss = false;
   std::vector<double> train_loss;       // per epoch
   std::vector<double> selection_value;  // dev accuracy or held-out transfer loss
+  // Per loss term (L_CE and each transfer loss by name), its weighted mean
+  // per step of each epoch: together they sum to train_loss, and show
+  // whether one term swamps the others.
+  std::map<std::string, std::vector<double>> weighted_term_loss;
 };
 
 struct StudentTrainingReport {

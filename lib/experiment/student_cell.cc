@@ -404,7 +404,8 @@ absl::StatusOr<std::string> RunStudentCell(const StudentCellOptions& options,
                                              ? "held-out transfer loss"
                                              : "dev accuracy"},
                            {"selection_per_epoch", phase.selection_value},
-                           {"train_loss_per_epoch", phase.train_loss}});
+                           {"train_loss_per_epoch", phase.train_loss},
+                           {"weighted_term_loss_per_epoch", phase.weighted_term_loss}});
   }
   const nlohmann::json config = ConfigJson(options);
   nlohmann::json result = {

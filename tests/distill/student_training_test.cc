@@ -84,6 +84,19 @@ TEST(StudentTrainingTest, SameSeedTwiceGivesIdenticalResults) {
   EXPECT_EQ(a->phases[0].selection_value, b->phases[0].selection_value);
   auto pa = first->parameters(), pb = second->parameters();
   for (size_t i = 0; i < pa.size(); ++i) EXPECT_TRUE(pa[i].equal(pb[i])) << i;
+  // The weighted terms (L_CE, L_RL, L_LL) are reported per epoch and add up
+  // to the epoch's training loss.
+  const PhaseReport& phase = a->phases[0];
+  ASSERT_EQ(phase.weighted_term_loss.size(), 3u);
+  for (size_t epoch = 0; epoch < phase.train_loss.size(); ++epoch) {
+    double sum = 0;
+    for (const auto& [term, values] : phase.weighted_term_loss) {
+      ASSERT_EQ(values.size(), phase.train_loss.size()) << term;
+      EXPECT_GT(values[epoch], 0) << term;
+      sum += values[epoch];
+    }
+    EXPECT_NEAR(sum, phase.train_loss[epoch], 1e-4 * phase.train_loss[epoch]) << epoch;
+  }
 }
 
 TEST(StudentTrainingTest, EveryMethodLearnsTheSyntheticTask) {

@@ -79,6 +79,21 @@ def test_gates(m):
     assert "**fail**: 4 of" in text, text
 
 
+def test_loss_term_scales(m):
+    def cell(key, seed, ce, rl):
+        return run(key, "soft+repr", "100", seed, 80.0, 79.0, phases=[
+            {"name": "joint", "selection": "dev accuracy", "curve": [0.8],
+             "terms": {"L_CE": [ce, ce / 2], "L_RL": [rl, rl / 2]}}])
+    rows = m.loss_term_rows(m.Index([cell("a", 1, 1.0, 100.0), cell("b", 2, 1.0, 120.0)]))
+    assert len(rows) == 1 and rows[0][4] == "110.0" and rows[0][5] == "**fail**", rows
+    rows = m.loss_term_rows(m.Index([cell("a", 1, 1.0, 2.0)]))
+    assert rows[0][4] == "2.0" and rows[0][5] == "**pass**", rows
+    # One term alone (no distillation) is no comparison.
+    lone = run("n", "none", "100", 1, 60.0, 59.0, phases=[
+        {"name": "labels", "selection": "dev accuracy", "curve": [0.6], "terms": {"L_CE": [1.0]}}])
+    assert m.loss_term_rows(m.Index([lone])) == []
+
+
 def main():
     m = load_module(sys.argv[1])
     tests = [v for k, v in sorted(globals().items()) if k.startswith("test_")]
