@@ -1310,10 +1310,10 @@ def rows_table_blocks(num, grid, runs, index, paper):
         return [P("This grid lists no cells.")]
     rows = []
     for ds in sorted({k[0] for k in keys}):
+        classes = dataset_classes(index, ds)
         for k in (k for k in keys if k[0] == ds):
             members = index.groups[k]
             acc = group_stats(members, "acc")
-            classes = dataset_classes(index, ds)
             collapsed = {r["seed"] for r in members if r["kind"] == "student"
                          and single_class(r, classes)}
             rows.append([ds, row_label(k, grid["table"], keys),
@@ -1409,7 +1409,8 @@ def interval_side(part):
     return side + (f" ({'; '.join(flags)})" if flags else "")
 
 
-def effect_rows(index, ds, labels, teacher, plus, minus):
+def effect_part(index, ds, labels, teacher, plus, minus):
+    """plus − minus paired by seed, and the two groups' runs."""
     def get(sel):
         sel = dict(sel)
         sel.setdefault("teacher", teacher)
@@ -1436,7 +1437,7 @@ def effects_blocks(num, grid, runs, index, paper):
     rows = []
     for ds in datasets:
         for name, plus, minus, pc, mc in specs:
-            part, a, b = effect_rows(index, ds, labels, teacher, plus, minus)
+            part, a, b = effect_part(index, ds, labels, teacher, plus, minus)
             d = part.delta
             rows.append([ds, name, paper_delta(num, ds, pc, mc, paper),
                          "not available" if d is None else f"{d.mean:+.2f}",
@@ -1762,8 +1763,19 @@ def transfer_size(members):
     return statistics.fmean(sizes) if sizes else None
 
 
-def plot_transfer_gains(swept, none, plot_dir):
-    datasets = sorted({k[0] for k in swept})
+def transfer_gains(swept, none):
+    """(dataset, method, transfer) -> (paired gain over none, transfer examples
+    used), in order of size within each dataset and method."""
+    gains = {}
+    for (ds, method, t), members in sorted(swept.items(), key=lambda kv: (
+            kv[0][0], kv[0][1], transfer_size(kv[1]) or 0)):
+        gains[(ds, method, t)] = (paired_part("", members, none.get(ds), (method, "none")),
+                                  transfer_size(members))
+    return gains
+
+
+def plot_transfer_gains(gains, plot_dir):
+    datasets = sorted({k[0] for k in gains})
     if not datasets:
         return None
     fig, axes = plt.subplots(1, len(datasets), figsize=(max(7.0, 5.6 * len(datasets)), 4.8),
@@ -1771,12 +1783,9 @@ def plot_transfer_gains(swept, none, plot_dir):
     for ax, ds in zip(axes[0], datasets):
         for method, label, colour, marker in TRANSFER_METHODS:
             xs, ys, es = [], [], []
-            for (d, m, t), members in sorted(swept.items(), key=lambda kv: (
-                    kv[0][0], kv[0][1], transfer_size(kv[1]) or 0)):
+            for (d, m, _), (part, size) in gains.items():
                 if d != ds or m != method:
                     continue
-                part = paired_part("", members, none.get(ds), (method, "none"))
-                size = transfer_size(members)
                 if part.delta is None or size is None:
                     continue
                 xs.append(size)
@@ -1805,18 +1814,16 @@ def transfer_blocks(grid, runs, index, plot_dir):
         blocks.append(P(grid["description"]))
     blocks += setup_blocks(grid, runs)
     swept, none = transfer_groups(grid, runs)
+    gains = transfer_gains(swept, none)
     rows = []
     for ds in sorted({k[0] for k in swept} | set(none)):
         n = group_stats(none.get(ds, []), "acc")
         rows.append([ds, "no distil.", "0", fmt_stat(n), fmt_ci(n) if n.ok else "", "", "",
                      fmt_seed_values(n.per_seed) if n.ok else ""])
-        for (d, method, t), members in sorted(swept.items(), key=lambda kv: (
-                kv[0][0], kv[0][1], transfer_size(kv[1]) or 0)):
+        for (d, method, t), (part, size) in gains.items():
             if d != ds:
                 continue
-            s = group_stats(members, "acc")
-            part = paired_part("", members, none.get(ds), (method, "none"))
-            size = transfer_size(members)
+            s = group_stats(swept[(d, method, t)], "acc")
             rows.append([ds, method, (f"{transfer_label(t)} ({size:,.0f})" if size is not None
                                       else transfer_label(t)),
                          fmt_stat(s), fmt_ci(s) if s.ok else "",
@@ -1828,7 +1835,7 @@ def transfer_blocks(grid, runs, index, plot_dir):
         return blocks + [P("This grid lists no cells.")]
     blocks.append(T(["dataset", "method", "transfer examples (used)", "accuracy %", "95% CI",
                      "gain vs no distil.", "95% CI of the gain", "per seed (accuracy %)"], rows))
-    name = plot_transfer_gains(swept, none, plot_dir)
+    name = plot_transfer_gains(gains, plot_dir)
     if name:
         blocks += [P("The paired gain (distilled − no distil., by seed) against the number of "
                      "transfer examples used. Reference numbers: not available (the paper "

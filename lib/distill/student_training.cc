@@ -50,12 +50,21 @@ torch::Tensor Rows(const torch::Tensor& table, const std::vector<int64_t>& rows,
   return table.index_select(0, torch::tensor(rows, torch::kLong)).to(device);
 }
 
+// Adds a step's weighted loss term to its running sum, in double precision.
+void AddTerm(std::map<std::string, torch::Tensor>* sums, const std::string& term,
+             const torch::Tensor& weighted) {
+  torch::Tensor value = weighted.detach().to(torch::kDouble, /*non_blocking=*/false, /*copy=*/true);
+  auto [it, inserted] = sums->try_emplace(term, value);
+  if (!inserted) it->second.add_(value);
+}
+
 // The phase's unlabeled losses on a transfer batch, weighted and summed;
-// with `term_sums`, each weighted term's value is added to it by loss key.
+// with `term_sums`, each weighted term's value is added to it by loss key
+// (as a detached tensor: reading it every step would sync a GPU per term).
 torch::Tensor TransferLoss(Trainee& trainee, const TrainingPhase& phase, const TransferSet& set,
                            const std::vector<int64_t>& batch, int32_t pad_id,
                            const StudentTrainingOptions& options, const c10::Device& device,
-                           std::map<std::string, double>* term_sums = nullptr) {
+                           std::map<std::string, torch::Tensor>* term_sums = nullptr) {
   StepInputs inputs = ToDevice(set.examples.Pad(batch, pad_id), device);
   StudentOutputs outputs = trainee.student->forward(inputs.ids, inputs.lengths);
   torch::Tensor total = torch::zeros({}, outputs.logits.options());
@@ -71,7 +80,7 @@ torch::Tensor TransferLoss(Trainee& trainee, const TrainingPhase& phase, const T
       if (!rows.defined()) rows = Rows(set.targets.Get(target), batch, device);
     }
     torch::Tensor weighted = loss.weight * transfer_loss.forward(outputs, teacher);
-    if (term_sums != nullptr) (*term_sums)[LossKey(loss)] += weighted.item<double>();
+    if (term_sums != nullptr) AddTerm(term_sums, LossKey(loss), weighted);
     total = total + weighted;
   }
   return total;
@@ -318,7 +327,7 @@ absl::StatusOr<StudentTrainingReport> TrainStudent(const StudentPtr& student,
       }
       const auto epoch_start = std::chrono::steady_clock::now();
       double loss_sum = 0;
-      std::map<std::string, double> term_sums;
+      std::map<std::string, torch::Tensor> term_sums;  // read once per epoch
       for (const PairedBatch& step : steps) {
         FreshGradients gradients(*optimizer);
         torch::Tensor loss = torch::zeros({}, torch::TensorOptions().device(device));
@@ -328,7 +337,7 @@ absl::StatusOr<StudentTrainingReport> TrainStudent(const StudentPtr& student,
           torch::Tensor weighted_ce =
               cross_entropy_weight *
               CrossEntropyLoss(logits, data.labeled->LabelTensor(step.labeled).to(device));
-          term_sums[kCrossEntropyLoss] += weighted_ce.item<double>();
+          AddTerm(&term_sums, kCrossEntropyLoss, weighted_ce);
           loss = loss + weighted_ce;
           count_padding(labeled_lengths, step.labeled);
         }
@@ -348,7 +357,7 @@ absl::StatusOr<StudentTrainingReport> TrainStudent(const StudentPtr& student,
       phase_report.train_loss.push_back(loss_sum / static_cast<double>(std::max<size_t>(steps.size(), 1)));
       for (const auto& [term, sum] : term_sums) {
         phase_report.weighted_term_loss[term].push_back(
-            sum / static_cast<double>(std::max<size_t>(steps.size(), 1)));
+            sum.item<double>() / static_cast<double>(std::max<size_t>(steps.size(), 1)));
       }
       double accuracy = 0, selection_loss = 0;
       if (uses_labels) {
