@@ -53,6 +53,9 @@ ABSL_FLAG(int, max_length, 128,
 ABSL_FLAG(int64_t, labels_per_class, 0,
           "labeled examples per class: 0 = all (the paper's full setting), "
           "or a budget such as 100 or 500");
+ABSL_FLAG(int64_t, dev_per_class, 0,
+          "dev examples per class held out beside the label budget; 0 = 10% of "
+          "the budget (the paper)");
 ABSL_FLAG(uint64_t, seed, 1, "random seed of the split (and of training)");
 ABSL_FLAG(std::string, out, "", "output file");
 ABSL_FLAG(int, vocab_size, 4000, "entries of a learned WordPiece vocabulary");
@@ -259,6 +262,7 @@ int RunData(const std::vector<std::string>& args, const c10::Device&) {
   }
   SplitOptions split_options;
   split_options.labels_per_class = absl::GetFlag(FLAGS_labels_per_class);
+  split_options.dev_per_class = absl::GetFlag(FLAGS_dev_per_class);
   split_options.seed = absl::GetFlag(FLAGS_seed);
   absl::StatusOr<DataSplit> split = MakeSplit(*corpus, split_options);
   if (!split.ok()) return fail(split.status());
@@ -329,6 +333,7 @@ int RunTeacher(const std::vector<std::string>& args, const c10::Device& device) 
   TeacherDataOptions data{.dataset = absl::GetFlag(FLAGS_dataset),
                           .path = absl::GetFlag(FLAGS_path),
                           .labels_per_class = absl::GetFlag(FLAGS_labels_per_class),
+                          .dev_per_class = absl::GetFlag(FLAGS_dev_per_class),
                           .seed = absl::GetFlag(FLAGS_seed),
                           .max_length = absl::GetFlag(FLAGS_max_length)};
   const double learning_rate = absl::GetFlag(FLAGS_learning_rate);
@@ -399,6 +404,7 @@ int RunDistill(const std::vector<std::string>&, const c10::Device& device) {
                              .student_size = student_size,
                              .recurrent_dropout = absl::GetFlag(FLAGS_recurrent_dropout),
                              .labels_per_class = absl::GetFlag(FLAGS_labels_per_class),
+                             .dev_per_class = absl::GetFlag(FLAGS_dev_per_class),
                              .seed = absl::GetFlag(FLAGS_seed),
                              .max_length = absl::GetFlag(FLAGS_max_length),
                              .teacher_max_length = absl::GetFlag(FLAGS_teacher_max_length),
@@ -464,7 +470,7 @@ const std::vector<Subcommand>& Subcommands() {
        "WordPiece vocabulary (--vocab_size) from the protocol split's "
        "train, dev and unlabeled text (never the test) and writes it to --out",
        {"dataset", "path", "vocab", "cased", "max_length", "labels_per_class",
-        "seed", "out", "limit", "offset", "vocab_size"},
+        "dev_per_class", "seed", "out", "limit", "offset", "vocab_size"},
        {"stats", "split", "show", "vocab"},
        RunData},
       {"teacher",
@@ -475,7 +481,8 @@ const std::vector<Subcommand>& Subcommands() {
        "transfer set through the cache; prints forward/reuse counters), "
        "`predict` (--checkpoint; JSON lines with \"text\" on stdin -> "
        "logits, probs, cls, pooled)",
-       {"dataset", "path", "labels_per_class", "seed", "max_length", "size", "vocab",
+       {"dataset", "path", "labels_per_class", "dev_per_class", "seed", "max_length", "size",
+        "vocab",
         "vocab_size", "epochs", "max_epochs", "patience", "batch_size", "learning_rate",
         "checkpoint", "cache_dir", "out", "device", "threads"},
        {"pretrain", "finetune", "outputs", "predict"},
@@ -486,7 +493,7 @@ const std::vector<Subcommand>& Subcommands() {
        "provenance); --teacher is a fine-tuned checkpoint whose outputs on "
        "the transfer set come through the teacher-output cache",
        {"dataset", "path", "teacher", "profile", "method", "schedule", "student", "student_size",
-        "recurrent_dropout", "labels_per_class", "seed", "max_length", "teacher_max_length", "max_epochs", "patience",
+        "recurrent_dropout", "labels_per_class", "dev_per_class", "seed", "max_length", "teacher_max_length", "max_epochs", "patience",
         "labels_only_max_epochs", "labels_only_patience", "unfreeze_order", "batch_size",
         "optimizer", "learning_rate", "cosine_restarts", "alpha", "beta", "gamma", "temperature",
         "logit_target", "representation_target", "representation_reduction", "shared_head",

@@ -66,7 +66,14 @@ LABELS_ORDER = ["100", "500", "all"]
 METHOD_ORDER = ["none", "hard", "soft+repr", "teacher"]
 STUDENT_ORDER = ["rnn", "bilstm", ""]
 SCHEDULE_ORDER = ["joint", "stagewise", "distil-once", ""]
-TEACHER_ORDER = ["base", "large"]
+TEACHER_ORDER = ["base", "large", "base-in-domain", "large-in-domain"]
+IN_DOMAIN = "-in-domain"
+
+
+def large_teacher(labels):
+    """The paper's Large teacher at a budget: Table 11's (100 labels per
+    class) adds in-domain MLM pre-training (role large-in-domain)."""
+    return "large" + IN_DOMAIN if labels == "100" else "large"
 VERDICTS = (ps.HOLDS, ps.NOT, ps.INCONCLUSIVE)
 # "Soft is at least as good as hard" is a non-inferiority claim: soft may be
 # at most this many accuracy points below hard. One point: the paper's own
@@ -273,6 +280,12 @@ def parse_teacher(run, res, t, path):
                                                "unigram_entropy", "dataset")}
     run["pretrain"]["mlm_loss_per_epoch"] = [
         float(v) for v in pre.get("mlm_loss_per_epoch") or [] if isinstance(v, (int, float))]
+    # In-domain MLM continues a general pre-training: its curve comes first.
+    general = t.get("general_pretrain") if isinstance(t.get("general_pretrain"), dict) else {}
+    continued = bool(general) and t.get("general_pretrain_key") != t.get("pretrain_key")
+    run["pretrain"]["general_mlm_loss_per_epoch"] = [
+        float(v) for v in (general.get("mlm_loss_per_epoch") or [] if continued else [])
+        if isinstance(v, (int, float))]
     majority = optional_number(ft, "test_majority_accuracy")
     run["majority"] = None if majority is None else 100 * majority
     f1 = optional_number(ft, "test_macro_f1")
@@ -428,6 +441,10 @@ class Index:
             student = student or "bilstm"
             schedule = "joint" if schedule is None else schedule
         roles = [teacher] if teacher else TEACHER_ORDER
+        if teacher and teacher.endswith(IN_DOMAIN):
+            # Records made before the in-domain roles named Table 11's
+            # teacher by its size.
+            roles.append(teacher[:-len(IN_DOMAIN)])
         if method == "none" and teacher:
             roles = [teacher] + [t for t in TEACHER_ORDER if t != teacher]
         for role in roles:
@@ -773,8 +790,8 @@ def soft_vs_hard(index, datasets):
     for ds in datasets:
         parts = []
         for labels, table in (("all", "8"), ("500", "10"), ("100", "11")):
-            s = index.find(ds, "soft+repr", labels, teacher="large")
-            h = index.find(ds, "hard", labels, teacher="large")
+            s = index.find(ds, "soft+repr", labels, teacher=large_teacher(labels))
+            h = index.find(ds, "hard", labels, teacher=large_teacher(labels))
             if not (s or h):
                 continue
             parts.append(paired_part(f"Table {table} ({labels} labels): soft − hard", s, h,
@@ -792,9 +809,9 @@ def gains_grow(index, datasets):
     for ds in datasets:
         gains = []
         for labels in LABELS_ORDER:
-            s = index.find(ds, "soft+repr", labels, teacher="large") or \
+            s = index.find(ds, "soft+repr", labels, teacher=large_teacher(labels)) or \
                 index.find(ds, "soft+repr", labels, teacher="base")
-            n = index.find(ds, "none", labels, teacher="large")
+            n = index.find(ds, "none", labels, teacher=large_teacher(labels))
             sv, nv = seed_values(s), seed_values(n)
             if sv and nv and set(sv) & set(nv):
                 gains.append((labels, ps.paired(sv, nv)))
@@ -819,10 +836,11 @@ def stagewise_best(index, datasets):
                 "stagewise − joint and stagewise − distil-once per seed (100 labels, Large "
                 "teacher); each 95% interval must lie above zero.")
     for ds in datasets:
-        st = index.find(ds, "soft+repr", "100", teacher="large", schedule="stagewise")
+        st = index.find(ds, "soft+repr", "100", teacher=large_teacher("100"),
+                        schedule="stagewise")
         parts = []
         for other in ("joint", "distil-once"):
-            o = index.find(ds, "soft+repr", "100", teacher="large", schedule=other)
+            o = index.find(ds, "soft+repr", "100", teacher=large_teacher("100"), schedule=other)
             if not (st or o):
                 continue
             parts.append(paired_part(f"stagewise − {other}", st, o, ("stagewise", other)))
@@ -1361,12 +1379,12 @@ DELTAS = {
         ("hard − none", SEL_HARD, SEL_NONE, None, None),
         ("soft − hard", SEL_SOFT, SEL_HARD, "soft", "hard"),
         ("teacher − soft", SEL_TEACHER, SEL_SOFT, "teacher", "soft")]),
-    "11": ("100", "large", [
+    "11": ("100", large_teacher("100"), [
         ("soft − none", SEL_SOFT, SEL_NONE, None, None),
         ("hard − none", SEL_HARD, SEL_NONE, None, None),
         ("soft − hard", SEL_SOFT, SEL_HARD, None, None),
         ("teacher − soft", SEL_TEACHER, SEL_SOFT, None, None)]),
-    "12": ("100", "large", [
+    "12": ("100", large_teacher("100"), [
         ("stagewise − joint", dict(SEL_SOFT, schedule="stagewise"),
          dict(SEL_SOFT, schedule="joint"), None, None),
         ("distil-once − joint", dict(SEL_SOFT, schedule="distil-once"),
@@ -2000,7 +2018,7 @@ def plot_accuracy_vs_labels(index, plot_dir):
             label, colour, marker = METHOD_STYLE[method]
             xs, ys, es = [], [], []
             for j, labels in enumerate(LABELS_ORDER):
-                s = index.stat(ds, method, labels, teacher="large")
+                s = index.stat(ds, method, labels, teacher=large_teacher(labels))
                 # Small offsets keep the error bars of methods apart; a
                 # missing budget is NaN, a gap rather than a line across it.
                 xs.append(j + (i - 1.5) * 0.06)
@@ -2014,7 +2032,8 @@ def plot_accuracy_vs_labels(index, plot_dir):
                             capsize=3, linewidth=1.5)
         for j, labels in enumerate(LABELS_ORDER):
             # Say so where a whole label budget is missing (fortunes at 500).
-            if not any(index.stat(ds, m, labels, teacher="large").ok for m in METHOD_ORDER):
+            if not any(index.stat(ds, m, labels, teacher=large_teacher(labels)).ok
+                       for m in METHOD_ORDER):
                 ax.text(j, 0.5, "not available", transform=ax.get_xaxis_transform(),
                         ha="center", va="center", color="#888888", rotation=90)
         majority, chance = majority_and_chance(index, ds)
@@ -2139,14 +2158,19 @@ def plot_pretraining(index, plot_dir):
         for r in runs:
             pre = r.get("pretrain") or {}
             if r["kind"] == "teacher" and r["status"] == "ok" and pre.get("mlm_loss_per_epoch"):
+                # General epochs, then the in-domain ones (the entropy line is
+                # the corpus of the last stage).
+                losses = (pre.get("general_mlm_loss_per_epoch") or []) + \
+                    pre["mlm_loss_per_epoch"]
                 curves.setdefault((r["dataset"], r["teacher"]),
-                                  (pre["mlm_loss_per_epoch"], pre.get("unigram_entropy")))
+                                  (losses, pre.get("unigram_entropy")))
     if not curves:
         return None
     datasets = sorted({ds for ds, _ in curves})
     fig, axes = plt.subplots(1, len(datasets), figsize=(max(7.0, 5.6 * len(datasets)), 4.6),
                              squeeze=False)
-    colours = {"base": "#17becf", "large": "#2ca02c"}
+    colours = {"base": "#17becf", "large": "#2ca02c", "large-in-domain": "#d62728",
+               "base-in-domain": "#9467bd"}
     for ax, ds in zip(axes[0], datasets):
         for (d, role), (losses, entropy) in sorted(curves.items()):
             if d != ds:

@@ -101,6 +101,30 @@ absl::StatusOr<DataSplit> MakeSplit(const Corpus& corpus,
         absl::StrCat(corpus.dataset, ": no labeled examples to split"));
   }
 
+  if (options.dev_per_class < 0) {
+    return absl::InvalidArgumentError("dev_per_class must be >= 0 (0 = dev_fraction of the budget)");
+  }
+  // A held-out dev split first: drawn by the seed alone, so every budget of
+  // a seed selects on the same examples.
+  if (options.dev_per_class > 0) {
+    StableRandom random =
+        StableRandom::FromKey(absl::StrCat(split.corpus_hash, "/dev/seed/", options.seed));
+    for (size_t c = 0; c < num_classes; ++c) {
+      std::vector<int64_t>& members = pool[c];
+      if (static_cast<int64_t>(members.size()) <= options.dev_per_class + 1) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            corpus.dataset, ": a dev split of ", options.dev_per_class,
+            " per class leaves class '", corpus.label_names[c], "' (", members.size(),
+            " labeled training examples after the test split) too few to train on"));
+      }
+      random.Shuffle(&members);
+      split.dev.insert(split.dev.end(), members.begin(), members.begin() + options.dev_per_class);
+      members.erase(members.begin(), members.begin() + options.dev_per_class);
+      // The budget's draw below starts from the canonical order again.
+      std::sort(members.begin(), members.end());
+    }
+  }
+
   size_t smallest = SIZE_MAX;
   std::string smallest_name;
   for (size_t c = 0; c < num_classes; ++c) {
@@ -109,6 +133,8 @@ absl::StatusOr<DataSplit> MakeSplit(const Corpus& corpus,
       smallest_name = corpus.label_names[c];
     }
   }
+  const char* after = options.dev_per_class > 0 ? " (after the test and dev splits)"
+                                                 : " (after the test split)";
   int64_t per_class = options.labels_per_class;
   if (per_class == 0) {
     per_class = std::min<int64_t>(
@@ -117,8 +143,7 @@ absl::StatusOr<DataSplit> MakeSplit(const Corpus& corpus,
   } else if (per_class > static_cast<int64_t>(smallest)) {
     return absl::InvalidArgumentError(absl::StrCat(
         corpus.dataset, ": ", per_class, " labels per class requested but class '",
-        smallest_name, "' has only ", smallest,
-        " labeled training examples (after the test split)"));
+        smallest_name, "' has only ", smallest, " labeled training examples", after));
   }
   if (per_class < 2) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -129,8 +154,11 @@ absl::StatusOr<DataSplit> MakeSplit(const Corpus& corpus,
 
   StableRandom random = StableRandom::FromKey(absl::StrCat(
       split.corpus_hash, "/labels/", per_class, "/seed/", options.seed));
-  const int64_t dev_per_class = std::max<int64_t>(
-      1, std::llround(options.dev_fraction * static_cast<double>(per_class)));
+  const int64_t dev_per_class =
+      options.dev_per_class > 0
+          ? 0
+          : std::max<int64_t>(1, std::llround(options.dev_fraction *
+                                              static_cast<double>(per_class)));
   for (std::vector<int64_t>& members : pool) {
     random.Shuffle(&members);
     split.dev.insert(split.dev.end(), members.begin(), members.begin() + dev_per_class);
@@ -161,8 +189,10 @@ absl::StatusOr<DataSplit> MakeSplit(const Corpus& corpus,
   hasher.Add("corpus", split.corpus_hash)
       .Add("labels_per_class", per_class)
       .Add("dev_fraction", options.dev_fraction)
-      .Add("held_out_test_fraction", options.held_out_test_fraction)
-      .Add("seed", static_cast<int64_t>(options.seed))
+      .Add("held_out_test_fraction", options.held_out_test_fraction);
+  // Only when set: the splits made before it keep their hashes.
+  if (options.dev_per_class > 0) hasher.Add("dev_per_class", options.dev_per_class);
+  hasher.Add("seed", static_cast<int64_t>(options.seed))
       .Add("train", HashIndices(split.train))
       .Add("dev", HashIndices(split.dev))
       .Add("test", HashIndices(split.test))

@@ -5,7 +5,9 @@
 // - labeled train: an equal number per class, as many in all as the test
 //   set has ("all" labels), or 100 / 500 per class (low-resource budgets);
 // - dev: a stratified share (10%) of the labeled train, for early stopping
-//   and model selection;
+//   and model selection; or, with dev_per_class, a fixed number per class
+//   held out beside the budget (the same examples for every budget of a
+//   seed), so that selection at 100 labels per class is not made on 10;
 // - unlabeled transfer set: the dataset's unlabeled data plus every labeled
 //   example not chosen above, its label stripped.
 // A split is a deterministic function of (corpus content hash, budget, seed)
@@ -26,6 +28,11 @@ struct SplitOptions {
   // 0 = "all": per class = test size / classes (the paper's full setting).
   int64_t labels_per_class = 0;
   double dev_fraction = 0.1;
+  // > 0: the dev split is this many examples per class drawn outside the
+  // budget (which then counts training examples only) instead of
+  // dev_fraction of it. The paper's 10% of 100 labels per class is 10
+  // examples per class: too few to select epochs on.
+  int64_t dev_per_class = 0;
   // Share of each class held out as test when the corpus has no test split.
   double held_out_test_fraction = 0.2;
   uint64_t seed = 1;

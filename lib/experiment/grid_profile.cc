@@ -57,6 +57,28 @@ Setter FloatSetter(double ProfileSettings::*field, double below = 0) {
   };
 }
 
+Setter DatasetListSetter(std::vector<std::string> ProfileSettings::*field) {
+  return [field](const toml::node& node, const std::string& source, const std::string& key,
+                 ProfileSettings* settings) -> absl::Status {
+    ASSIGN_OR_RETURN(settings->*field, TomlStrings(node, source, key, DatasetNames()));
+    return absl::OkStatus();
+  };
+}
+
+Setter ChoiceSetter(std::string ProfileSettings::*field, std::vector<std::string> choices) {
+  return [field, choices](const toml::node& node, const std::string& source,
+                          const std::string& key, ProfileSettings* settings) -> absl::Status {
+    ASSIGN_OR_RETURN(std::string value, TomlString(node, source, key));
+    if (std::find(choices.begin(), choices.end(), value) == choices.end()) {
+      return absl::InvalidArgumentError(absl::StrCat(TomlWhere(source, node), ": '", key,
+                                                     "' must be one of: ",
+                                                     absl::StrJoin(choices, ", ")));
+    }
+    settings->*field = value;
+    return absl::OkStatus();
+  };
+}
+
 const std::map<std::string, Setter>& Setters() {
   static const auto* setters = new std::map<std::string, Setter>{
       {"path", StringSetter(&ProfileSettings::path)},
@@ -68,6 +90,11 @@ const std::map<std::string, Setter>& Setters() {
       {"pretrain_epochs", IntegerSetter(&ProfileSettings::pretrain_epochs, 1)},
       {"pretrain_learning_rate", FloatSetter(&ProfileSettings::pretrain_learning_rate)},
       {"pretrain_labels", IntegerSetter(&ProfileSettings::pretrain_labels, 0)},
+      {"pretrain_corpus", DatasetListSetter(&ProfileSettings::pretrain_corpus)},
+      {"in_domain_epochs", IntegerSetter(&ProfileSettings::in_domain_epochs, 0)},
+      {"dev_per_class", IntegerSetter(&ProfileSettings::dev_per_class, 0)},
+      {"representation_reduction",
+       ChoiceSetter(&ProfileSettings::representation_reduction, {"half-sum", "mean"})},
       {"finetune_max_epochs", IntegerSetter(&ProfileSettings::finetune_max_epochs, 1)},
       {"finetune_patience", IntegerSetter(&ProfileSettings::finetune_patience, 1)},
       {"finetune_learning_rate", FloatSetter(&ProfileSettings::finetune_learning_rate)},
@@ -100,7 +127,9 @@ struct GridProfile::Layers {
   struct Scope {
     std::string dataset, role, source;
     const toml::table* table = nullptr;
-    int rank = 0;  // 0 global, 1 role, 2 dataset, 3 dataset + role
+    // 0 global, 1 size role, 2 derived role, 3 dataset, 4 dataset + size
+    // role, 5 dataset + derived role.
+    int rank = 0;
   };
   std::vector<std::unique_ptr<toml::table>> roots;
   std::vector<Scope> scopes;
@@ -133,7 +162,9 @@ absl::Status AddScopes(const toml::table& table, const std::string& source,
       RETURN_IF_ERROR(setter->second(node, source, name, &check));
     }
   }
-  const int rank = (dataset.empty() ? 0 : 2) + (role.empty() ? 0 : 1);
+  // Later ranks win: a derived role's table after its size role's.
+  const int role_rank = role.empty() ? 0 : (SizeTeacherRole(role) == role ? 1 : 2);
+  const int rank = (dataset.empty() ? 0 : 3) + role_rank;
   scopes->push_back({dataset, role, source, &table, rank});
   if (const toml::node* teachers = table.get("teacher")) {
     const toml::table* roles = teachers->as_table();
@@ -240,7 +271,10 @@ ProfileSettings GridProfile::Resolve(const std::string& dataset,
   ProfileSettings settings;
   for (const Layers::Scope& scope : layers_->scopes) {
     if (!scope.dataset.empty() && scope.dataset != dataset) continue;
-    if (!scope.role.empty() && scope.role != teacher_role) continue;
+    if (!scope.role.empty() && scope.role != teacher_role &&
+        scope.role != SizeTeacherRole(teacher_role)) {
+      continue;
+    }
     for (const auto& [key, node] : *scope.table) {
       const std::string name(key.str());
       if (auto setter = Setters().find(name); setter != Setters().end()) {

@@ -32,9 +32,19 @@ struct ProfileSettings {
   int64_t pretrain_epochs = 10;
   double pretrain_learning_rate = 1e-3;
   int64_t pretrain_labels = 100;  // the split whose transfer set MLM reads
+  // General pre-training: MLM on the non-test text of these datasets, one
+  // checkpoint per teacher recipe shared by every dataset. Empty: MLM on
+  // the dataset's own transfer set only (in-domain).
+  std::vector<std::string> pretrain_corpus;
+  // After general pre-training, this many MLM epochs on the dataset's
+  // transfer set (the paper's Table 11 teacher); 0: none.
+  int64_t in_domain_epochs = 0;
   int64_t finetune_max_epochs = 15;
   int64_t finetune_patience = 4;
   double finetune_learning_rate = 3e-4;
+  // Data: > 0, a dev split of this many examples per class held out beside
+  // the label budget (lib/data/splits.h); 0, 10% of the budget (the paper).
+  int64_t dev_per_class = 0;
   // Student.
   std::string student_size = "mini";
   double recurrent_dropout = 0;  // bilstm and rnn students (the paper: 0.2)
@@ -48,6 +58,10 @@ struct ProfileSettings {
   double learning_rate = 0;
   int64_t transfer_limit = 0;
   std::string word_vectors;
+  // L_RL's reduction: "half-sum" (the paper's 1/2 squared error, summed over
+  // the teacher's width) or "mean" (over the width: the released code's
+  // Keras mse), which keeps it on the scale of L_CE and L_LL.
+  std::string representation_reduction = "half-sum";
 };
 
 class GridProfile {

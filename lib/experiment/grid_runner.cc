@@ -11,6 +11,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "lib/data/dataset_registry.h"
 #include "lib/data/splits.h"
 #include "lib/distill/teacher_ensemble.h"
@@ -33,21 +34,38 @@ namespace {
 
 // Bump when a change makes stored results of that kind stale.
 constexpr char kPretrainDomain[] = "grid-pretrain/v1";
+constexpr char kGeneralPretrainDomain[] = "grid-general-pretrain/v1";
 constexpr char kFinetuneDomain[] = "grid-finetune/v1";
 constexpr char kAssistantDomain[] = "grid-assistant/v1";
 constexpr char kCellDomain[] = "grid-cell/v2";  // v2: fixed-shape teacher batches
 constexpr char kRecordFormat[] = "kdbench-cell/1";
 
 nlohmann::json TeacherSettingsJson(const ProfileSettings& s) {
-  return {{"path", s.path},
+  nlohmann::json json = {{"path", s.path},
+                         {"teacher_size", s.teacher_size},
+                         {"teacher_checkpoint", s.teacher_checkpoint},
+                         {"teacher_vocab_size", s.teacher_vocab_size},
+                         {"teacher_max_length", s.teacher_max_length},
+                         {"teacher_batch_size", s.teacher_batch_size},
+                         {"pretrain_epochs", s.pretrain_epochs},
+                         {"pretrain_learning_rate", s.pretrain_learning_rate},
+                         {"pretrain_labels", s.pretrain_labels}};
+  // Settings added later appear only when set: older records keep their keys.
+  if (!s.pretrain_corpus.empty()) json["pretrain_corpus"] = s.pretrain_corpus;
+  if (s.in_domain_epochs > 0) json["in_domain_epochs"] = s.in_domain_epochs;
+  if (s.dev_per_class > 0) json["dev_per_class"] = s.dev_per_class;
+  return json;
+}
+
+// What general pre-training reads: every dataset shares its checkpoint.
+nlohmann::json GeneralPretrainJson(const ProfileSettings& s) {
+  return {{"pretrain_corpus", s.pretrain_corpus},
           {"teacher_size", s.teacher_size},
-          {"teacher_checkpoint", s.teacher_checkpoint},
           {"teacher_vocab_size", s.teacher_vocab_size},
           {"teacher_max_length", s.teacher_max_length},
           {"teacher_batch_size", s.teacher_batch_size},
           {"pretrain_epochs", s.pretrain_epochs},
-          {"pretrain_learning_rate", s.pretrain_learning_rate},
-          {"pretrain_labels", s.pretrain_labels}};
+          {"pretrain_learning_rate", s.pretrain_learning_rate}};
 }
 
 nlohmann::json SettingsJson(const ProfileSettings& s) {
@@ -67,6 +85,9 @@ nlohmann::json SettingsJson(const ProfileSettings& s) {
                {"learning_rate", s.learning_rate},
                {"transfer_limit", s.transfer_limit},
                {"word_vectors", s.word_vectors}});
+  if (s.representation_reduction != "half-sum") {
+    json["representation_reduction"] = s.representation_reduction;
+  }
   return json;
 }
 
@@ -244,6 +265,9 @@ std::string EnsembleWeightingText(const std::string& teacher) {
 }  // namespace
 
 struct GridRunner::TeacherPaths {
+  // General pre-training (pretrain_corpus set): the checkpoint every
+  // dataset shares; pretrain_* is then this one or its in-domain sequel.
+  std::string general_key, general_dir, general_record = "null";
   std::string pretrain_key, pretrain_dir, pretrain_record = "null";
   std::string finetune_key, finetune_dir, finetune_record = "null";
   uint64_t finetune_seed = 1;
@@ -317,17 +341,34 @@ GridRunner::TeacherPaths GridRunner::LocateTeachers(const GridCell& cell) const 
   }
   const ProfileSettings s = profile_->Resolve(cell.dataset, cell.teacher);
   TeacherPaths paths;
-  paths.pretrain_key = ContentHasher(kPretrainDomain)
-                           .Add("dataset", cell.dataset)
-                           .Add("role", cell.teacher)
-                           .Add("settings", TeacherSettingsJson(s).dump())
-                           .HexDigest();
   const std::string teachers = options_.store_dir + "/teachers";
-  // A given encoder (teacher_checkpoint) has nothing to pre-train.
-  paths.pretrain_dir = !s.teacher_checkpoint.empty()
-                           ? s.teacher_checkpoint
-                           : absl::StrCat(teachers, "/pretrain-", cell.dataset, "-", cell.teacher,
-                                          "-", paths.pretrain_key.substr(0, 16));
+  // The encoder in-domain MLM starts from: general pre-training (made once
+  // per recipe) or a given checkpoint (not made).
+  if (!s.teacher_checkpoint.empty()) {
+    if (s.in_domain_epochs > 0) paths.general_dir = s.teacher_checkpoint;
+  } else if (!s.pretrain_corpus.empty()) {
+    paths.general_key = ContentHasher(kGeneralPretrainDomain)
+                            .Add("settings", GeneralPretrainJson(s).dump())
+                            .HexDigest();
+    paths.general_dir = absl::StrCat(teachers, "/general-", s.teacher_size, "-",
+                                     paths.general_key.substr(0, 16));
+  }
+  if (!paths.general_key.empty() && s.in_domain_epochs == 0) {
+    paths.pretrain_key = paths.general_key;
+    paths.pretrain_dir = paths.general_dir;
+  } else {
+    paths.pretrain_key = ContentHasher(kPretrainDomain)
+                             .Add("dataset", cell.dataset)
+                             .Add("role", cell.teacher)
+                             .Add("settings", TeacherSettingsJson(s).dump())
+                             .HexDigest();
+    // A given encoder (teacher_checkpoint) has nothing to pre-train unless
+    // in-domain MLM continues it.
+    paths.pretrain_dir = !s.teacher_checkpoint.empty() && s.in_domain_epochs == 0
+                             ? s.teacher_checkpoint
+                             : absl::StrCat(teachers, "/pretrain-", cell.dataset, "-",
+                                            cell.teacher, "-", paths.pretrain_key.substr(0, 16));
+  }
   if (cell.method == "none") return paths;  // the student needs only the vocabulary
   paths.finetune_seed = profile_->teacher_per_seed() ? cell.seed : 1;
   paths.finetune_key = ContentHasher(kFinetuneDomain)
@@ -351,7 +392,8 @@ bool GridRunner::TeacherReady(const GridCell& cell) {
   for (const GridCell& member : MemberCells(cell)) {
     const TeacherPaths paths = LocateTeachers(member);
     const bool pretrained =
-        !profile_->Resolve(member.dataset, SettingsRole(member)).teacher_checkpoint.empty() ||
+        paths.pretrain_dir ==
+            profile_->Resolve(member.dataset, SettingsRole(member)).teacher_checkpoint ||
         FinishedArtifact(paths.pretrain_dir).ok();
     if (!pretrained || (!paths.finetune_dir.empty() && !FinishedArtifact(paths.finetune_dir).ok())) {
       return false;
@@ -372,7 +414,30 @@ absl::StatusOr<GridRunner::TeacherPaths> GridRunner::Teachers(const GridCell& ce
     RETURN_IF_ERROR(Teachers(WithTeacher(cell, chain.teacher), wait).status());
   }
   const std::string locks = options_.store_dir + "/locks/";
-  if (s.teacher_checkpoint.empty()) {
+  if (!paths.general_key.empty()) {
+    ASSIGN_OR_RETURN(
+        paths.general_record,
+        MakeArtifact(paths.general_dir, locks + paths.general_key + ".lock", wait, &made_teachers_,
+                     [&](const std::string& out) {
+                       PretrainStageOptions pretrain{
+                           .data = {.max_length = s.teacher_max_length},
+                           .general_corpus = s.pretrain_corpus,
+                           .size = s.teacher_size,
+                           .vocab_size = static_cast<int>(s.teacher_vocab_size),
+                           .epochs = s.pretrain_epochs,
+                           .batch_size = s.teacher_batch_size,
+                           .learning_rate = s.pretrain_learning_rate,
+                           .out = out};
+                       std::fprintf(stderr,
+                                    "kdbench: general pre-training of the %s teacher on %s\n",
+                                    s.teacher_size.c_str(),
+                                    absl::StrJoin(s.pretrain_corpus, "+").c_str());
+                       return RunPretrainStage(pretrain, device_);
+                     }));
+  }
+  if (paths.pretrain_dir == paths.general_dir) {
+    paths.pretrain_record = paths.general_record;
+  } else if (paths.pretrain_dir != s.teacher_checkpoint) {
     ASSIGN_OR_RETURN(
         paths.pretrain_record,
         MakeArtifact(paths.pretrain_dir, locks + paths.pretrain_key + ".lock", wait, &made_teachers_,
@@ -381,15 +446,19 @@ absl::StatusOr<GridRunner::TeacherPaths> GridRunner::Teachers(const GridCell& ce
                            .data = {.dataset = cell.dataset,
                                     .path = s.path,
                                     .labels_per_class = s.pretrain_labels,
+                                    .dev_per_class = s.dev_per_class,
                                     .seed = 1,
                                     .max_length = s.teacher_max_length},
+                           .init_checkpoint = paths.general_dir,
                            .size = s.teacher_size,
                            .vocab_size = static_cast<int>(s.teacher_vocab_size),
-                           .epochs = s.pretrain_epochs,
+                           .epochs = paths.general_dir.empty() ? s.pretrain_epochs
+                                                               : s.in_domain_epochs,
                            .batch_size = s.teacher_batch_size,
                            .learning_rate = s.pretrain_learning_rate,
                            .out = out};
-                       std::fprintf(stderr, "kdbench: pre-training the %s teacher on %s\n",
+                       std::fprintf(stderr, "kdbench: %s pre-training of the %s teacher on %s\n",
+                                    paths.general_dir.empty() ? "MLM" : "in-domain MLM",
                                     role.c_str(), cell.dataset.c_str());
                        return RunPretrainStage(pretrain, device_);
                      }));
@@ -403,6 +472,7 @@ absl::StatusOr<GridRunner::TeacherPaths> GridRunner::Teachers(const GridCell& ce
                          .data = {.dataset = cell.dataset,
                                   .path = s.path,
                                   .labels_per_class = cell.labels_per_class,
+                                  .dev_per_class = s.dev_per_class,
                                   .seed = paths.finetune_seed,
                                   .max_length = s.teacher_max_length},
                          .checkpoint = paths.pretrain_dir,
@@ -448,7 +518,9 @@ absl::StatusOr<std::string> GridRunner::Budget(const GridCell& cell) {
   ASSIGN_OR_RETURN(std::shared_ptr<const Corpus> corpus,
                    ReadDatasetShared(cell.dataset, {.path = s.path}));
   absl::StatusOr<DataSplit> split =
-      MakeSplit(*corpus, {.labels_per_class = cell.labels_per_class, .seed = cell.seed});
+      MakeSplit(*corpus, {.labels_per_class = cell.labels_per_class,
+                          .dev_per_class = s.dev_per_class,
+                          .seed = cell.seed});
   // The only way a readable corpus fails to split is a budget it cannot give.
   std::string reason = split.ok() ? "" : std::string(split.status().message());
   budget_errors_[id] = reason;
@@ -511,6 +583,7 @@ absl::StatusOr<std::string> GridRunner::RunCell(const GridCell& cell, bool wait)
           .student_size = s.student_size,
           .recurrent_dropout = s.recurrent_dropout,
           .labels_per_class = cell.labels_per_class,
+          .dev_per_class = s.dev_per_class,
           .seed = cell.seed,
           .max_length = s.max_length,
           .teacher_max_length = s.teacher_max_length,
@@ -521,6 +594,7 @@ absl::StatusOr<std::string> GridRunner::RunCell(const GridCell& cell, bool wait)
           .batch_size = s.batch_size,
           .optimizer = s.optimizer,
           .learning_rate = s.learning_rate,
+          .representation_reduction = s.representation_reduction,
           .word_vectors = s.word_vectors,
           .cache_dir = cache_dir,
           .transfer_limit = s.transfer_limit,
@@ -538,12 +612,18 @@ absl::StatusOr<std::string> GridRunner::RunCell(const GridCell& cell, bool wait)
     record["result"] = nlohmann::json::parse(result);
     record["cell_seconds"] = SecondsSince(cell_start);
     auto teacher_json = [](const TeacherPaths& paths) {
-      return nlohmann::json{{"pretrain_key", paths.pretrain_key},
+      nlohmann::json json{{"pretrain_key", paths.pretrain_key},
                             {"pretrain_checkpoint", paths.pretrain_dir},
                             {"pretrain", nlohmann::json::parse(paths.pretrain_record)},
                             {"finetune_key", paths.finetune_key},
                             {"finetune_seed", paths.finetune_seed},
                             {"finetune", nlohmann::json::parse(paths.finetune_record)}};
+      if (!paths.general_key.empty()) {
+        json["general_pretrain_key"] = paths.general_key;
+        json["general_pretrain_checkpoint"] = paths.general_dir;
+        json["general_pretrain"] = nlohmann::json::parse(paths.general_record);
+      }
+      return json;
     };
     record["teacher"] = teacher_json(teacher);
     if (members.size() > 1) {

@@ -4,6 +4,7 @@
 #include <set>
 #include <tuple>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -180,8 +181,14 @@ absl::StatusOr<std::optional<TeacherChain>> ParseTeacherChain(const std::string&
 }
 
 const std::vector<std::string>& KnownTeacherRoles() {
-  static const auto* roles = new std::vector<std::string>{"base", "large"};
+  static const auto* roles =
+      new std::vector<std::string>{"base", "large", "base-in-domain", "large-in-domain"};
   return *roles;
+}
+
+std::string SizeTeacherRole(const std::string& role) {
+  constexpr absl::string_view kInDomain = "-in-domain";
+  return absl::EndsWith(role, kInDomain) ? role.substr(0, role.size() - kInDomain.size()) : role;
 }
 
 absl::StatusOr<GridSpec> ParseGridSpec(absl::string_view text, const std::string& source) {

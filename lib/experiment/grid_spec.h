@@ -72,8 +72,12 @@ struct GridSpec {
   std::vector<GridExclusion> exclusions;
 };
 
-// The values the axes accept.
+// The values the axes accept. A role "<size>-in-domain" is its size role's
+// teacher with in-domain MLM after general pre-training (the paper's Table
+// 11): its settings are the size role's, then its own table's.
 const std::vector<std::string>& KnownTeacherRoles();
+// "large-in-domain" -> "large"; a size role -> itself.
+std::string SizeTeacherRole(const std::string& role);
 
 // A teacher-assistant chain (TAKD), written "large>base": the assistant
 // (base) is fine-tuned on the labels and on the teacher's (large) outputs

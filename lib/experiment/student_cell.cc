@@ -43,7 +43,7 @@ absl::Status CheckChoice(const std::string& flag, const std::string& value,
 
 // Everything that determines the cell's result except the seed.
 nlohmann::json ConfigJson(const StudentCellOptions& o) {
-  return {{"dataset", o.dataset},
+  nlohmann::json json = {{"dataset", o.dataset},
           {"method", o.method},
           {"schedule", o.schedule},
           {"student", o.student},
@@ -73,6 +73,8 @@ nlohmann::json ConfigJson(const StudentCellOptions& o) {
           {"word_vectors", o.word_vectors},
           {"ensemble_members", o.ensemble_members},
           {"ensemble_weighting", o.ensemble_weighting}};
+  if (o.dev_per_class > 0) json["dev_per_class"] = o.dev_per_class;
+  return json;
 }
 
 TransferTargets SliceTargets(const CachedTeacherOutputs& outputs, const torch::Tensor& rows,
@@ -119,6 +121,7 @@ absl::StatusOr<std::string> RunStudentCell(const StudentCellOptions& options,
         " classes but dataset ", options.dataset, " has ", num_classes));
   }
   ASSIGN_OR_RETURN(DataSplit split, MakeSplit(corpus, {.labels_per_class = options.labels_per_class,
+                                                       .dev_per_class = options.dev_per_class,
                                                        .seed = options.seed}));
   // The student's input: the teacher's WordPieces, or for the "RNN"
   // baseline lower-cased whitespace words with a vocabulary from the

@@ -37,6 +37,7 @@ struct StudentCellOptions {
   // bilstm and rnn: dropout on h_{t-1} inside the LSTM (the paper: 0.2).
   double recurrent_dropout = 0;
   int64_t labels_per_class = 100;
+  int64_t dev_per_class = 0;  // SplitOptions::dev_per_class
   uint64_t seed = 1;
   int64_t max_length = 128;          // the student's input, in its own tokens
   int64_t teacher_max_length = 128;  // the teacher's, [CLS] and [SEP] included

@@ -10,6 +10,7 @@
 
 #include "lib/data/data_directory.h"
 #include "lib/data/dataset_registry.h"
+#include "lib/data/general_corpus.h"
 #include "lib/data/length_batching.h"
 #include "lib/distill/classifier_evaluation.h"
 #include "lib/distill/teacher_output_cache.h"
@@ -41,6 +42,7 @@ absl::StatusOr<PreparedData> Prepare(const TeacherDataOptions& options) {
                    ReadDatasetShared(options.dataset, {.path = options.path}));
   ASSIGN_OR_RETURN(DataSplit split,
                    MakeSplit(*corpus, {.labels_per_class = options.labels_per_class,
+                                       .dev_per_class = options.dev_per_class,
                                        .seed = options.seed}));
   return PreparedData{std::move(corpus), std::move(split)};
 }
@@ -90,56 +92,111 @@ double UnigramEntropy(const EncodedExamples& examples, const Vocabulary& vocab) 
 absl::StatusOr<std::string> RunPretrainStage(const PretrainStageOptions& options,
                                              const c10::Device& device) {
   if (options.out.empty()) return absl::InvalidArgumentError("--out=DIR is required");
-  ASSIGN_OR_RETURN(PreparedData data, Prepare(options.data));
-  // The vocabulary: given, or learned from everything but the test split.
-  absl::StatusOr<Vocabulary> vocabulary = absl::UnknownError("unset");
-  if (!options.vocab.empty()) {
-    vocabulary = Vocabulary::FromFile(options.vocab);
+  const bool general = !options.general_corpus.empty();
+  if (general && !options.init_checkpoint.empty()) {
+    return absl::InvalidArgumentError(
+        "general pre-training starts from scratch: give a general corpus or an initial "
+        "checkpoint, not both");
+  }
+  // The MLM corpus and the texts a new vocabulary is learned from: general,
+  // the non-test text of several datasets; in-domain, the dataset's
+  // transfer set (the vocabulary from everything but its test split).
+  std::vector<std::string> mlm_texts, vocabulary_texts;
+  std::vector<std::string> labels;
+  nlohmann::json corpus_json;
+  std::string split_hash;
+  if (general) {
+    ASSIGN_OR_RETURN(GeneralCorpus corpus, ReadGeneralCorpus(options.general_corpus));
+    mlm_texts = std::move(corpus.texts);
+    corpus_json = {{"datasets", options.general_corpus},
+                   {"texts_per_dataset", corpus.texts_per_dataset},
+                   {"excluded_as_test", corpus.excluded_as_test}};
   } else {
-    WordpieceTrainer trainer({.vocab_size = options.vocab_size});
-    for (const auto* part : {&data.split.train, &data.split.dev, &data.split.unlabeled}) {
-      for (int64_t index : *part) trainer.AddText(CorpusExample(*data.corpus, index).text);
+    ASSIGN_OR_RETURN(PreparedData data, Prepare(options.data));
+    for (int64_t index : data.split.unlabeled) {
+      mlm_texts.push_back(CorpusExample(*data.corpus, index).text);
     }
-    vocabulary = trainer.Train();
+    for (const auto* part : {&data.split.train, &data.split.dev}) {
+      for (int64_t index : *part) {
+        vocabulary_texts.push_back(CorpusExample(*data.corpus, index).text);
+      }
+    }
+    labels = data.corpus->label_names;
+    split_hash = data.split.split_hash;
+    corpus_json = {{"dataset", options.data.dataset}, {"split_hash", split_hash}};
+  }
+  torch::manual_seed(options.data.seed);  // before any initialisation
+  BertTeacher teacher{nullptr};
+  absl::StatusOr<Vocabulary> vocabulary = absl::UnknownError("unset");
+  std::string init_hash;
+  if (!options.init_checkpoint.empty()) {
+    ASSIGN_OR_RETURN(LoadedTeacher loaded,
+                     LoadBertTeacher(options.init_checkpoint,
+                                     {.require_classifier = false, .labels_if_missing = labels}));
+    teacher = loaded.model;
+    vocabulary = std::move(loaded.vocabulary);
+    init_hash = loaded.checkpoint_hash;
+  } else {
+    if (!options.vocab.empty()) {
+      vocabulary = Vocabulary::FromFile(options.vocab);
+    } else {
+      WordpieceTrainer trainer({.vocab_size = options.vocab_size});
+      for (const auto* texts : {&vocabulary_texts, &mlm_texts}) {
+        for (const std::string& text : *texts) trainer.AddText(text);
+      }
+      vocabulary = trainer.Train();
+    }
+    if (!vocabulary.ok()) return vocabulary.status();
+    ASSIGN_OR_RETURN(BertConfig config, TeacherSizeConfig(options.size, vocabulary->size(),
+                                                          options.data.max_length));
+    config.labels = labels;
+    teacher = BertTeacher(config);
   }
   if (!vocabulary.ok()) return vocabulary.status();
-  ASSIGN_OR_RETURN(BertConfig config, TeacherSizeConfig(options.size, vocabulary->size(),
-                                                        options.data.max_length));
-  config.labels = data.corpus->label_names;
+  const BertConfig& config = teacher->config();
   BertTokenizer tokenizer(*vocabulary);
   const Vocabulary& vocab = tokenizer.vocabulary();
   if (vocab.mask_id() < 0 || vocab.cls_id() < 0 || vocab.sep_id() < 0 || vocab.pad_id() < 0) {
     return absl::InvalidArgumentError(
         "the vocabulary lacks [PAD], [CLS], [SEP] or [MASK], which MLM pre-training needs");
   }
-  EncodedExamples transfer =
-      EncodeExamples(*data.corpus, data.split.unlabeled, tokenizer, options.data.max_length);
-  torch::manual_seed(options.data.seed);
-  BertTeacher teacher(config);
+  const int64_t max_length = std::min(options.data.max_length, config.max_position_embeddings);
+  EncodedExamples mlm;
+  for (size_t i = 0; i < mlm_texts.size(); ++i) {
+    mlm.ids.push_back(EncodeForTeacher(tokenizer, mlm_texts[i], max_length));
+    mlm.labels.push_back(kNoLabel);
+    mlm.corpus_indices.push_back(static_cast<int64_t>(i));
+  }
   PretrainOptions pretrain{.epochs = options.epochs, .batch_size = options.batch_size,
                            .seed = options.data.seed};
   pretrain.optimizer.learning_rate = options.learning_rate;
   ASSIGN_OR_RETURN(PretrainReport report,
-                   PretrainMaskedLm(teacher, transfer, vocab.mask_id(), vocab.pad_id(),
+                   PretrainMaskedLm(teacher, mlm, vocab.mask_id(), vocab.pad_id(),
                                     vocab.cls_id(), vocab.sep_id(), pretrain, device));
   teacher->to(torch::kCPU);
   RETURN_IF_ERROR(SaveBertTeacher(teacher, vocab, options.out, "BertForMaskedLM"));
   nlohmann::json summary = {
       {"stage", "pretrain"},
-      {"dataset", options.data.dataset},
+      {"corpus", general ? "general" : "in-domain"},
+      {"mlm_corpus", corpus_json},
+      {"dataset", general ? "" : options.data.dataset},
       {"size", options.size},
       {"layers", config.num_hidden_layers},
       {"hidden", config.hidden_size},
       {"vocab_size", config.vocab_size},
-      {"transfer_examples", transfer.size()},
+      {"transfer_examples", mlm.size()},
       {"epochs", options.epochs},
       {"steps", report.steps},
       {"mlm_loss_per_epoch", report.epoch_losses},
-      {"unigram_entropy", UnigramEntropy(transfer, vocab)},
+      {"unigram_entropy", UnigramEntropy(mlm, vocab)},
       {"seconds", report.seconds},
-      {"split_hash", data.split.split_hash},
+      {"split_hash", split_hash},
       {"checkpoint", options.out},
   };
+  if (!init_hash.empty()) {
+    summary["init_checkpoint"] = options.init_checkpoint;
+    summary["init_checkpoint_hash"] = init_hash;
+  }
   return summary.dump();
 }
 
@@ -150,9 +207,13 @@ absl::StatusOr<std::string> RunFinetuneStage(const FinetuneStageOptions& options
   torch::manual_seed(options.data.seed);
   // A pre-trained encoder (BertForMaskedLM) is what gets fine-tuned; its
   // labels must still match the dataset's.
-  ASSIGN_OR_RETURN(LoadedTeacher loaded,
-                   LoadBertTeacher(options.checkpoint, {.require_classifier = false}));
   ASSIGN_OR_RETURN(PreparedData data, Prepare(options.data));
+  // An encoder without labels (general pre-training, a BERT checkpoint) gets
+  // the dataset's and a new classifier.
+  ASSIGN_OR_RETURN(LoadedTeacher loaded,
+                   LoadBertTeacher(options.checkpoint,
+                                   {.require_classifier = false,
+                                    .labels_if_missing = data.corpus->label_names}));
   if (loaded.model->config().labels != data.corpus->label_names) {
     return absl::InvalidArgumentError(absl::StrCat(
         options.checkpoint, ": the checkpoint's labels differ from dataset '",

@@ -23,12 +23,21 @@ struct TeacherDataOptions {
   std::string dataset;
   std::string path;
   int64_t labels_per_class = 0;
+  int64_t dev_per_class = 0;  // SplitOptions::dev_per_class
   uint64_t seed = 1;
   int64_t max_length = 128;
 };
 
 struct PretrainStageOptions {
   TeacherDataOptions data;
+  // General pre-training: MLM on the non-test text of these datasets (their
+  // test splits left out, and any text equal to one of their test texts);
+  // the checkpoint has no labels and serves every dataset. Empty: MLM on
+  // `data`'s transfer set (in-domain).
+  std::vector<std::string> general_corpus;
+  // In-domain MLM that continues a pre-trained checkpoint (model and
+  // vocabulary; size, vocab and vocab_size are then ignored).
+  std::string init_checkpoint;
   std::string size = "base";
   std::string vocab;  // empty: learn a WordPiece vocabulary of vocab_size
   // Defaults from the mini runs: SpamAssassin's base teacher went from test

@@ -121,6 +121,9 @@ absl::StatusOr<LoadedTeacher> LoadBertTeacher(const std::string& directory,
         vocab_path, " has ", vocabulary.size(), " entries but ", config_path,
         " says vocab_size=", config.vocab_size));
   }
+  if (!options.require_classifier && config.labels.empty()) {
+    config.labels = options.labels_if_missing;
+  }
   if (options.require_classifier && config.labels.empty()) {
     return absl::InvalidArgumentError(absl::StrCat(
         config_path, ": no id2label: this is not a fine-tuned classifier"));

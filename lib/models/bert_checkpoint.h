@@ -43,6 +43,9 @@ struct TeacherLoadOptions {
   bool require_classifier = true;
   // Used when the directory has no vocab.txt.
   std::string fallback_vocab;
+  // A checkpoint without labels (a pre-trained encoder) gets these, and a
+  // classifier initialised anew; needs require_classifier = false.
+  std::vector<std::string> labels_if_missing;
 };
 
 // Errors name the directory and what is missing or wrong: no config.json;

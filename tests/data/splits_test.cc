@@ -109,6 +109,42 @@ TEST(SplitsTest, TooLargeBudgetNamesTheClass) {
       << split.status();
 }
 
+TEST(SplitsTest, HeldOutDevIsOutsideTheBudgetAndSharedByBudgets) {
+  Corpus corpus = MakeCorpus(3, 200, 20, 10);
+  auto small = MakeSplit(corpus, {.labels_per_class = 30, .dev_per_class = 25, .seed = 4});
+  auto large = MakeSplit(corpus, {.labels_per_class = 100, .dev_per_class = 25, .seed = 4});
+  auto other_seed = MakeSplit(corpus, {.labels_per_class = 30, .dev_per_class = 25, .seed = 5});
+  ASSERT_TRUE(small.ok() && large.ok() && other_seed.ok()) << small.status();
+  // The budget counts training examples; the dev split is beside it.
+  EXPECT_EQ(PerClass(corpus, small->train), std::vector<int64_t>(3, 30));
+  EXPECT_EQ(PerClass(corpus, small->dev), std::vector<int64_t>(3, 25));
+  EXPECT_EQ(small->dev, large->dev);
+  EXPECT_NE(small->dev, other_seed->dev);
+  std::set<int64_t> seen;
+  for (const auto* part : {&small->train, &small->dev, &small->test, &small->unlabeled}) {
+    for (int64_t index : *part) EXPECT_TRUE(seen.insert(index).second) << index;
+  }
+  EXPECT_EQ(static_cast<int64_t>(seen.size()), CorpusSize(corpus));
+  // The fraction-of-budget split keeps its hash; the held-out one differs.
+  auto fraction = MakeSplit(corpus, {.labels_per_class = 30, .seed = 4});
+  ASSERT_TRUE(fraction.ok());
+  EXPECT_NE(fraction->split_hash, small->split_hash);
+  EXPECT_EQ(PerClass(corpus, fraction->dev), std::vector<int64_t>(3, 3));
+}
+
+TEST(SplitsTest, HeldOutDevTooLargeNamesTheClass) {
+  Corpus corpus = MakeCorpus(2, 40, 10, 0);
+  auto split = MakeSplit(corpus, {.labels_per_class = 10, .dev_per_class = 40});
+  ASSERT_FALSE(split.ok());
+  EXPECT_NE(split.status().message().find("class 'c0'"), absl::string_view::npos)
+      << split.status();
+  auto budget = MakeSplit(corpus, {.labels_per_class = 35, .dev_per_class = 10});
+  ASSERT_FALSE(budget.ok());
+  EXPECT_NE(budget.status().message().find("after the test and dev splits"),
+            absl::string_view::npos)
+      << budget.status();
+}
+
 TEST(SplitsTest, JsonCarriesIndicesAndHashes) {
   Corpus corpus = MakeCorpus(2, 40, 10, 3);
   auto split = MakeSplit(corpus, {.labels_per_class = 10});

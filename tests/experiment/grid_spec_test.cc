@@ -157,12 +157,13 @@ INSTANTIATE_TEST_SUITE_P(
                 "grids/t.toml:5: 'method' has value 'soft(T=2)': method \"soft\" has no parameter "
                 "\"T\"; it takes: none"},
         BadGrid{"table = \"8\"\ntitle = \"t\"\n[axes]\nteacher = \"huge\"\nmethod = \"hard\"\n",
-                "grids/t.toml:4: teacher 'huge': unknown role 'huge'; allowed: a role (base, large) "
+                "grids/t.toml:4: teacher 'huge': unknown role 'huge'; allowed: a role (base, large, "
+                "base-in-domain, large-in-domain) "
                 "or roles joined by '+'"},
         BadGrid{"table = \"8\"\ntitle = \"t\"\n[axes]\nteacher = \"large>large\"\n"
                 "method = \"soft\"\n",
                 "grids/t.toml:4: teacher 'large>large': a teacher-assistant chain is two "
-                "different roles (base, large) joined by '>', the teacher first: large>base"},
+                "different roles (base, large, base-in-domain, large-in-domain) joined by '>', the teacher first: large>base"},
         BadGrid{"table = \"8\"\ntitle = \"t\"\n[axes]\nteacher = \"large>base>base\"\n"
                 "method = \"soft\"\n",
                 "teacher 'large>base>base': a teacher-assistant chain is two different roles"},

@@ -20,6 +20,19 @@ echo "smoke grids: $((SECONDS - start)) s"
 check "the smoke grids exit 0" test $rc -eq 0 || tail -30 "$T/first.err"
 check "progress shows counts and an ETA" grep -qE '^\[cells [0-9]+/[0-9]+\] .*ETA' "$T/first.err"
 CELLS="$(distinct_cells "$T/first.err")"
+# The smoke profile sets pretrain_corpus: one general pre-training per
+# teacher size serves every cell; large-in-domain continues it in-domain.
+check "one general pre-training per teacher recipe" test "$(ls -d "$T"/store/teachers/general-tiny-* | wc -l)" -eq 1
+check "Table 11's teacher continues it with in-domain MLM" python3 - "$T/store/teachers" <<'PY'
+import pathlib, sys
+teachers = pathlib.Path(sys.argv[1])
+dirs = sorted(teachers.glob("pretrain-spamassassin-large-in-domain-*"))
+assert len(dirs) == 1, dirs
+text = (dirs[0] / "record.json").read_text()
+general = sorted(teachers.glob("general-tiny-*"))[0]
+assert str(general) in text or general.name in text, "the in-domain MLM does not name its start"
+assert '"corpus":"in-domain"' in text.replace(" ", ""), text[:400]
+PY
 check "every grid has benchmark JSON with accuracy counters" python3 - "$T/results" "$CELLS" <<'PY'
 import json, sys, pathlib
 results = pathlib.Path(sys.argv[1])
