@@ -118,6 +118,9 @@ ABSL_FLAG(int64_t, labels_only_max_epochs, 100,
           "distill: epoch cap of phases on labeled data alone (no distillation, distil-once "
           "stage 2), whose epochs are a few steps over a small labeled split");
 ABSL_FLAG(int64_t, labels_only_patience, 10, "distill: patience of those phases");
+ABSL_FLAG(int64_t, step_budget, 0,
+          "distill: optimiser steps a distillation schedule's phases share, an equal part "
+          "each (equal budgets across schedules); 0 = epochs and patience alone");
 ABSL_FLAG(double, alpha, 10, "weight of L_CE (and of the hard-label loss), eq. 8");
 ABSL_FLAG(double, beta, 10, "weight of L_RL, eq. 8");
 ABSL_FLAG(double, gamma, 1, "weight of L_LL (and of the KL loss), eq. 8");
@@ -429,6 +432,7 @@ int RunDistill(const std::vector<std::string>&, const c10::Device& device) {
   if (absl::GetFlag(FLAGS_patience) > 0) options.patience = absl::GetFlag(FLAGS_patience);
   options.labels_only_max_epochs = absl::GetFlag(FLAGS_labels_only_max_epochs);
   options.labels_only_patience = absl::GetFlag(FLAGS_labels_only_patience);
+  options.step_budget = absl::GetFlag(FLAGS_step_budget);
   options.batch_size = OrDefault(absl::GetFlag(FLAGS_batch_size), 64);
   if (options.temperature <= 0) {
     std::fprintf(stderr, "kdbench distill: --temperature must be positive\n");
@@ -494,7 +498,8 @@ const std::vector<Subcommand>& Subcommands() {
        "the transfer set come through the teacher-output cache",
        {"dataset", "path", "teacher", "profile", "method", "schedule", "student", "student_size",
         "recurrent_dropout", "labels_per_class", "dev_per_class", "seed", "max_length", "teacher_max_length", "max_epochs", "patience",
-        "labels_only_max_epochs", "labels_only_patience", "unfreeze_order", "batch_size",
+        "labels_only_max_epochs", "labels_only_patience", "step_budget", "unfreeze_order",
+        "batch_size",
         "optimizer", "learning_rate", "cosine_restarts", "alpha", "beta", "gamma", "temperature",
         "logit_target", "representation_target", "representation_reduction", "shared_head",
         "word_vectors",

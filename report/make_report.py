@@ -258,6 +258,10 @@ def parse_student(run, res, path):
         terms = ph.get("weighted_term_loss_per_epoch")
         phases.append({"name": str(ph.get("name", f"phase {i + 1}")),
                        "selection": str(ph.get("selection", "")),
+                       # optimiser steps and whether the step budget ended
+                       # the phase; absent in older records
+                       "steps": optional_number(ph, "steps"),
+                       "step_cap_reached": ph.get("step_cap_reached") is True,
                        "curve": [float(v) for v in curve],
                        # {term: [weighted mean per step, per epoch]}; absent in older records
                        "terms": {str(k): [float(x) for x in v if isinstance(x, (int, float))]
@@ -1683,6 +1687,42 @@ def claims_blocks(num, paper):
     return []
 
 
+def schedule_steps_blocks(grid, runs):
+    """Table 12's training budgets: optimiser steps per schedule, so that a
+    schedule's win is not read as more training."""
+    rows = []
+    for ds in sorted({runs[k]["dataset"] for k in grid["keys"] if k in runs}):
+        per = {}
+        for k in grid["keys"]:
+            r = runs.get(k)
+            if not r or r["dataset"] != ds or r["status"] != "ok" or not r.get("phases"):
+                continue
+            steps = [ph.get("steps") for ph in r["phases"]]
+            if any(s is None for s in steps):
+                continue
+            capped = sum(ph.get("step_cap_reached") for ph in r["phases"])
+            per.setdefault(r.get("schedule") or "joint", []).append(
+                (sum(steps), capped, len(steps)))
+        for schedule in SCHEDULE_ORDER:
+            if schedule not in per:
+                continue
+            cells = per[schedule]
+            mean = sum(c[0] for c in cells) / len(cells)
+            capped = sum(c[1] for c in cells)
+            phases = sum(c[2] for c in cells)
+            rows.append([ds, schedule, f"{mean:,.0f}", str(len(cells)),
+                         f"{capped} of {phases}"])
+    if not rows:
+        return []
+    budget = sorted({str(runs[k].get("config", {}).get("step_budget", "none"))
+                     for k in grid["keys"] if k in runs and runs[k]["status"] == "ok"})
+    return [P("Training budgets: optimiser steps per cell, summed over its phases "
+              f"(step budget shared by a schedule's phases: {', '.join(budget)}). "
+              "A phase that ends at its share of the budget rather than by early stopping "
+              "counts as capped."),
+            T(["dataset", "schedule", "mean steps", "cells", "phases capped"], rows)]
+
+
 def own_grid_blocks(grid, runs, index):
     """A grid of the suite's own (not a paper table): each row's mean and
     interval in the grid file's order, and its paired difference from no
@@ -1893,6 +1933,8 @@ def table_sections(grids, runs, index, paper, plot_dir):
         if note.get("text"):
             blocks.append(P(f"Paper text: \"{note['text']}\"."))
         blocks += claims_blocks(num, paper)
+        if num == "12":
+            blocks += schedule_steps_blocks(grid, runs)
         blocks += effects_blocks(num, grid, runs, index, paper)
     missing = sorted({str(n) for n in range(5, 13)} - {g["table"] for g in grids.values()},
                      key=table_number)

@@ -328,7 +328,14 @@ absl::StatusOr<StudentTrainingReport> TrainStudent(const StudentPtr& student,
       const auto epoch_start = std::chrono::steady_clock::now();
       double loss_sum = 0;
       std::map<std::string, torch::Tensor> term_sums;  // read once per epoch
+      size_t steps_taken = 0;
       for (const PairedBatch& step : steps) {
+        if (phase.max_steps > 0 && phase_report.steps >= phase.max_steps) {
+          phase_report.step_cap_reached = true;
+          break;
+        }
+        ++phase_report.steps;
+        ++steps_taken;
         FreshGradients gradients(*optimizer);
         torch::Tensor loss = torch::zeros({}, torch::TensorOptions().device(device));
         if (!step.labeled.empty()) {
@@ -354,10 +361,10 @@ absl::StatusOr<StudentTrainingReport> TrainStudent(const StudentPtr& student,
       training_seconds +=
           std::chrono::duration<double>(std::chrono::steady_clock::now() - epoch_start).count();
       if (options.after_epoch) options.after_epoch(phase_index, epoch);
-      phase_report.train_loss.push_back(loss_sum / static_cast<double>(std::max<size_t>(steps.size(), 1)));
+      phase_report.train_loss.push_back(loss_sum / static_cast<double>(std::max<size_t>(steps_taken, 1)));
       for (const auto& [term, sum] : term_sums) {
         phase_report.weighted_term_loss[term].push_back(
-            sum.item<double>() / static_cast<double>(std::max<size_t>(steps.size(), 1)));
+            sum.item<double>() / static_cast<double>(std::max<size_t>(steps_taken, 1)));
       }
       double accuracy = 0, selection_loss = 0;
       if (uses_labels) {
@@ -384,6 +391,10 @@ absl::StatusOr<StudentTrainingReport> TrainStudent(const StudentPtr& student,
         }
       }
       if (stopping.Update(epoch + 1, accuracy, selection_loss, *trainee.module)) break;
+      if (phase.max_steps > 0 && phase_report.steps >= phase.max_steps) {
+        phase_report.step_cap_reached = true;
+        break;
+      }
     }
     stopping.RestoreBest(*trainee.module);
     phase_report.best_epoch = stopping.best_epoch();

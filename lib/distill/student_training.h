@@ -83,6 +83,8 @@ struct PhaseReport {
   std::string name;
   int64_t epochs_run = 0;
   int64_t best_epoch = 0;
+  int64_t steps = 0;  // optimiser steps taken
+  bool step_cap_reached = false;  // TrainingPhase::max_steps ended it
   bool selected_on_transfer_loss = false;
   std::vector<double> train_loss;       // per epoch
   std::vector<double> selection_value;  // dev accuracy or held-out transfer loss

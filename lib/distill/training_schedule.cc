@@ -210,7 +210,17 @@ absl::StatusOr<std::vector<TrainingPhase>> MakeSchedule(const std::string& sched
                                        .patience = o.labels_only_patience}};
   }
   ASSIGN_OR_RETURN(DistillationMethod parsed, ParseDistillationMethod(method));
-  return Schedules().at(schedule).factory(parsed, o);
+  ASSIGN_OR_RETURN(std::vector<TrainingPhase> phases, Schedules().at(schedule).factory(parsed, o));
+  if (o.step_budget > 0) {
+    const int64_t share = o.step_budget / static_cast<int64_t>(phases.size());
+    if (share < 1) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "step_budget ", o.step_budget, " is smaller than the ", phases.size(),
+          " phases of schedule ", schedule));
+    }
+    for (TrainingPhase& phase : phases) phase.max_steps = share;
+  }
+  return phases;
 }
 
 }  // namespace kdbench

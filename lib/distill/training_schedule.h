@@ -55,6 +55,9 @@ struct TrainingPhase {
   std::vector<std::string> trainable_groups;
   int64_t max_epochs = 30;
   int64_t patience = 5;
+  // > 0: the phase ends once it has taken this many optimiser steps (the
+  // epoch that reaches it is cut short and still evaluated).
+  int64_t max_steps = 0;
 
   bool UsesLabels() const;
   bool UsesTransferSet() const;
@@ -71,6 +74,11 @@ struct ScheduleOptions {
   // class), so these phases get their own, larger caps.
   int64_t labels_only_max_epochs = 100;
   int64_t labels_only_patience = 10;
+  // > 0: a distillation schedule's phases share this many optimiser steps,
+  // an equal part each, so that schedules with one phase and with several
+  // compare at the same training budget (Table 12). Early stopping can end
+  // a phase sooner. No distillation (labels alone) is not capped.
+  int64_t step_budget = 0;
   // Group names from the top down, the order of gradual unfreezing (for the
   // BiLSTM: classifier, bilstm, embedding). The distillation heads belong to
   // the topmost group.

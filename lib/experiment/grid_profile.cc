@@ -106,6 +106,7 @@ const std::map<std::string, Setter>& Setters() {
       {"labels_only_max_epochs", IntegerSetter(&ProfileSettings::labels_only_max_epochs, 1)},
       {"labels_only_patience", IntegerSetter(&ProfileSettings::labels_only_patience, 1)},
       {"batch_size", IntegerSetter(&ProfileSettings::batch_size, 1)},
+      {"step_budget", IntegerSetter(&ProfileSettings::step_budget, 0)},
       {"optimizer", StringSetter(&ProfileSettings::optimizer)},
       {"learning_rate", FloatSetter(&ProfileSettings::learning_rate)},
       {"transfer_limit", IntegerSetter(&ProfileSettings::transfer_limit, 0)},

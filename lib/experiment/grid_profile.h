@@ -53,6 +53,9 @@ struct ProfileSettings {
   int64_t patience = 5;
   int64_t labels_only_max_epochs = 100;
   int64_t labels_only_patience = 10;
+  // Distillation schedules share this many optimiser steps among their
+  // phases (training_schedule.h); 0: epochs and patience alone.
+  int64_t step_budget = 0;
   int64_t batch_size = 64;
   std::string optimizer = "adadelta";
   double learning_rate = 0;

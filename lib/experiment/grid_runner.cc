@@ -85,6 +85,7 @@ nlohmann::json SettingsJson(const ProfileSettings& s) {
                {"learning_rate", s.learning_rate},
                {"transfer_limit", s.transfer_limit},
                {"word_vectors", s.word_vectors}});
+  if (s.step_budget > 0) json["step_budget"] = s.step_budget;
   if (s.representation_reduction != "half-sum") {
     json["representation_reduction"] = s.representation_reduction;
   }
@@ -591,6 +592,7 @@ absl::StatusOr<std::string> GridRunner::RunCell(const GridCell& cell, bool wait)
           .patience = s.patience,
           .labels_only_max_epochs = s.labels_only_max_epochs,
           .labels_only_patience = s.labels_only_patience,
+          .step_budget = s.step_budget,
           .batch_size = s.batch_size,
           .optimizer = s.optimizer,
           .learning_rate = s.learning_rate,

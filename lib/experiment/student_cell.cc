@@ -74,6 +74,7 @@ nlohmann::json ConfigJson(const StudentCellOptions& o) {
           {"ensemble_members", o.ensemble_members},
           {"ensemble_weighting", o.ensemble_weighting}};
   if (o.dev_per_class > 0) json["dev_per_class"] = o.dev_per_class;
+  if (o.step_budget > 0) json["step_budget"] = o.step_budget;
   return json;
 }
 
@@ -207,7 +208,8 @@ absl::StatusOr<std::string> RunStudentCell(const StudentCellOptions& options,
                                    .max_epochs = options.max_epochs,
                                    .patience = options.patience,
                                    .labels_only_max_epochs = options.labels_only_max_epochs,
-                                   .labels_only_patience = options.labels_only_patience};
+                                   .labels_only_patience = options.labels_only_patience,
+                                   .step_budget = options.step_budget};
   std::vector<LayerGroup> groups = student->LayerGroups();
   std::vector<std::string> group_names;
   for (auto group = groups.rbegin(); group != groups.rend(); ++group) {
@@ -403,6 +405,8 @@ absl::StatusOr<std::string> RunStudentCell(const StudentCellOptions& options,
     phases_json.push_back({{"name", phase.name},
                            {"epochs_run", phase.epochs_run},
                            {"best_epoch", phase.best_epoch},
+                           {"steps", phase.steps},
+                           {"step_cap_reached", phase.step_cap_reached},
                            {"selection", phase.selected_on_transfer_loss
                                              ? "held-out transfer loss"
                                              : "dev accuracy"},

@@ -45,6 +45,7 @@ struct StudentCellOptions {
   int64_t patience = 5;     // per phase
   int64_t labels_only_max_epochs = 100;  // phases on labeled data alone
   int64_t labels_only_patience = 10;
+  int64_t step_budget = 0;  // ScheduleOptions::step_budget; 0: no cap
   int64_t batch_size = 64;
   // Gradual unfreezing order, top down, comma-separated group names; empty:
   // the student's groups from the top (bilstm: classifier,bilstm,embedding).

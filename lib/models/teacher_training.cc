@@ -92,6 +92,12 @@ absl::StatusOr<PretrainReport> PretrainMaskedLm(BertTeacher& teacher,
       if (options.progress) progress.Advance();
     }
     report.epoch_losses.push_back(loss_sum / static_cast<double>(batches.size()));
+    if (options.progress) {
+      // A line per epoch in logs too, where the bar (a terminal's) is off.
+      std::fprintf(stderr, "MLM pre-training epoch %lld/%lld: loss %.4f (%.0f s so far)\n",
+                   static_cast<long long>(epoch + 1), static_cast<long long>(options.epochs),
+                   report.epoch_losses.back(), SecondsSince(start));
+    }
   }
   progress.Finish();
   report.first_epoch_loss = report.epoch_losses.front();

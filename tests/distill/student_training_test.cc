@@ -71,6 +71,27 @@ TEST(StudentTrainingTest, StagewiseFreezesAndUnfreezesTheGroupsItNames) {
   for (const auto& parameter : student->parameters()) EXPECT_TRUE(parameter.requires_grad());
 }
 
+TEST(StudentTrainingTest, APhaseStopsAtItsStepCap) {
+  Fixture fixture;
+  StudentPtr student = TinyStudent(7);
+  ScheduleOptions schedule = Order(1);
+  schedule.max_epochs = 50;
+  schedule.patience = 50;
+  schedule.step_budget = 12;  // 3 per phase of stagewise
+  auto phases = MakeSchedule("stagewise", "soft+repr", schedule);
+  ASSERT_TRUE(phases.ok()) << phases.status();
+  StudentTrainingOptions options{.optimizer = "adam", .progress = false};
+  auto report = TrainStudent(student, *phases, fixture.data(), kTeacherWidth, 0, options,
+                             torch::kCPU);
+  ASSERT_TRUE(report.ok()) << report.status();
+  ASSERT_EQ(report->phases.size(), 4u);
+  for (const PhaseReport& phase : report->phases) {
+    EXPECT_EQ(phase.steps, 3) << phase.name;
+    EXPECT_TRUE(phase.step_cap_reached) << phase.name;
+    EXPECT_LT(phase.epochs_run, 50) << phase.name;
+  }
+}
+
 TEST(StudentTrainingTest, SameSeedTwiceGivesIdenticalResults) {
   Fixture fixture;
   auto phases = MakeSchedule("joint", "soft+repr", Order(2));

@@ -82,6 +82,34 @@ TEST(TrainingScheduleTest, MethodsWithoutRepresentationSkipStageOne) {
   EXPECT_FALSE((*none)[0].UsesTransferSet());
 }
 
+TEST(TrainingScheduleTest, AStepBudgetIsSharedEquallyByThePhases) {
+  ScheduleOptions options = BiLstmOrder();
+  options.step_budget = 1000;
+  for (const char* schedule : {"joint", "stagewise", "distil-once"}) {
+    auto phases = MakeSchedule(schedule, "soft+repr", options);
+    ASSERT_TRUE(phases.ok()) << phases.status();
+    int64_t total = 0;
+    for (const TrainingPhase& phase : *phases) {
+      EXPECT_EQ(phase.max_steps, 1000 / static_cast<int64_t>(phases->size())) << schedule;
+      total += phase.max_steps;
+    }
+    EXPECT_LE(total, 1000) << schedule;
+    EXPECT_GT(total, 1000 - static_cast<int64_t>(phases->size())) << schedule;
+  }
+  // Labels alone are not capped; no budget, no cap.
+  auto none = MakeSchedule("joint", "none", options);
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ((*none)[0].max_steps, 0);
+  auto uncapped = MakeSchedule("stagewise", "soft+repr", BiLstmOrder());
+  ASSERT_TRUE(uncapped.ok());
+  EXPECT_EQ((*uncapped)[0].max_steps, 0);
+  options.step_budget = 3;
+  auto too_small = MakeSchedule("stagewise", "soft+repr", options);
+  ASSERT_FALSE(too_small.ok());
+  EXPECT_NE(too_small.status().message().find("smaller than the 4 phases"), absl::string_view::npos)
+      << too_small.status();
+}
+
 TEST(TrainingScheduleTest, ErrorsNameTheProblem) {
   auto unknown_method = MakeSchedule("joint", "distil-harder", BiLstmOrder());
   ASSERT_FALSE(unknown_method.ok());
