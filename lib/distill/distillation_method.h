@@ -22,8 +22,9 @@ namespace kdbench {
 
 inline constexpr char kNoDistillation[] = "none";
 
-// Eq. 8's weights: alpha (L_CE, and the hard loss), beta (L_RL), gamma (L_LL
-// and the other soft losses).
+// Eq. 8's weights: alpha (L_CE, and the losses on its scale: the hard loss
+// and the temperature KL), beta (L_RL), gamma (L_LL and the other soft
+// losses).
 enum class LossWeight { kAlpha, kBeta, kGamma };
 
 struct MethodLoss {
@@ -59,6 +60,11 @@ absl::StatusOr<DistillationMethod> ParseDistillationMethod(const std::string& na
 
 // "none" first, then the paper's methods, then the rest by name.
 std::vector<std::string> KnownMethods();
+
+// Bumped when a method's computation changes so that stored results of the
+// old one must not be reused (1: never changed). "kl" and "tinybert": 2,
+// their KL weighted by alpha instead of gamma (issue 24).
+int MethodComputationVersion(const std::string& method);
 
 }  // namespace kdbench
 

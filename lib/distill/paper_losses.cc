@@ -92,7 +92,10 @@ const bool registered = [] {
                                .representation_stage = true},
                               {.loss = "L_LL", .weight = LossWeight::kGamma}},
                              true);
-  RegisterDistillationMethod("kl", {{.loss = "L_KL", .weight = LossWeight::kGamma}}, true);
+  // Hinton et al.'s KL weighs as much as the labels' cross-entropy (alpha):
+  // with gamma = 1 beside alpha * L_CE = 10 x it was a tenth of L_CE's
+  // weighted size in WordNet's first epoch (issue 24), i.e. barely trained.
+  RegisterDistillationMethod("kl", {{.loss = "L_KL", .weight = LossWeight::kAlpha}}, true);
   return true;
 }();
 

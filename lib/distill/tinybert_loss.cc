@@ -69,7 +69,7 @@ const bool registered = [] {
   RegisterDistillationMethod("tinybert",
                              {{.loss = kLossName, .weight = LossWeight::kBeta,
                                .representation_stage = true},
-                              {.loss = "L_KL", .weight = LossWeight::kGamma}});
+                              {.loss = "L_KL", .weight = LossWeight::kAlpha}});
   return true;
 }();
 

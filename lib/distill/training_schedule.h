@@ -65,7 +65,8 @@ struct TrainingPhase {
 
 struct ScheduleOptions {
   // Eq. 8's weights: alpha on L_CE (and on the hard loss), beta on L_RL,
-  // gamma on L_LL (and on the KL loss).
+  // gamma on L_LL (and the other soft losses); the temperature KL, a
+  // cross-entropy in scale, takes alpha like L_CE.
   double alpha = 10, beta = 10, gamma = 1;
   int64_t max_epochs = 30;  // per phase
   int64_t patience = 5;     // per phase

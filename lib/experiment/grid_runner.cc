@@ -14,6 +14,7 @@
 #include "absl/strings/str_join.h"
 #include "lib/data/dataset_registry.h"
 #include "lib/data/splits.h"
+#include "lib/distill/distillation_method.h"
 #include "lib/distill/teacher_ensemble.h"
 #include "lib/experiment/student_cell.h"
 #include "lib/experiment/teacher_stages.h"
@@ -295,6 +296,9 @@ std::string GridRunner::CellKey(const GridCell& cell) const {
   // Only when bumped: results of unchanged students keep their keys.
   if (const int version = StudentComputationVersion(cell.student); version > 1) {
     hasher.Add("student_computation", static_cast<int64_t>(version));
+  }
+  if (const int version = MethodComputationVersion(cell.method); version > 1) {
+    hasher.Add("method_computation", static_cast<int64_t>(version));
   }
   if (members.size() > 1) {
     nlohmann::json member_settings = nlohmann::json::array();

@@ -82,6 +82,16 @@ TEST(TrainingScheduleTest, MethodsWithoutRepresentationSkipStageOne) {
   EXPECT_FALSE((*none)[0].UsesTransferSet());
 }
 
+TEST(TrainingScheduleTest, TheTemperatureKlWeighsLikeTheLabels) {
+  auto phases = MakeSchedule("joint", "kl(T=2)", BiLstmOrder());
+  ASSERT_TRUE(phases.ok()) << phases.status();
+  ASSERT_EQ(Terms((*phases)[0]), (std::vector<std::string>{"L_CE", "L_KL"}));
+  EXPECT_EQ((*phases)[0].losses[0].weight, 10);  // alpha
+  EXPECT_EQ((*phases)[0].losses[1].weight, 10);  // alpha too, not gamma
+  EXPECT_EQ(MethodComputationVersion("kl(T=4)"), 2);
+  EXPECT_EQ(MethodComputationVersion("soft+repr"), 1);
+}
+
 TEST(TrainingScheduleTest, AStepBudgetIsSharedEquallyByThePhases) {
   ScheduleOptions options = BiLstmOrder();
   options.step_budget = 1000;

@@ -95,7 +95,8 @@ for path in sorted(sys.argv[1:]):
     if r.get("status") == "ok" and "cache" in r["result"].get("teacher", {}):
         print(path, r["teacher"]["finetune_key"], r["result"]["teacher"]["cache"])
         break' "$T"/killed/cells/*.json)
-teacher_dir="$(ls -d "$T"/store-killed/teachers/finetune-*-"${finetune_key:0:16}")"
+# A fine-tuned teacher or a TAKD assistant: its directory ends in its key.
+teacher_dir="$(ls -d "$T"/store-killed/teachers/*-"${finetune_key:0:16}")"
 chunk="$(ls "$cache_dir"/chunk-*.safetensors | head -1)"
 check "the cell's teacher and teacher-output chunk are found" test -d "$teacher_dir" -a -f "$chunk"
 teacher_record="$(sha256sum <"$teacher_dir/record.json")"
