@@ -1059,6 +1059,35 @@ def single_class_cells(index):
     return sorted(set(cells))
 
 
+# "all" labels must be at least this many times the 500-per-class budget for
+# Tables 5-8 vs Table 10 to compare different amounts of labeled data.
+BUDGET_RATIO_MIN = 2.0
+
+
+def budget_rows(index):
+    """Per dataset with both a 500-per-class and an "all" budget: the labeled
+    training examples per class of each (from the student records) and
+    whether "all" is at least BUDGET_RATIO_MIN times 500."""
+    rows = []
+    for ds in index.datasets():
+        classes = dataset_classes(index, ds)
+        per_class = {}
+        for k, runs in index.groups.items():
+            if k[0] != ds or k[5] not in ("500", "all"):
+                continue
+            for r in runs:
+                train = (r.get("sizes") or {}).get("train_examples")
+                if r["kind"] == "student" and r["status"] == "ok" and train and classes:
+                    per_class.setdefault(k[5], set()).add(train / classes)
+        if "500" not in per_class or "all" not in per_class:
+            continue
+        low, high = max(per_class["500"]), min(per_class["all"])
+        ratio = high / low if low else float("inf")
+        rows.append([ds, f"{low:,.0f}", f"{high:,.0f}", f"{ratio:.2f}",
+                     "**pass**" if ratio >= BUDGET_RATIO_MIN else "**fail**"])
+    return rows
+
+
 # One weighted loss term more than this many times another, in the first
 # epoch of a phase, swamps it: its gradient decides the step.
 TERM_RATIO_LIMIT = 10.0
@@ -1130,6 +1159,17 @@ def precondition_blocks(index):
     else:
         blocks.append(P("Loss-term scales: not available (the records predate per-term "
                         "losses, or no phase has two terms)."))
+    budgets = budget_rows(index)
+    if budgets:
+        close = [r[0] for r in budgets if r[4] == "**fail**"]
+        blocks.append(P((f"**fail**: on {', '.join(close)} \"all\" labels is less than "
+                         if close else "**pass**: on every dataset \"all\" labels is at least ")
+                        + f"{BUDGET_RATIO_MIN:g} times the 500-per-class budget"
+                        + (", so Tables 5-8 and Table 10 there compare almost the same amount "
+                           "of labeled data; read the label-budget claims on the other datasets:"
+                           if close else ":")))
+        blocks.append(T(["dataset", "500: labeled per class", "all: labeled per class",
+                         "all / 500", "result"], budgets))
     n_students = sum(1 for runs in index.groups.values() for r in runs
                      if r["kind"] == "student" and r["status"] == "ok")
     if collapsed:
@@ -2200,12 +2240,12 @@ def plot_pretraining(index, plot_dir):
         for r in runs:
             pre = r.get("pretrain") or {}
             if r["kind"] == "teacher" and r["status"] == "ok" and pre.get("mlm_loss_per_epoch"):
-                # General epochs, then the in-domain ones (the entropy line is
-                # the corpus of the last stage).
-                losses = (pre.get("general_mlm_loss_per_epoch") or []) + \
-                    pre["mlm_loss_per_epoch"]
+                # General epochs, then the in-domain ones; the entropy line
+                # is the last stage's corpus.
+                general = pre.get("general_mlm_loss_per_epoch") or []
                 curves.setdefault((r["dataset"], r["teacher"]),
-                                  (losses, pre.get("unigram_entropy")))
+                                  (general + pre["mlm_loss_per_epoch"],
+                                   pre.get("unigram_entropy"), len(general)))
     if not curves:
         return None
     datasets = sorted({ds for ds, _ in curves})
@@ -2214,12 +2254,15 @@ def plot_pretraining(index, plot_dir):
     colours = {"base": "#17becf", "large": "#2ca02c", "large-in-domain": "#d62728",
                "base-in-domain": "#9467bd"}
     for ax, ds in zip(axes[0], datasets):
-        for (d, role), (losses, entropy) in sorted(curves.items()):
+        for (d, role), (losses, entropy, general) in sorted(curves.items()):
             if d != ds:
                 continue
             colour = colours.get(role, "#7f7f7f")
             ax.plot(range(1, len(losses) + 1), losses, marker="o", color=colour,
                     label=f"{role}: MLM loss")
+            if general:
+                ax.axvline(general + 0.5, color=colour, linestyle=":", linewidth=1.2,
+                           label=f"{role}: general | in-domain MLM")
             if entropy is not None:
                 ax.axhline(entropy, color=colour, linestyle="--", linewidth=1.2,
                            label=f"{role}: unigram entropy")
@@ -2234,9 +2277,9 @@ def plot_pretraining(index, plot_dir):
             if l not in labels:
                 handles.append(h)
                 labels.append(l)
-    fig.legend(handles, labels, loc="lower center", ncol=min(len(labels), 4), frameon=False,
-               fontsize=10)
-    fig.tight_layout(rect=(0, 0.12, 1, 1))
+    columns = min(len(labels), 2)
+    fig.legend(handles, labels, loc="lower center", ncol=columns, frameon=False, fontsize=10)
+    fig.tight_layout(rect=(0, 0.07 * ((len(labels) + columns - 1) // columns), 1, 1))
     return save(fig, plot_dir, "teacher_pretraining.png")
 
 

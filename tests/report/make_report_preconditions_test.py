@@ -27,6 +27,25 @@ def run(key, method, labels, seed, acc, f1, teacher="large", kind="student", stu
     return r
 
 
+def test_budgets(m):
+    def student(key, labels, dataset, train):
+        r = run(key, "none", labels, 1, 80.0, 80.0, sizes={"train_examples": train})
+        r["dataset"] = dataset
+        return r
+    teachers = []
+    for ds in ("close", "apart"):
+        t = teacher(f"t-{ds}", "all", 1, 90.0, 90.0)
+        t["dataset"] = ds
+        teachers.append(t)
+    runs = teachers + [student("c5", "500", "close", 1000), student("ca", "all", "close", 1208),
+                       student("a5", "500", "apart", 1000), student("aa", "all", "apart", 2000)]
+    rows = {r[0]: r for r in m.budget_rows(m.Index(runs))}
+    assert rows["close"][4] == "**fail**" and rows["close"][3] == "1.21", rows
+    assert rows["apart"][4] == "**pass**" and rows["apart"][1:3] == ["500", "1,000"], rows
+    # Without both budgets there is nothing to compare.
+    assert m.budget_rows(m.Index(teachers + [student("x", "500", "close", 1000)])) == []
+
+
 def test_single_class(m):
     # 4 classes; predicting the class that holds 40% of the test split.
     a = 0.40
