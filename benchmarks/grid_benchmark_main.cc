@@ -694,7 +694,9 @@ int Main(int argc, char** argv) {
                     {.store_dir = store_dir,
                      .results_dir = results_dir,
                      .git_revision = git_revision,
-                     .progress = phase == "benchmark" && jobs == 1},
+                     // A worker's stderr is its own log file: per-epoch lines
+                     // there show how far a long cell is.
+                     .progress = phase == "work" || (phase == "benchmark" && jobs == 1)},
                     *device);
 
   // A merge reports every cell, whatever shard variables its environment has.

@@ -562,6 +562,7 @@ absl::StatusOr<std::string> GridRunner::RunCell(const GridCell& cell, bool wait)
       member_teachers.push_back(std::move(paths));
     }
     const TeacherPaths& teacher = member_teachers[0];
+    if (options_.progress) std::fprintf(stderr, "kdbench: cell %s\n", cell.Name().c_str());
     const auto cell_start = std::chrono::steady_clock::now();
     std::string result;
     const std::string cache_dir = options_.store_dir + "/teacher-outputs";
