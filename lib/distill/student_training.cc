@@ -330,10 +330,8 @@ absl::StatusOr<StudentTrainingReport> TrainStudent(const StudentPtr& student,
       std::map<std::string, torch::Tensor> term_sums;  // read once per epoch
       size_t steps_taken = 0;
       for (const PairedBatch& step : steps) {
-        if (phase.max_steps > 0 && phase_report.steps >= phase.max_steps) {
-          phase_report.step_cap_reached = true;
-          break;
-        }
+        // The cap ends the epoch here; the check after it ends the phase.
+        if (phase.max_steps > 0 && phase_report.steps >= phase.max_steps) break;
         ++phase_report.steps;
         ++steps_taken;
         FreshGradients gradients(*optimizer);

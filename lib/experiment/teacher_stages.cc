@@ -152,7 +152,6 @@ absl::StatusOr<std::string> RunPretrainStage(const PretrainStageOptions& options
     config.labels = labels;
     teacher = BertTeacher(config);
   }
-  if (!vocabulary.ok()) return vocabulary.status();
   const BertConfig& config = teacher->config();
   BertTokenizer tokenizer(*vocabulary);
   const Vocabulary& vocab = tokenizer.vocabulary();
