@@ -49,7 +49,7 @@
 #include "lib/util/device.h"
 #include "lib/util/directory_listing.h"
 #include "lib/util/file_lock.h"
-#include "lib/util/git_revision.h"
+#include "lib/util/build_revision.h"
 #include "lib/util/library_versions.h"
 #include "lib/util/progress.h"
 #include "lib/util/runfiles.h"
@@ -82,9 +82,6 @@ ABSL_FLAG(std::string, device, "auto", "auto, cpu or cuda[:N]");
 ABSL_FLAG(bool, worker, false,
           "set by --jobs for its worker processes: exit when the parent exits");
 ABSL_FLAG(int, parent_pid, 0, "set by --jobs for its workers: the parent's process id");
-ABSL_FLAG(std::string, git_revision, "",
-          "the source revision recorded in results; default: the workspace's at start (workers "
-          "get the parent's, so edits during a run do not change it)");
 
 extern char** environ;
 
@@ -688,8 +685,8 @@ int Main(int argc, char** argv) {
   if (store_dir.empty()) store_dir = DefaultStoreDirectory(profile_name);
   const std::string phase = absl::GetFlag(FLAGS_phase);
   const int jobs = std::max(1, absl::GetFlag(FLAGS_jobs));
-  std::string git_revision = absl::GetFlag(FLAGS_git_revision);
-  if (git_revision.empty()) git_revision = GitRevision(WorkspaceDirectory());
+  // The binary's own: workers run the same binary, whatever edits happen.
+  const std::string git_revision = BuildRevision();
   GridRunner runner(&*profile,
                     {.store_dir = store_dir,
                      .results_dir = results_dir,
@@ -795,7 +792,6 @@ int Main(int argc, char** argv) {
                                        ? absl::GetFlag(FLAGS_threads)
                                        : std::max(1, HardwareThreads() / jobs)),
         absl::StrCat("--device=", absl::GetFlag(FLAGS_device)),
-        absl::StrCat("--git_revision=", git_revision),
         absl::StrCat("--shard=", shard->index, "/", shard->count)};
     int64_t teachers = 0;
     for (const auto& [id, job] : TeacherJobs(cells, runner, profile->teacher_per_seed())) {

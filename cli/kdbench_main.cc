@@ -20,7 +20,7 @@
 #include "lib/data/dataset_stats.h"
 #include "lib/data/splits.h"
 #include "lib/experiment/student_cell.h"
-#include "lib/util/git_revision.h"
+#include "lib/util/build_revision.h"
 #include "lib/experiment/teacher_stages.h"
 #include "lib/text/bert_tokenizer.h"
 #include "lib/text/wordpiece_trainer.h"
@@ -427,7 +427,7 @@ int RunDistill(const std::vector<std::string>&, const c10::Device& device) {
                              .word_vectors = absl::GetFlag(FLAGS_word_vectors),
                              .cache_dir = absl::GetFlag(FLAGS_cache_dir),
                              .transfer_limit = transfer_limit,
-                             .git_revision = GitRevision(".")};
+                             .git_revision = BuildRevision()};
   if (absl::GetFlag(FLAGS_max_epochs) > 0) options.max_epochs = absl::GetFlag(FLAGS_max_epochs);
   if (absl::GetFlag(FLAGS_patience) > 0) options.patience = absl::GetFlag(FLAGS_patience);
   options.labels_only_max_epochs = absl::GetFlag(FLAGS_labels_only_max_epochs);

@@ -50,12 +50,13 @@ def _import_matplotlib():
 
 
 plt = _import_matplotlib()
-# paired_stats sits beside this file (in Bazel's runfiles too).
+# paired_stats and reference_check sit beside this file (in Bazel's runfiles too).
 for _dir in (os.path.dirname(os.path.abspath(__file__)),
              os.path.dirname(os.path.realpath(__file__))):
     if _dir not in sys.path:
         sys.path.insert(0, _dir)
 import paired_stats as ps  # noqa: E402
+import reference_check as rc  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402  (only after the Agg switch)
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
@@ -194,6 +195,8 @@ def parse_record(results, key):
         else:
             parse_teacher(run, res, t, path)
     run["metrics"] = deterministic_metrics(r)
+    run["git_revision"] = str(r.get("git_revision") or "unknown")
+    run["record"] = r  # for the reference check (report/reference_check.py)
     return run
 
 
@@ -1246,9 +1249,23 @@ def header_blocks(manifest, runs, index):
                if with_predictions else
                "McNemar's test is unavailable for these records: they predate per-example "
                "test predictions, which a rerun stores.")
+    revisions = {}
+    for r in runs.values():
+        revisions[r["git_revision"]] = revisions.get(r["git_revision"], 0) + 1
+    if len(revisions) > 1:
+        rows[1] = ("git revision", f"`{manifest.get('git_revision', 'not recorded')}` (the run's); "
+                   f"the records come from {len(revisions)} revisions")
     blocks = [
         H(1, f"kd-bench report: profile {manifest.get('profile', 'unknown')}"),
         T(["", "value"], [(k, v) for k, v in rows]),
+    ]
+    if len(revisions) > 1:
+        blocks.append(P("**Warning: the records come from several revisions of the code**, so "
+                        "this report does not describe one program: " + "; ".join(
+                            f"`{rev[:12]}` {n} record{'s' if n != 1 else ''}"
+                            for rev, n in sorted(revisions.items(), key=lambda kv: -kv[1]))
+                        + ". A run from one checkout (`./kdbench reproduce`) gives one."))
+    blocks += [
         P("**What compares.** The `mini` profile runs on embedded data with small teachers "
           "pre-trained by the suite, not on the paper's IMDB, Elec, AG News and DBpedia with "
           "BERT Base/Large: absolute accuracies are not comparable with the paper's. What "
@@ -2374,11 +2391,11 @@ def plot_blocks(index, plot_dir):
 # ---------------------------------------------------------------------------
 # Speed: what distillation buys (./kdbench bench).
 
-def latest_run_dir(results, folder, marker, accept=lambda run: True):
+def latest_run_dir(archive, folder, marker, accept=lambda run: True):
     """The newest run directory (names sort by time) holding `marker` under
-    `folder` beside the results directory (results/history, results/gpu),
-    among those `accept` takes."""
-    parent = os.path.join(os.path.dirname(os.path.abspath(results.rstrip("/"))), folder)
+    `folder` of the results archive (results/history, results/gpu), among
+    those `accept` takes."""
+    parent = os.path.join(archive, folder)
     if not os.path.isdir(parent):
         return None
     runs = sorted(d for d in os.listdir(parent) if os.path.isfile(os.path.join(parent, d, marker))
@@ -2392,20 +2409,20 @@ def full_bench_run(run):
     return os.path.isfile(path) and load_json(path, "bench provenance").get("filter") == "all"
 
 
-def latest_bench_run(results):
+def latest_bench_run(archive):
     """The newest full run of ./kdbench bench, else the newest run."""
-    return (latest_run_dir(results, "history", "speed.json", full_bench_run)
-            or latest_run_dir(results, "history", "speed.json"))
+    return (latest_run_dir(archive, "history", "speed.json", full_bench_run)
+            or latest_run_dir(archive, "history", "speed.json"))
 
 
-def latest_optimizations_run(results):
+def latest_optimizations_run(archive):
     """The newest ./kdbench bench run with the optimisations' before/after."""
-    return latest_run_dir(results, "history", "optimizations.json")
+    return latest_run_dir(archive, "history", "optimizations.json")
 
 
-def latest_gpu_run(results):
+def latest_gpu_run(archive):
     """The newest GPU speed run (tools/gpu/speed_benchmarks_on_gpu.sh)."""
-    return latest_run_dir(results, "gpu", "gpu-float32.json")
+    return latest_run_dir(archive, "gpu", "gpu-float32.json")
 
 
 def bench_medians(path):
@@ -2541,12 +2558,12 @@ def commit_time(revision, repository):
         return None
 
 
-def grid_timing_blocks(results):
+def grid_timing_blocks(archive):
     """Cold runs of the mini grid before and after the speed work, from
     results/grid-timing/*/manifest.json (one cold run each). Runs are
     compared only with runs on the same CPU model: against the one at the
     oldest revision there (by commit time; by finishing time without git)."""
-    root = os.path.join(os.path.dirname(os.path.abspath(results)), "grid-timing")
+    root = os.path.join(archive, "grid-timing")
     if not os.path.isdir(root):
         return []
     rows = []
@@ -2654,11 +2671,11 @@ def gpu_speed_blocks(gpu_dir):
     return blocks
 
 
-def speed_blocks(bench_dir, optimizations_dir, gpu_dir, paper, runs, results):
+def speed_blocks(bench_dir, optimizations_dir, gpu_dir, paper, runs, archive):
     blocks = [H(2, "Speed: what distillation buys", "speed")] + grid_efficiency_blocks(runs)
     if bench_dir is None:
         return (blocks + [P("Not available: no `./kdbench bench` run in `results/history/` yet.")]
-                + optimization_blocks(optimizations_dir) + grid_timing_blocks(results)
+                + optimization_blocks(optimizations_dir) + grid_timing_blocks(archive)
                 + gpu_speed_blocks(gpu_dir))
     speed = bench_medians(os.path.join(bench_dir, "speed.json"))
     peer = bench_medians(os.path.join(bench_dir, "peer.json"))
@@ -2716,10 +2733,65 @@ def speed_blocks(bench_dir, optimizations_dir, gpu_dir, paper, runs, results):
     blocks.append(T(["benchmark", "ms", "examples/s", "FLOP/s", "share of peak", "peak RSS MB",
                      "PyTorch-from-Python time / ours"], eff))
     return (blocks + lstm_kernel_blocks(speed) + optimization_blocks(optimizations_dir)
-            + grid_timing_blocks(results) + gpu_speed_blocks(gpu_dir))
+            + grid_timing_blocks(archive) + gpu_speed_blocks(gpu_dir))
 
 
-def build(results, out, paper_path):
+# Set when the run disagrees with the reference: the exit status says so.
+REFERENCE_FAILED = False
+# The repository's results/: speed history, GPU runs, grid timings.
+ARCHIVE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "results")
+
+
+def reference_blocks(runs, reference_dir):
+    """The run against the committed reference run of its profile; also
+    returns the one-line summary the command prints."""
+    if not reference_dir:
+        return [], None
+    if not os.path.isfile(os.path.join(reference_dir, "manifest.json")):
+        line = f"reference check: no reference run at {reference_dir}; nothing compared"
+        return [H(2, "Agreement with the reference run", "reference"), P(line)], line
+    _, _, reference = load_run(reference_dir)
+    result = rc.compare({k: (r["record"], r["metrics"]) for k, r in runs.items()},
+                        {k: (r["record"], r["metrics"]) for k, r in reference.items()})
+    line = rc.summary_line(result, reference_dir)
+    global REFERENCE_FAILED
+    REFERENCE_FAILED = result["verdict"] in ("differs", "disagrees beyond seed noise")
+    blocks = [H(2, "Agreement with the reference run", "reference"),
+              P(f"**{line[len('reference check: '):]}**"),
+              P("Cells are matched by what they compute (profile, cell, settings), whatever "
+                "the code version. On the reference's kernels (BLAS build, LibTorch's CPU "
+                "capability, threads, LibTorch version, device) a matched cell must be "
+                "bit-identical: test and dev metrics and learning curves. Elsewhere each "
+                "configuration's mean paired difference in test accuracy is compared with "
+                f"{rc.AGREEMENT_Z} standard errors of a difference of two n-seed means, from the "
+                f"reference's seed standard deviation; the run agrees when at least "
+                f"{rc.AGREEMENT_SHARE:.0%} of the configurations do.")]
+    rows = [("this run", "; ".join(rc.describe_class(c) for c in result["run_classes"])),
+            ("the reference", "; ".join(rc.describe_class(c) for c in result["reference_classes"])),
+            ("cells matched", f"{len(result['pairs'])} ({result['same_class']} on the same kernels); "
+             f"{len(result['unmatched'])} of this run not in the reference"),
+            ("bit-identical", f"{result['identical']} of {len(result['pairs'])}")]
+    blocks.append(T(["kernels and counts", ""], rows))
+    differing = [g for g in result["groups"] if g["max_abs_delta"] > 0]
+    if differing:
+        blocks.append(P("Configurations whose test accuracy differs from the reference's "
+                        "(run − reference, percentage points):"))
+        blocks.append(T(["configuration", "seeds", "mean difference", "largest |difference|",
+                         "seed-noise bound", "within"],
+                        [(g["name"], g["seeds"], f"{g['mean_delta']:+.2f}",
+                          f"{g['max_abs_delta']:.2f}",
+                          "n < 2" if g["bound"] is None else f"±{g['bound']:.2f}",
+                          "n/a" if g["agrees"] is None else ("yes" if g["agrees"] else "**no**"))
+                         for g in differing]))
+    if result["unmatched"]:
+        shown = result["unmatched"][:10]
+        blocks.append(P("Not in the reference: " + ", ".join(f"`{n}`" for n in shown)
+                        + (f" and {len(result['unmatched']) - len(shown)} more"
+                           if len(result["unmatched"]) > len(shown) else "") + "."))
+    return blocks, line
+
+
+def build(results, out, paper_path, reference_dir=None, archive=ARCHIVE):
     manifest, grids, runs = load_run(results)
     paper = load_paper(paper_path)
     index = Index(runs.values())
@@ -2730,14 +2802,17 @@ def build(results, out, paper_path):
             os.remove(os.path.join(plot_dir, old))
     verdicts = compute_verdicts(index, paper)
     header, facts = header_blocks(manifest, runs, index)
-    body = with_anchors(precondition_blocks(index)
+    if reference_dir and os.path.realpath(reference_dir) == os.path.realpath(results):
+        reference_dir = None  # the reference's own report
+    check, check_line = reference_blocks(runs, reference_dir)
+    body = with_anchors(check + precondition_blocks(index)
                         + verdict_summary_blocks(verdicts)
                         + table_sections(grids, runs, index, paper, plot_dir)
                         + verdict_blocks(verdicts)
                         + plot_blocks(index, plot_dir)
-                        + speed_blocks(latest_bench_run(results),
-                                       latest_optimizations_run(results),
-                                       latest_gpu_run(results), paper, runs, results)
+                        + speed_blocks(latest_bench_run(archive),
+                                       latest_optimizations_run(archive),
+                                       latest_gpu_run(archive), paper, runs, archive)
                         + provenance_blocks(manifest, grids, runs, results, facts))
     blocks = header + toc_blocks(body) + body
     title = f"kd-bench report: profile {manifest.get('profile', 'unknown')}"
@@ -2745,6 +2820,7 @@ def build(results, out, paper_path):
         f.write(render_md(blocks))
     with open(os.path.join(out, "report.html"), "w", encoding="utf-8") as f:
         f.write(render_html(blocks, title, plot_dir))
+    return check_line
 
 
 def main(argv=None):
@@ -2754,19 +2830,28 @@ def main(argv=None):
     ap.add_argument("--paper", default=os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                                     "paper_reference.json"),
                     help="the paper's numbers (default: report/paper_reference.json)")
+    ap.add_argument("--reference", default="",
+                    help="a reference run's results directory to check this run against "
+                         "(results/reference/PROFILE); none: no check")
+    ap.add_argument("--archive", default=ARCHIVE,
+                    help="where results/history, results/gpu and results/grid-timing are "
+                         "(default: the repository's results/)")
     args = ap.parse_args(argv)
     if not os.path.isdir(args.results):
         sys.stderr.write(f"make_report: error: {args.results}: not a directory (--results)\n")
         return 2
     try:
         os.makedirs(args.out, exist_ok=True)
-        build(args.results, args.out, args.paper)
+        check_line = build(args.results, args.out, args.paper, args.reference or None, args.archive)
     except InputError as e:
         sys.stderr.write(f"make_report: error: {e}\n")
         return 2
     print(f"make_report: wrote {os.path.join(args.out, 'report.md')}, "
           f"{os.path.join(args.out, 'report.html')} and {os.path.join(args.out, 'plots')}/")
-    return 0
+    if check_line:
+        print(check_line)
+    # 3: the report is written, but the run disagrees with the reference.
+    return 3 if REFERENCE_FAILED else 0
 
 
 if __name__ == "__main__":

@@ -1,13 +1,17 @@
 # The grid flags that `./kdbench reproduce`, `merge` and `submit` share
 # (sourced, not run). parse_grid_flags COMMAND ARGS... sets:
 #   G_PROFILE G_GRIDS G_SEEDS G_RESULTS G_REPORT G_JOBS G_CONFIG G_STORE
+#   G_RUN: the run directory (runs/PROFILE-TIME, or --resume's); results,
+#     report and teacher store default to its results/, report/, store/
+#   G_REFERENCE: the committed reference run of the profile
 #   G_REST: the arguments it does not know, for the command to parse
 #   G_FLAGS: the grids_benchmark flags for them
 # and returns 2 (with a message naming the flag) on a bad value.
 parse_grid_flags() {
   local command="$1"; shift
   G_PROFILE=mini; G_SEEDS=""; G_RESULTS=""; G_REPORT=""; G_JOBS=""; G_CONFIG=""; G_STORE=""
-  G_REST=(); G_FLAGS=()
+  G_RUN=""; G_REST=(); G_FLAGS=()
+  local resume=""
   local tables="5,6,7,8,9,10,11,12,survey,multiteacher,classic,takd,feature,transfer" arg
   for arg in "$@"; do
     case "$arg" in
@@ -19,6 +23,7 @@ parse_grid_flags() {
       --jobs=*) G_JOBS="${arg#*=}" ;;
       --config=*) G_CONFIG="${arg#*=}" ;;
       --store-dir=* | --store_dir=*) G_STORE="${arg#*=}" ;;
+      --resume=*) resume="${arg#*=}" ;;
       *) G_REST+=("$arg") ;;
     esac
   done
@@ -53,8 +58,20 @@ parse_grid_flags() {
     G_GRIDS+="${G_GRIDS:+,}$grid"
   done
   [[ -n "$G_GRIDS" ]] || { echo "kdbench $command: --tables is empty" >&2; return 2; }
-  G_RESULTS="${G_RESULTS:-results/$G_PROFILE}"
-  G_REPORT="${G_REPORT:-report/$G_PROFILE}"
+  # A fresh run directory that git ignores; reusing results is explicit
+  # (--resume, or --results-dir / --store-dir of an earlier run).
+  if [[ -n "$resume" ]]; then
+    [[ -d "$resume/results" ]] || {
+      echo "kdbench $command: --resume=$resume: not a run directory (no results/ in it); runs are in $root/runs/" >&2
+      return 2; }
+    G_RUN="${resume%/}"
+  else
+    G_RUN="runs/$G_PROFILE-$(date -u +%Y%m%dT%H%M%SZ)"
+  fi
+  G_RESULTS="${G_RESULTS:-$G_RUN/results}"
+  G_REPORT="${G_REPORT:-$G_RUN/report}"
+  G_STORE="${G_STORE:-$G_RUN/store}"
+  G_REFERENCE="results/reference/$G_PROFILE"  # the commands run in the repository root
   # The paper profile runs on a GPU with one worker; the CPU profiles use
   # one single-threaded worker per core.
   if [[ -z "$G_JOBS" ]]; then

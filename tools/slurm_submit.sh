@@ -76,11 +76,8 @@ if [[ -n "$G_CONFIG" ]]; then
   cp "$G_CONFIG" "$run_dir/config.toml"
   config_flag=(--config="$run_dir/config.toml")
 fi
-revision="$(git -C "$ROOT" rev-parse HEAD 2>/dev/null || echo unknown)"
-[[ -z "$(git -C "$ROOT" status --porcelain 2>/dev/null)" ]] || revision+="-dirty"
-
 common=(--grids="$G_GRIDS" --profile="$G_PROFILE" --profile_file=benchmarks/grids/profiles.toml
-        --results_dir="$results" --store_dir="$store" --git_revision="$revision"
+        --results_dir="$results" --store_dir="$store"
         "${config_flag[@]}")
 [[ -n "$G_SEEDS" ]] && common+=(--seeds="$G_SEEDS")
 quoted() { local out="" a; for a in "$@"; do out+=" $(printf '%q' "$a")"; done; echo "${out# }"; }

@@ -45,12 +45,6 @@ bool RegisterLossAndMethod(const std::string& name, TransferLossFactory factory,
   return RegisterDistillationMethod(name, {{.loss = name, .weight = LossWeight::kGamma}});
 }
 
-int MethodComputationVersion(const std::string& method) {
-  absl::StatusOr<DistillationMethod> parsed = ParseDistillationMethod(method);
-  if (!parsed.ok()) return 1;
-  return parsed->base == "kl" || parsed->base == "tinybert" ? 2 : 1;
-}
-
 std::vector<std::string> KnownMethods() {
   std::vector<std::pair<std::string, const Registered*>> entries;
   for (const auto& [name, registered] : Methods()) entries.push_back({name, &registered});

@@ -61,11 +61,6 @@ absl::StatusOr<DistillationMethod> ParseDistillationMethod(const std::string& na
 // "none" first, then the paper's methods, then the rest by name.
 std::vector<std::string> KnownMethods();
 
-// Bumped when a method's computation changes so that stored results of the
-// old one must not be reused (1: never changed). "kl" and "tinybert": 2,
-// their KL weighted by alpha instead of gamma (issue 24).
-int MethodComputationVersion(const std::string& method);
-
 }  // namespace kdbench
 
 #define KDBENCH_REGISTRATION_CONCAT_INNER(a, b) a##b

@@ -16,6 +16,7 @@
 #include "lib/data/splits.h"
 #include "lib/distill/distillation_method.h"
 #include "lib/distill/teacher_ensemble.h"
+#include "lib/experiment/code_versions.h"
 #include "lib/experiment/student_cell.h"
 #include "lib/experiment/teacher_stages.h"
 #include "lib/models/student_factory.h"
@@ -108,6 +109,7 @@ nlohmann::json MachineJson(const c10::Device& device) {
   const RuntimeEnvironment environment = DetectRuntimeEnvironment();
   return {{"cpu", environment.cpu_model},
           {"cores", environment.cpu_cores},
+          {"cpu_capability", environment.cpu_capability},
           {"threads", environment.threads},
           {"blas", BlasKindName(environment.blas.kind)},
           {"blas_details", environment.blas.details},
@@ -293,13 +295,9 @@ std::string GridRunner::CellKey(const GridCell& cell) const {
   hasher.Add("cell", CellJson(cell).dump())
       .Add("settings", SettingsJson(settings).dump())
       .Add("teacher_seed", static_cast<int64_t>(teacher_seed));
-  // Only when bumped: results of unchanged students keep their keys.
-  if (const int version = StudentComputationVersion(cell.student); version > 1) {
-    hasher.Add("student_computation", static_cast<int64_t>(version));
-  }
-  if (const int version = MethodComputationVersion(cell.method); version > 1) {
-    hasher.Add("method_computation", static_cast<int64_t>(version));
-  }
+  // The code that computes the cell, its teachers' included: a record from
+  // other code is never reused.
+  hasher.Add("code", CellCodeVersion(cell.student));
   if (members.size() > 1) {
     nlohmann::json member_settings = nlohmann::json::array();
     for (const GridCell& member : members) {
@@ -354,6 +352,7 @@ GridRunner::TeacherPaths GridRunner::LocateTeachers(const GridCell& cell) const 
   } else if (!s.pretrain_corpus.empty()) {
     paths.general_key = ContentHasher(kGeneralPretrainDomain)
                             .Add("settings", GeneralPretrainJson(s).dump())
+                            .Add("code", TeacherCodeVersion())
                             .HexDigest();
     paths.general_dir = absl::StrCat(teachers, "/general-", s.teacher_size, "-",
                                      paths.general_key.substr(0, 16));
@@ -366,6 +365,7 @@ GridRunner::TeacherPaths GridRunner::LocateTeachers(const GridCell& cell) const 
                              .Add("dataset", cell.dataset)
                              .Add("role", cell.teacher)
                              .Add("settings", TeacherSettingsJson(s).dump())
+                             .Add("code", TeacherCodeVersion())
                              .HexDigest();
     // A given encoder (teacher_checkpoint) has nothing to pre-train unless
     // in-domain MLM continues it.
@@ -624,7 +624,8 @@ absl::StatusOr<std::string> GridRunner::RunCell(const GridCell& cell, bool wait)
                             {"pretrain", nlohmann::json::parse(paths.pretrain_record)},
                             {"finetune_key", paths.finetune_key},
                             {"finetune_seed", paths.finetune_seed},
-                            {"finetune", nlohmann::json::parse(paths.finetune_record)}};
+                            {"finetune", nlohmann::json::parse(paths.finetune_record)},
+                            {"code_version", TeacherCodeVersion()}};
       if (!paths.general_key.empty()) {
         json["general_pretrain_key"] = paths.general_key;
         json["general_pretrain_checkpoint"] = paths.general_dir;
@@ -647,6 +648,7 @@ absl::StatusOr<std::string> GridRunner::RunCell(const GridCell& cell, bool wait)
   record["machine"] = MachineJson(device_);
   record["libraries"] = LibraryVersions();
   record["git_revision"] = options_.git_revision;
+  record["code_version"] = CellCodeVersion(cell.student);
   record["finished_at"] = UtcNow();
   RETURN_IF_ERROR(WriteFileAtomically(CellPath(cell), SealRecord(record.dump())));
   ++computed_cells_;

@@ -63,10 +63,6 @@ bool StudentHasRecurrence(const std::string& architecture) {
   return architecture == "bilstm" || architecture == "rnn";
 }
 
-int StudentComputationVersion(const std::string& architecture) {
-  return architecture == "bilstm" || architecture == "rnn" ? 2 : 1;
-}
-
 absl::StatusOr<StudentPtr> MakeStudent(const StudentSpec& spec) {
   if (spec.vocab_size <= 0 || spec.num_classes < 2) {
     return absl::InvalidArgumentError(absl::StrCat("student: needs a vocabulary (got ",

@@ -51,11 +51,6 @@ bool StudentHasRecurrence(const std::string& architecture);
 // Whether the architecture reads whitespace words rather than WordPieces.
 bool StudentUsesWordTokens(const std::string& architecture);
 
-// Bumped when an architecture's computation changes its numbers (not only
-// its speed), so stored results of it go stale and others keep theirs.
-// bilstm and rnn: 2 since their LSTM runs LstmThroughTime on CPU.
-int StudentComputationVersion(const std::string& architecture);
-
 // Unknown architectures and sizes are errors listing the known ones.
 absl::StatusOr<StudentPtr> MakeStudent(const StudentSpec& spec);
 

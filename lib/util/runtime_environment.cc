@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <ATen/Parallel.h>
+#include <ATen/Version.h>
 #include <torch/cuda.h>
 #include <torch/version.h>
 
@@ -15,6 +16,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/str_cat.h"
@@ -132,6 +134,14 @@ RuntimeEnvironment DetectRuntimeEnvironment() {
   environment.threads = at::get_num_threads();
   environment.cpu_cores = HardwareThreads();
   environment.cpu_model = ReadCpuModel();
+  // ATen exports no accessor; its configuration text names the capability.
+  environment.cpu_capability = "unknown";
+  for (absl::string_view line : absl::StrSplit(at::show_config(), '\n')) {
+    line = absl::StripAsciiWhitespace(line);
+    if (absl::ConsumePrefix(&line, "- CPU capability usage:")) {
+      environment.cpu_capability = std::string(absl::StripAsciiWhitespace(line));
+    }
+  }
   environment.blas = DetectBlas();
   return environment;
 }
@@ -150,8 +160,8 @@ std::string FormatRuntimeEnvironment(const RuntimeEnvironment& environment) {
   }
   return absl::StrCat("LibTorch ", environment.torch_version, " | devices ",
                       devices, " | threads ", environment.threads, " of ",
-                      environment.cpu_cores, " cores | BLAS ", blas, " | CPU ",
-                      environment.cpu_model);
+                      environment.cpu_cores, " cores | BLAS ", blas, " | LibTorch kernels ",
+                      environment.cpu_capability, " | CPU ", environment.cpu_model);
 }
 
 std::string OpenBlasCoreTypeForCpuFlags(const std::string& cpu_flags) {

@@ -27,6 +27,9 @@ struct RuntimeEnvironment {
   int threads = 1;       // intra-op threads LibTorch uses now
   int cpu_cores = 1;     // hardware threads of this machine
   std::string cpu_model;
+  // The vector kernels LibTorch dispatches to here (DEFAULT, AVX2, AVX512):
+  // with the BLAS build and the threads, what fixes the order of sums.
+  std::string cpu_capability;
   BlasInfo blas;
 };
 

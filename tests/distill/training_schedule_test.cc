@@ -88,8 +88,6 @@ TEST(TrainingScheduleTest, TheTemperatureKlWeighsLikeTheLabels) {
   ASSERT_EQ(Terms((*phases)[0]), (std::vector<std::string>{"L_CE", "L_KL"}));
   EXPECT_EQ((*phases)[0].losses[0].weight, 10);  // alpha
   EXPECT_EQ((*phases)[0].losses[1].weight, 10);  // alpha too, not gamma
-  EXPECT_EQ(MethodComputationVersion("kl(T=4)"), 2);
-  EXPECT_EQ(MethodComputationVersion("soft+repr"), 1);
 }
 
 TEST(TrainingScheduleTest, AStepBudgetIsSharedEquallyByThePhases) {

@@ -88,15 +88,18 @@ check "and so do the reports" diff <(report_body "$T/report-clean") <(report_bod
 # Corruption: one student cell's teacher checkpoint gets a damaged byte,
 # its teacher-output chunk is truncated, and its record is removed, so the
 # rerun has to read both.
-read -r cell finetune_key cache_dir < <(python3 -c '
-import json, sys
-for path in sorted(sys.argv[1:]):
+# A fine-tuned teacher or a TAKD assistant: its directory ends in its key,
+# after its role (two roles of one recipe share the key).
+read -r cell teacher_dir cache_dir < <(python3 -c '
+import glob, json, sys
+for path in sorted(sys.argv[2:]):
     r = json.load(open(path))["record"]
     if r.get("status") == "ok" and "cache" in r["result"].get("teacher", {}):
-        print(path, r["teacher"]["finetune_key"], r["result"]["teacher"]["cache"])
-        break' "$T"/killed/cells/*.json)
-# A fine-tuned teacher or a TAKD assistant: its directory ends in its key.
-teacher_dir="$(ls -d "$T"/store-killed/teachers/*-"${finetune_key:0:16}")"
+        # A chain "large>base" names its assistant "...-large-to-base-...".
+        key, role = r["teacher"]["finetune_key"][:16], r["cell"]["teacher"].replace(">", "-to-")
+        dirs = [d for d in glob.glob(f"{sys.argv[1]}/*-{key}") if f"-{role}-" in d]
+        print(path, dirs[0] if len(dirs) == 1 else "ambiguous-or-missing", r["result"]["teacher"]["cache"])
+        break' "$T/store-killed/teachers" "$T"/killed/cells/*.json)
 chunk="$(ls "$cache_dir"/chunk-*.safetensors | head -1)"
 check "the cell's teacher and teacher-output chunk are found" test -d "$teacher_dir" -a -f "$chunk"
 teacher_record="$(sha256sum <"$teacher_dir/record.json")"

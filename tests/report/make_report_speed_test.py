@@ -75,16 +75,16 @@ def test_grid_timing_blocks(report):
     with tempfile.TemporaryDirectory() as temp:
         results = os.path.join(temp, "results", "mini")
         os.makedirs(results)
-        assert report.grid_timing_blocks(results) == [], "no grid-timing directory: no block"
+        assert report.grid_timing_blocks(os.path.dirname(results)) == [], "no grid-timing directory: no block"
         timing = os.path.join(temp, "results", "grid-timing")
         # The earlier directory holds a cold run, a warm rerun and a second
         # cold one: the last cold run counts.
         write_manifest(timing, "a-before", [run("2026-01-01T10:00:00Z", "aaaa", 102, 1300.0),
                                             run("2026-01-01T10:30:00Z", "aaaa", 0, 0.1),
                                             run("2026-01-01T11:00:00Z", "bbbb", 102, 1200.0)])
-        assert report.grid_timing_blocks(results) == [], "one run: nothing to compare"
+        assert report.grid_timing_blocks(os.path.dirname(results)) == [], "one run: nothing to compare"
         write_manifest(timing, "b-after", [run("2026-01-02T10:00:00Z", "cccc", 102, 800.0)])
-        text = report.render_md(report.grid_timing_blocks(results))
+        text = report.render_md(report.grid_timing_blocks(os.path.dirname(results)))
         assert "| not recorded | 2026-01-01T11:00:00Z | `bbbb` | 102 | 1200.0 | 1.00x |" in text, text
         assert "| not recorded | 2026-01-02T10:00:00Z | `cccc` | 102 | 800.0 | 1.50x |" in text, text
         assert "aaaa" not in text, "an earlier cold run of the same manifest was used"
@@ -99,7 +99,7 @@ def test_grid_timing_blocks(report):
                        cpu="Other CPU")
         write_manifest(timing, "e-third", [run("2026-01-05T10:00:00Z", "dddd", 102, 100.0)],
                        cpu="Third CPU")
-        text = report.render_md(report.grid_timing_blocks(results))
+        text = report.render_md(report.grid_timing_blocks(os.path.dirname(results)))
         assert f"| Other CPU | 2026-01-04T10:00:00Z | `{old[:12]}` | 102 | 1000.0 | 1.00x |" in text, text
         assert f"| Other CPU | 2026-01-03T10:00:00Z | `{new[:12]}` | 102 | 500.0 | 2.00x |" in text, text
         assert "| not recorded | 2026-01-02T10:00:00Z | `cccc` | 102 | 800.0 | 1.50x |" in text, text
