@@ -2764,7 +2764,8 @@ def reference_blocks(runs, reference_dir):
                 "bit-identical: test and dev metrics and learning curves. Elsewhere each "
                 "configuration's mean paired difference in test accuracy is compared with "
                 f"{rc.AGREEMENT_Z} standard errors of a difference of two n-seed means, from the "
-                f"reference's seed standard deviation; the run agrees when at least "
+                f"reference's seed standard deviation (a configuration of one seed: within "
+                f"{rc.SINGLE_SEED_TOLERANCE_PP:g} points); the run agrees when at least "
                 f"{rc.AGREEMENT_SHARE:.0%} of the configurations do.")]
     rows = [("this run", "; ".join(rc.describe_class(c) for c in result["run_classes"])),
             ("the reference", "; ".join(rc.describe_class(c) for c in result["reference_classes"])),
@@ -2780,8 +2781,7 @@ def reference_blocks(runs, reference_dir):
                          "seed-noise bound", "within"],
                         [(g["name"], g["seeds"], f"{g['mean_delta']:+.2f}",
                           f"{g['max_abs_delta']:.2f}",
-                          "n < 2" if g["bound"] is None else f"±{g['bound']:.2f}",
-                          "n/a" if g["agrees"] is None else ("yes" if g["agrees"] else "**no**"))
+                          f"±{g['bound']:.2f}", "yes" if g["agrees"] else "**no**")
                          for g in differing]))
     if result["unmatched"]:
         shown = result["unmatched"][:10]

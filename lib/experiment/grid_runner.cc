@@ -266,6 +266,12 @@ std::string EnsembleWeightingText(const std::string& teacher) {
   return teacher.substr(open + 1, teacher.size() - open - 2);
 }
 
+// The version of the code that computes a cell: a teacher's row needs the
+// teacher code only (its outputs over the transfer set included).
+std::string CellCode(const GridCell& cell) {
+  return cell.is_teacher() ? TeacherCodeVersion() : CellCodeVersion(cell.student);
+}
+
 }  // namespace
 
 struct GridRunner::TeacherPaths {
@@ -297,7 +303,7 @@ std::string GridRunner::CellKey(const GridCell& cell) const {
       .Add("teacher_seed", static_cast<int64_t>(teacher_seed));
   // The code that computes the cell, its teachers' included: a record from
   // other code is never reused.
-  hasher.Add("code", CellCodeVersion(cell.student));
+  hasher.Add("code", CellCode(cell));
   if (members.size() > 1) {
     nlohmann::json member_settings = nlohmann::json::array();
     for (const GridCell& member : members) {
@@ -648,7 +654,7 @@ absl::StatusOr<std::string> GridRunner::RunCell(const GridCell& cell, bool wait)
   record["machine"] = MachineJson(device_);
   record["libraries"] = LibraryVersions();
   record["git_revision"] = options_.git_revision;
-  record["code_version"] = CellCodeVersion(cell.student);
+  record["code_version"] = CellCode(cell);
   record["finished_at"] = UtcNow();
   RETURN_IF_ERROR(WriteFileAtomically(CellPath(cell), SealRecord(record.dump())));
   ++computed_cells_;

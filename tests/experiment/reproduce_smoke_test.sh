@@ -11,8 +11,10 @@ source tools/testing/test_helpers.sh
 
 T="$TEST_TMPDIR"
 ALL="$(all_grids)"
+# One thread per worker, as the reference run had on its 2 cores: the same
+# kernels on any machine with the same packages and CPU capability.
 run() { "$GRIDS_BENCHMARK" --grids="$ALL" --profile=smoke --results_dir="$T/results" \
-          --store_dir="$T/store" "$@"; }
+          --store_dir="$T/store" --threads=1 "$@"; }
 
 start=$SECONDS
 run --jobs=2 >"$T/first.out" 2>"$T/first.err"; rc=$?
@@ -52,9 +54,17 @@ assert manifest["cells_computed_by_this_run"] == int(sys.argv[2]), manifest["cel
 PY
 
 start=$SECONDS
-python3 report/make_report.py --results="$T/results" --out="$T/report" >"$T/report.out" 2>&1; rc=$?
+python3 report/make_report.py --results="$T/results" --out="$T/report" \
+  --reference=results/reference/smoke >"$T/report.out" 2>&1; rc=$?
 echo "report: $((SECONDS - start)) s"
-check "the report generator exits 0" test $rc -eq 0 || cat "$T/report.out"
+check "the report generator exits 0 (the run agrees with the reference)" test $rc -eq 0 ||
+  cat "$T/report.out"
+# The accuracy guard: every metric of the cold run against the committed
+# smoke reference (results/reference/smoke): bit-identical on the
+# reference's kernels, else within the reference's seed noise.
+grep "^reference check:" "$T/report.out"
+check "every cell matches the reference: bit-identical, or within seed noise on other kernels" \
+  grep -qE "^reference check: ($CELLS/$CELLS cells bit-identical|.*agrees within seed noise)" "$T/report.out"
 for n in 5 6 7 8 9 10 11 12; do
   check "report.md has Table $n" grep -qE "^#+ .*Table $n\b" "$T/report/report.md"
 done
