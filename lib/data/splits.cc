@@ -135,6 +135,13 @@ absl::StatusOr<DataSplit> MakeSplit(const Corpus& corpus,
   }
   const char* after = options.dev_per_class > 0 ? " (after the test and dev splits)"
                                                  : " (after the test split)";
+  // A class the training data lacks (seen only in test, say) is named.
+  if (smallest < 2) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        corpus.dataset, ": class '", smallest_name, "' has ", smallest,
+        " labeled training example(s)", after,
+        smallest == 0 ? "; it appears only in the test data" : "", "; need at least 2"));
+  }
   int64_t per_class = options.labels_per_class;
   if (per_class == 0) {
     per_class = std::min<int64_t>(

@@ -2,6 +2,7 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <chrono>
 #include <memory>
 
@@ -170,15 +171,19 @@ ClassifierEvaluation EvaluateStudent(StudentImpl& student, const EncodedExamples
   return evaluation;
 }
 
+std::vector<std::string> KnownOptimizers() { return {"adadelta", "adam"}; }
+
 absl::StatusOr<StudentTrainingReport> TrainStudent(const StudentPtr& student,
                                                    const std::vector<TrainingPhase>& phases,
                                                    const StudentTrainingData& data,
                                                    int64_t teacher_width, int32_t pad_id,
                                                    const StudentTrainingOptions& options,
                                                    const c10::Device& device) {
-  if (options.optimizer != "adadelta" && options.optimizer != "adam") {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--optimizer=", options.optimizer, ": unknown; known: adadelta, adam"));
+  const std::vector<std::string> optimizers = KnownOptimizers();
+  if (std::find(optimizers.begin(), optimizers.end(), options.optimizer) == optimizers.end()) {
+    return absl::InvalidArgumentError(absl::StrCat("--optimizer=", options.optimizer,
+                                                   ": unknown; known: ",
+                                                   absl::StrJoin(optimizers, ", ")));
   }
   if (data.labeled == nullptr || data.dev == nullptr || data.labeled->size() == 0 ||
       data.dev->size() == 0) {

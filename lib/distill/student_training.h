@@ -60,6 +60,9 @@ struct StudentTrainingData {
   const TransferSet* transfer_held_out = nullptr;  // selection in phases without labels
 };
 
+// The optimisers a student trains with (StudentTrainingOptions::optimizer).
+std::vector<std::string> KnownOptimizers();
+
 struct StudentTrainingOptions {
   std::string optimizer = "adadelta";
   double learning_rate = 0;  // 0: the optimiser's default

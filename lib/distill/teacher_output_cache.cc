@@ -133,9 +133,8 @@ absl::Status TeacherOutputCache::AppendChunk(const std::vector<std::string>& has
   return IndexChunk(path);
 }
 
-absl::StatusOr<CachedTeacherOutputs> TeacherOutputCache::GetOrCompute(
-    const std::vector<std::string>& texts, const ComputeFunction& compute) {
-  if (texts.empty()) return CachedTeacherOutputs{};
+absl::Status TeacherOutputCache::Complete(const std::vector<std::string>& texts,
+                                          const ComputeFunction& compute) {
   std::vector<std::string> hashes;
   hashes.reserve(texts.size());
   for (const std::string& text : texts) hashes.push_back(RawSha256(text));
@@ -166,7 +165,19 @@ absl::StatusOr<CachedTeacherOutputs> TeacherOutputCache::GetOrCompute(
       counters_.computed += static_cast<int64_t>(chunk_texts.size());
     }
   }
-  counters_.reused += static_cast<int64_t>(texts.size() - missing_texts.size());
+  return absl::OkStatus();
+}
+
+absl::StatusOr<CachedTeacherOutputs> TeacherOutputCache::GetOrCompute(
+    const std::vector<std::string>& texts, const ComputeFunction& compute) {
+  if (texts.empty()) return CachedTeacherOutputs{};
+  const int64_t computed_before = counters_.computed;
+  RETURN_IF_ERROR(Complete(texts, compute));
+  counters_.reused +=
+      static_cast<int64_t>(texts.size()) - (counters_.computed - computed_before);
+  std::vector<std::string> hashes;
+  hashes.reserve(texts.size());
+  for (const std::string& text : texts) hashes.push_back(RawSha256(text));
 
   // Gather rows chunk by chunk.
   std::map<int32_t, std::vector<std::pair<int64_t, int64_t>>> by_chunk;  // chunk -> (out, row)

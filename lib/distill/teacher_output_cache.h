@@ -64,6 +64,11 @@ class TeacherOutputCache {
   absl::StatusOr<CachedTeacherOutputs> GetOrCompute(const std::vector<std::string>& texts,
                                                     const ComputeFunction& compute);
 
+  // Computes and stores what `texts` lack, in chunks of consecutive missing
+  // texts: given the same texts in the same order, the same chunks, however
+  // many of them an interrupted run had finished.
+  absl::Status Complete(const std::vector<std::string>& texts, const ComputeFunction& compute);
+
   const TeacherOutputCacheCounters& counters() const { return counters_; }
   const std::string& directory() const { return directory_; }
   int64_t size() const { return static_cast<int64_t>(index_.size()); }

@@ -1,13 +1,17 @@
 #include "lib/experiment/grid_profile.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <functional>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "lib/data/dataset_manifest.h"
+#include "lib/distill/student_training.h"
 #include "lib/experiment/grid_spec.h"
+#include "lib/models/bert_config.h"
+#include "lib/models/student_factory.h"
 #include "lib/util/atomic_file.h"
 #include "lib/util/status_macros.h"
 #include "lib/util/toml_fields.h"
@@ -82,7 +86,7 @@ Setter ChoiceSetter(std::string ProfileSettings::*field, std::vector<std::string
 const std::map<std::string, Setter>& Setters() {
   static const auto* setters = new std::map<std::string, Setter>{
       {"path", StringSetter(&ProfileSettings::path)},
-      {"teacher_size", StringSetter(&ProfileSettings::teacher_size)},
+      {"teacher_size", ChoiceSetter(&ProfileSettings::teacher_size, KnownTeacherSizes())},
       {"teacher_checkpoint", StringSetter(&ProfileSettings::teacher_checkpoint)},
       {"teacher_vocab_size", IntegerSetter(&ProfileSettings::teacher_vocab_size, 100)},
       {"teacher_max_length", IntegerSetter(&ProfileSettings::teacher_max_length, 8)},
@@ -98,7 +102,7 @@ const std::map<std::string, Setter>& Setters() {
       {"finetune_max_epochs", IntegerSetter(&ProfileSettings::finetune_max_epochs, 1)},
       {"finetune_patience", IntegerSetter(&ProfileSettings::finetune_patience, 1)},
       {"finetune_learning_rate", FloatSetter(&ProfileSettings::finetune_learning_rate)},
-      {"student_size", StringSetter(&ProfileSettings::student_size)},
+      {"student_size", ChoiceSetter(&ProfileSettings::student_size, KnownStudentSizes())},
       {"recurrent_dropout", FloatSetter(&ProfileSettings::recurrent_dropout, /*below=*/1)},
       {"max_length", IntegerSetter(&ProfileSettings::max_length, 4)},
       {"max_epochs", IntegerSetter(&ProfileSettings::max_epochs, 1)},
@@ -107,7 +111,7 @@ const std::map<std::string, Setter>& Setters() {
       {"labels_only_patience", IntegerSetter(&ProfileSettings::labels_only_patience, 1)},
       {"batch_size", IntegerSetter(&ProfileSettings::batch_size, 1)},
       {"step_budget", IntegerSetter(&ProfileSettings::step_budget, 0)},
-      {"optimizer", StringSetter(&ProfileSettings::optimizer)},
+      {"optimizer", ChoiceSetter(&ProfileSettings::optimizer, KnownOptimizers())},
       {"learning_rate", FloatSetter(&ProfileSettings::learning_rate)},
       {"transfer_limit", IntegerSetter(&ProfileSettings::transfer_limit, 0)},
       {"word_vectors", StringSetter(&ProfileSettings::word_vectors)},
@@ -162,6 +166,14 @@ absl::Status AddScopes(const toml::table& table, const std::string& source,
     if (auto setter = Setters().find(name); setter != Setters().end()) {
       RETURN_IF_ERROR(setter->second(node, source, name, &check));
     }
+  }
+  // A file a cell reads must exist now, not when the cell runs after the
+  // teachers have trained.
+  if (const toml::node* node = table.get("word_vectors");
+      node != nullptr && !check.word_vectors.empty() &&
+      !std::filesystem::is_regular_file(check.word_vectors)) {
+    return absl::InvalidArgumentError(absl::StrCat(TomlWhere(source, *node), ": 'word_vectors' = \"",
+                                                   check.word_vectors, "\": no such file"));
   }
   // Later ranks win: a derived role's table after its size role's.
   const int role_rank = role.empty() ? 0 : (SizeTeacherRole(role) == role ? 1 : 2);

@@ -242,18 +242,22 @@ absl::StatusOr<GridSpec> ParseGridSpec(absl::string_view text, const std::string
   RETURN_IF_ERROR(axis("labels", &labels, {"all"}));
   RETURN_IF_ERROR(axis("transfer", &transfers, {}));
   RETURN_IF_ERROR(axis("seed", &seeds, {}));
-  const std::string axes_where = TomlWhere(source, *axes);
+  // An error names the axis's own line.
+  auto where = [&](const char* key) {
+    const toml::node* node = axes->get(key);
+    return TomlWhere(source, node != nullptr ? *node : *axes);
+  };
   for (const std::string& value : labels) {
-    ASSIGN_OR_RETURN(int64_t number, ParseLabels(value, axes_where));
+    ASSIGN_OR_RETURN(int64_t number, ParseLabels(value, where("labels")));
     spec.labels_per_class.push_back(number);
   }
   for (const std::string& value : transfers) {
-    ASSIGN_OR_RETURN(int64_t number, ParseTransfer(value, axes_where));
+    ASSIGN_OR_RETURN(int64_t number, ParseTransfer(value, where("transfer")));
     spec.transfers.push_back(number);
   }
   if (spec.transfers.empty()) spec.transfers.push_back(kProfileTransfer);
   for (const std::string& value : seeds) {
-    ASSIGN_OR_RETURN(uint64_t number, ParseSeed(value, axes_where));
+    ASSIGN_OR_RETURN(uint64_t number, ParseSeed(value, where("seed")));
     spec.seeds.push_back(number);
   }
 

@@ -116,10 +116,9 @@ absl::StatusOr<std::string> RunStudentCell(const StudentCellOptions& options,
                    ReadDatasetShared(options.dataset, {.path = options.path}));
   const Corpus& corpus = *shared_corpus;
   const auto num_classes = static_cast<int64_t>(corpus.label_names.size());
-  if (options.method != "none" && teacher.model->num_labels() != num_classes) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--teacher=", options.teacher, " has ", teacher.model->num_labels(),
-        " classes but dataset ", options.dataset, " has ", num_classes));
+  if (options.method != "none") {
+    RETURN_IF_ERROR(CheckTeacherLabels(teacher.model->config().labels, options.teacher,
+                                       options.dataset, corpus.label_names));
   }
   ASSIGN_OR_RETURN(DataSplit split, MakeSplit(corpus, {.labels_per_class = options.labels_per_class,
                                                        .dev_per_class = options.dev_per_class,
@@ -286,8 +285,9 @@ absl::StatusOr<std::string> RunStudentCell(const StudentCellOptions& options,
         static_cast<int64_t>(unlabeled.size()) / 10, 1, 2000);
     std::vector<std::string> texts;
     for (int64_t index : unlabeled) texts.push_back(CorpusExample(corpus, index).text);
+    const std::vector<std::string> pool = TeacherOutputPool(corpus);
     ASSIGN_OR_RETURN(CachedTeacherRun run,
-                     TeacherOutputsThroughCache(teacher, texts, options.teacher_max_length,
+                     TeacherOutputsThroughCache(teacher, pool, texts, options.teacher_max_length,
                                                 options.cache_dir, options.batch_size, device));
     std::vector<int64_t> held_out_indices(unlabeled.begin(), unlabeled.begin() + held_out_count);
     std::vector<int64_t> transfer_indices(unlabeled.begin() + held_out_count, unlabeled.end());
@@ -311,7 +311,7 @@ absl::StatusOr<std::string> RunStudentCell(const StudentCellOptions& options,
       std::vector<std::string> hashes = {teacher.checkpoint_hash};
       for (size_t k = 0; k < others.size(); ++k) {
         ASSIGN_OR_RETURN(CachedTeacherRun other_run,
-                         TeacherOutputsThroughCache(others[k], texts, options.teacher_max_length,
+                         TeacherOutputsThroughCache(others[k], pool, texts, options.teacher_max_length,
                                                     options.cache_dir, options.batch_size, device));
         held_out_members.push_back(SliceTargets(other_run.outputs, held_out_rows, options));
         transfer_members.push_back(SliceTargets(other_run.outputs, transfer_rows, options));

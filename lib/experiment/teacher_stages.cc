@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include <chrono>
 #include <cmath>
 #include <map>
@@ -213,11 +214,8 @@ absl::StatusOr<std::string> RunFinetuneStage(const FinetuneStageOptions& options
                    LoadBertTeacher(options.checkpoint,
                                    {.require_classifier = false,
                                     .labels_if_missing = data.corpus->label_names}));
-  if (loaded.model->config().labels != data.corpus->label_names) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        options.checkpoint, ": the checkpoint's labels differ from dataset '",
-        options.data.dataset, "' (label order must match)"));
-  }
+  RETURN_IF_ERROR(CheckTeacherLabels(loaded.model->config().labels, options.checkpoint,
+                                     options.data.dataset, data.corpus->label_names));
   BertTokenizer tokenizer(loaded.vocabulary);
   const int64_t max_length =
       std::min(options.data.max_length, loaded.model->config().max_position_embeddings);
@@ -233,17 +231,15 @@ absl::StatusOr<std::string> RunFinetuneStage(const FinetuneStageOptions& options
   if (!options.distill_from.empty()) {
     ASSIGN_OR_RETURN(LoadedTeacher larger,
                      LoadBertTeacher(options.distill_from, {.require_classifier = true}));
-    if (larger.model->config().labels != data.corpus->label_names) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          options.distill_from, ": the teacher's labels differ from dataset '",
-          options.data.dataset, "' (label order must match)"));
-    }
+    RETURN_IF_ERROR(CheckTeacherLabels(larger.model->config().labels, options.distill_from,
+                                       options.data.dataset, data.corpus->label_names));
     const std::vector<int64_t> unlabeled =
         SelectTransferExamples(data.split.unlabeled, options.data.seed, options.transfer_limit);
     std::vector<std::string> texts;
     for (int64_t index : unlabeled) texts.push_back(CorpusExample(*data.corpus, index).text);
     ASSIGN_OR_RETURN(CachedTeacherRun run,
-                     TeacherOutputsThroughCache(larger, texts, options.data.max_length,
+                     TeacherOutputsThroughCache(larger, TeacherOutputPool(*data.corpus), texts,
+                                                options.data.max_length,
                                                 options.cache_dir, options.batch_size, device));
     transfer = EncodeExamples(*data.corpus, unlabeled, tokenizer, max_length);
     finetune.distillation = {.transfer = &transfer,
@@ -300,9 +296,18 @@ std::string DefaultTeacherOutputCacheDirectory() {
   return DataDirectory() + "/../teacher-outputs";
 }
 
+std::vector<std::string> TeacherOutputPool(const Corpus& corpus) {
+  std::vector<std::string> pool;
+  pool.reserve(corpus.train.size() + corpus.unlabeled.size());
+  for (const Example& example : corpus.train) pool.push_back(example.text);
+  for (const Example& example : corpus.unlabeled) pool.push_back(example.text);
+  return pool;
+}
+
 absl::StatusOr<CachedTeacherRun> TeacherOutputsThroughCache(
-    const LoadedTeacher& loaded, const std::vector<std::string>& texts, int64_t max_length_in,
-    const std::string& cache_root, int64_t batch_size, const c10::Device& device) {
+    const LoadedTeacher& loaded, const std::vector<std::string>& pool,
+    const std::vector<std::string>& texts, int64_t max_length_in, const std::string& cache_root,
+    int64_t batch_size, const c10::Device& device) {
   BertTokenizer tokenizer(loaded.vocabulary);
   const Vocabulary& vocab = tokenizer.vocabulary();
   const int64_t max_length =
@@ -318,7 +323,7 @@ absl::StatusOr<CachedTeacherRun> TeacherOutputsThroughCache(
                                    .tokenizer_hash = Sha256Hex(absl::StrCat(
                                        "wordpiece/uncased\n", vocab.ToText())),
                                    .max_length = max_length,
-                                   .computation = "fixed-shape-batches/v2"}));
+                                   .computation = "canonical-pool/v3"}));
   auto compute = [&](const std::vector<std::string>& missing)
       -> absl::StatusOr<CachedTeacherOutputs> {
     std::vector<std::vector<int32_t>> ids;
@@ -369,6 +374,7 @@ absl::StatusOr<CachedTeacherRun> TeacherOutputsThroughCache(
   };
   const auto start = std::chrono::steady_clock::now();
   CachedTeacherRun run;
+  RETURN_IF_ERROR(cache.Complete(pool, compute));
   ASSIGN_OR_RETURN(run.outputs, cache.GetOrCompute(texts, compute));
   run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   run.counters = cache.counters();
@@ -384,18 +390,31 @@ std::vector<int64_t> SelectTransferExamples(std::vector<int64_t> unlabeled, uint
   return unlabeled;
 }
 
+absl::Status CheckTeacherLabels(const std::vector<std::string>& teacher_labels,
+                                const std::string& checkpoint, const std::string& dataset,
+                                const std::vector<std::string>& dataset_labels) {
+  if (teacher_labels == dataset_labels) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat(
+      checkpoint, ": the teacher's classes [", absl::StrJoin(teacher_labels, ", "),
+      "] differ from dataset '", dataset, "''s [", absl::StrJoin(dataset_labels, ", "),
+      "]; names and order must match (config.json id2label)"));
+}
+
 absl::StatusOr<std::string> RunTeacherOutputsStage(const TeacherOutputsStageOptions& options,
                                                    const c10::Device& device) {
   ASSIGN_OR_RETURN(LoadedTeacher loaded,
                    LoadBertTeacher(options.checkpoint, {.require_classifier = true}));
   ASSIGN_OR_RETURN(PreparedData data, Prepare(options.data));
+  RETURN_IF_ERROR(CheckTeacherLabels(loaded.model->config().labels, options.checkpoint,
+                                     options.data.dataset, data.corpus->label_names));
   std::vector<std::string> texts;
   for (int64_t index : SelectTransferExamples(data.split.unlabeled, options.data.seed,
                                               options.transfer_limit)) {
     texts.push_back(CorpusExample(*data.corpus, index).text);
   }
   ASSIGN_OR_RETURN(CachedTeacherRun run,
-                   TeacherOutputsThroughCache(loaded, texts, options.data.max_length,
+                   TeacherOutputsThroughCache(loaded, TeacherOutputPool(*data.corpus), texts,
+                                              options.data.max_length,
                                               options.cache_dir, options.batch_size, device));
   // Mean over examples of the population variance of the class
   // probabilities (the paper's Table 9 statistic).

@@ -13,11 +13,19 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "lib/data/corpus.h"
 #include "lib/distill/teacher_output_cache.h"
 #include "lib/models/bert_checkpoint.h"
 #include "lib/models/bert_config.h"
 
 namespace kdbench {
+
+// A teacher's classes must be the dataset's, by name and in order: only
+// their count equal, distillation would teach inverted labels. The error
+// names the checkpoint and both lists.
+absl::Status CheckTeacherLabels(const std::vector<std::string>& teacher_labels,
+                                const std::string& checkpoint, const std::string& dataset,
+                                const std::vector<std::string>& dataset_labels);
 
 struct TeacherDataOptions {
   std::string dataset;
@@ -104,10 +112,19 @@ struct CachedTeacherRun {
 
 // The teacher's outputs for `texts` ([CLS] text [SEP], truncated to
 // max_length), computed once and then served from the cache under
-// `cache_root` (empty: the default).
+// `cache_root` (empty: the default). The whole `pool` (every text the
+// teacher may be asked about, in a fixed order) is computed first: a row's
+// outputs depend, in their last bits, on the other texts in its batch, so
+// batches made from the requests of whichever cell came first would make
+// results depend on the order cells ran in.
 absl::StatusOr<CachedTeacherRun> TeacherOutputsThroughCache(
-    const LoadedTeacher& loaded, const std::vector<std::string>& texts, int64_t max_length,
-    const std::string& cache_root, int64_t batch_size, const c10::Device& device);
+    const LoadedTeacher& loaded, const std::vector<std::string>& pool,
+    const std::vector<std::string>& texts, int64_t max_length, const std::string& cache_root,
+    int64_t batch_size, const c10::Device& device);
+
+// A dataset's pool for TeacherOutputsThroughCache: its non-test texts (train,
+// then unlabeled), in the corpus's order, whatever the split and seed.
+std::vector<std::string> TeacherOutputPool(const Corpus& corpus);
 
 // The default cache root: <data directory>/../teacher-outputs
 // (~/.cache/kdbench/teacher-outputs).

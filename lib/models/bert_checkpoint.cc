@@ -152,6 +152,18 @@ absl::StatusOr<LoadedTeacher> LoadBertTeacher(const std::string& directory,
                       ", "),
         missing_required.size() > 8 ? ", ..." : ""));
   }
+  // Tensors nothing uses: a config with fewer layers (or a smaller head)
+  // than the checkpoint would silently drop them.
+  if (!loaded.report.unexpected.empty()) {
+    const std::vector<std::string>& unused = loaded.report.unexpected;
+    return absl::InvalidArgumentError(absl::StrCat(
+        weights_path, ": ", unused.size(), " tensor(s) that the model described by ", config_path,
+        " (num_hidden_layers=", config.num_hidden_layers, ", hidden_size=", config.hidden_size,
+        ") does not use: ",
+        absl::StrJoin(unused.begin(), unused.begin() + std::min<size_t>(unused.size(), 8), ", "),
+        unused.size() > 8 ? ", ..." : "",
+        "; refused, as they would be dropped silently: make config.json match the checkpoint"));
+  }
   ContentHasher hasher("bert-checkpoint/v1");
   for (const std::string& path : {config_path, vocab_path, weights_path}) {
     ASSIGN_OR_RETURN(std::string sha, Sha256OfFile(path));

@@ -52,7 +52,8 @@ struct TeacherLoadOptions {
 // with require_classifier, a config whose "architectures" names a
 // pre-trained encoder rather than a sequence classifier; a
 // pytorch_model.bin without model.safetensors (refused, with how to
-// convert); missing encoder weights (listed).
+// convert); missing encoder weights (listed); tensors the config's model
+// does not use (listed), e.g. a config with fewer layers than the file.
 absl::StatusOr<LoadedTeacher> LoadBertTeacher(const std::string& directory,
                                               const TeacherLoadOptions& options);
 

@@ -1,9 +1,12 @@
 #include "lib/models/bert_config.h"
 
+#include <unistd.h>
+
 #include <map>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "lib/util/atomic_file.h"
 #include "lib/util/status_macros.h"
 #include "nlohmann/json.hpp"
@@ -50,6 +53,23 @@ absl::Status ExpectString(const nlohmann::json& json, absl::string_view source,
   return absl::OkStatus();
 }
 
+// The float32 bytes of a config's encoder weights, in double: the sizes may
+// be absurd, and this is checked before anything is allocated.
+double EncoderBytes(const BertConfig& c) {
+  const double h = static_cast<double>(c.hidden_size);
+  const double i = static_cast<double>(c.intermediate_size);
+  const double embeddings =
+      (static_cast<double>(c.vocab_size) + static_cast<double>(c.max_position_embeddings) +
+       static_cast<double>(c.type_vocab_size)) * h + 2 * h;
+  const double layer = 4 * (h * h + h) + 2 * h * i + i + h + 4 * h;
+  return 4 * (embeddings + static_cast<double>(c.num_hidden_layers) * layer + h * h + h);
+}
+
+double PhysicalMemoryBytes() {
+  const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
+  return pages > 0 && page > 0 ? static_cast<double>(pages) * static_cast<double>(page) : 0;
+}
+
 }  // namespace
 
 absl::StatusOr<BertConfig> ParseBertConfig(absl::string_view json_text,
@@ -84,6 +104,19 @@ absl::StatusOr<BertConfig> ParseBertConfig(absl::string_view json_text,
                              &config.attention_probs_dropout_prob));
   RETURN_IF_ERROR(ReadNumber(json, source, "initializer_range", 0.0, 10.0,
                              &config.initializer_range));
+  // A config whose weights alone exceed this machine's memory is an error
+  // here, not an allocation failure (an abort) when the model is built.
+  if (const double bytes = EncoderBytes(config), memory = PhysicalMemoryBytes();
+      memory > 0 && bytes > memory) {
+    constexpr double kGiB = 1024.0 * 1024 * 1024;
+    return absl::InvalidArgumentError(absl::StrCat(
+        source, ": the encoder it describes needs ", absl::SixDigits(bytes / kGiB),
+        " GiB of float32 weights, more than this machine's ", absl::SixDigits(memory / kGiB),
+        " GiB of memory (vocab_size=", config.vocab_size, ", hidden_size=", config.hidden_size,
+        ", num_hidden_layers=", config.num_hidden_layers, ", intermediate_size=",
+        config.intermediate_size, ", max_position_embeddings=", config.max_position_embeddings,
+        ", type_vocab_size=", config.type_vocab_size, ")"));
+  }
   if (config.hidden_size % config.num_attention_heads != 0) {
     return KeyError(source, "hidden_size",
                     absl::StrCat(config.hidden_size, " is not divisible by num_attention_heads=",
@@ -153,6 +186,8 @@ std::string BertConfigToJson(const BertConfig& config) {
   return json.dump(2);
 }
 
+std::vector<std::string> KnownTeacherSizes() { return {"tiny", "base", "large"}; }
+
 absl::StatusOr<BertConfig> TeacherSizeConfig(const std::string& size, int64_t vocab_size,
                                              int64_t max_length) {
   BertConfig config;
@@ -167,7 +202,8 @@ absl::StatusOr<BertConfig> TeacherSizeConfig(const std::string& size, int64_t vo
     config.num_hidden_layers = 4, config.hidden_size = 256, config.num_attention_heads = 4;
   } else {
     return absl::InvalidArgumentError(
-        absl::StrCat("--size=", size, ": unknown teacher size; known: tiny, base, large"));
+        absl::StrCat("--size=", size, ": unknown teacher size; known: ",
+                     absl::StrJoin(KnownTeacherSizes(), ", ")));
   }
   config.intermediate_size = 4 * config.hidden_size;
   return config;

@@ -54,6 +54,7 @@ std::string BertConfigToJson(const BertConfig& config);
 // name lists the known ones.
 absl::StatusOr<BertConfig> TeacherSizeConfig(const std::string& size, int64_t vocab_size,
                                              int64_t max_length);
+std::vector<std::string> KnownTeacherSizes();
 
 }  // namespace kdbench
 

@@ -1,6 +1,7 @@
 #include "lib/models/student_factory.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "lib/models/bilstm_student.h"
 #include "lib/models/cnn_student.h"
 #include "lib/models/naive_bayes_student.h"
@@ -19,7 +20,8 @@ absl::StatusOr<SizeDims> Dims(const std::string& size) {
   if (size == "mini") return SizeDims{128, 128};
   if (size == "paper") return SizeDims{300, 600};
   return absl::InvalidArgumentError(
-      absl::StrCat("--student_size=", size, ": unknown; known: tiny, mini, paper"));
+      absl::StrCat("--student_size=", size, ": unknown; known: ",
+                   absl::StrJoin(KnownStudentSizes(), ", ")));
 }
 
 absl::StatusOr<StudentPtr> MakeTransformerStudent(const StudentSpec& spec) {
@@ -52,6 +54,8 @@ absl::StatusOr<StudentPtr> MakeTransformerStudent(const StudentSpec& spec) {
 }
 
 }  // namespace
+
+std::vector<std::string> KnownStudentSizes() { return {"tiny", "mini", "paper"}; }
 
 std::string KnownStudents() {
   return "bilstm, rnn, cnn, ngram-logreg, naive-bayes, transformer";

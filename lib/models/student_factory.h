@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "lib/models/student.h"
@@ -44,6 +45,7 @@ struct StudentSpec {
 };
 
 std::string KnownStudents();
+std::vector<std::string> KnownStudentSizes();
 
 // Whether the architecture has an LSTM, and so takes recurrent dropout.
 bool StudentHasRecurrence(const std::string& architecture);

@@ -109,6 +109,21 @@ TEST(SplitsTest, TooLargeBudgetNamesTheClass) {
       << split.status();
 }
 
+TEST(SplitsTest, AClassSeenOnlyInTestIsNamed) {
+  Corpus corpus = MakeCorpus(3, 20, 10, 0);
+  // Class c2 keeps its test examples only.
+  corpus.train.erase(std::remove_if(corpus.train.begin(), corpus.train.end(),
+                                    [](const Example& e) { return e.label == 2; }),
+                     corpus.train.end());
+  auto split = MakeSplit(corpus, {.labels_per_class = 0});
+  ASSERT_FALSE(split.ok());
+  EXPECT_NE(split.status().message().find(
+                "class 'c2' has 0 labeled training example(s) (after the test split); it appears "
+                "only in the test data"),
+            absl::string_view::npos)
+      << split.status();
+}
+
 TEST(SplitsTest, HeldOutDevIsOutsideTheBudgetAndSharedByBudgets) {
   Corpus corpus = MakeCorpus(3, 200, 20, 10);
   auto small = MakeSplit(corpus, {.labels_per_class = 30, .dev_per_class = 25, .seed = 4});

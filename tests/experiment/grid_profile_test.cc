@@ -119,6 +119,21 @@ TEST(GridProfileTest, ErrorsNameTheFileLineAndAllowedValues) {
   ASSERT_FALSE(bad_rate.ok());
   EXPECT_THAT(std::string(bad_rate.status().message()),
               HasSubstr("p8.toml:3: 'recurrent_dropout' must be below 1"));
+
+  // Names a cell would reject only after the teachers trained fail at load.
+  const std::pair<std::string, std::string> choices[] = {
+      {"optimizer = \"sgd\"", "p9.toml:3: 'optimizer' must be one of: adadelta, adam"},
+      {"teacher_size = \"huge\"", "p9.toml:3: 'teacher_size' must be one of: tiny, base, large"},
+      {"student_size = \"xl\"", "p9.toml:3: 'student_size' must be one of: tiny, mini, paper"},
+      {"word_vectors = \"/no/such/vectors.bin\"",
+       "p9.toml:3: 'word_vectors' = \"/no/such/vectors.bin\": no such file"}};
+  for (const auto& [line, message] : choices) {
+    const std::string file =
+        Write("p9.toml", "[mini]\ndatasets = [\"fortunes\"]\n" + line + "\n");
+    absl::StatusOr<GridProfile> bad = LoadGridProfile(file, "mini", "");
+    ASSERT_FALSE(bad.ok()) << line;
+    EXPECT_THAT(std::string(bad.status().message()), HasSubstr(message));
+  }
 }
 
 TEST(GridProfileTest, TheShippedProfilesLoad) {

@@ -182,6 +182,10 @@ INSTANTIATE_TEST_SUITE_P(
         BadGrid{"table = \"8\"\ntitle = \"t\"\n[axes]\nteacher = \"large\"\nmethod = \"hard\"\n"
                 "labels = \"many\"\n",
                 "'labels' has value 'many'; allowed: \"all\" or a positive number"},
+        // The error names the axis's own line, not the [axes] header's.
+        BadGrid{"table = \"8\"\ntitle = \"t\"\n[axes]\nteacher = \"large\"\nmethod = \"hard\"\n"
+                "labels = \"al\"\n",
+                "grids/t.toml:6: 'labels' has value 'al'"},
         BadGrid{"table = \"8\"\ntitle = \"t\"\n[axes]\nteacher = \"large\"\nmethod = \"hard\"\n"
                 "dataset = \"imbd\"\n",
                 "grids/t.toml:6: 'dataset' has unknown value 'imbd'"},

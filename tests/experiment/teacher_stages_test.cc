@@ -39,7 +39,7 @@ LoadedTeacher TinyTeacher() {
 // Cached outputs must not depend on which texts were computed together:
 // cells ask for overlapping transfer sets in whatever order the workers run
 // them, and a rerun must give the same numbers.
-TEST(TeacherOutputsThroughCacheTest, OutputsDoNotDependOnWhatElseWasInTheBatch) {
+TEST(TeacherOutputsThroughCacheTest, OutputsDoNotDependOnWhichCellAskedFirst) {
   const LoadedTeacher teacher = TinyTeacher();
   // Texts of many lengths, so that batches of different make-up have
   // different shapes.
@@ -52,22 +52,39 @@ TEST(TeacherOutputsThroughCacheTest, OutputsDoNotDependOnWhatElseWasInTheBatch) 
   }
   const std::string root = std::string(std::getenv("TEST_TMPDIR"));
   absl::StatusOr<CachedTeacherRun> together =
-      TeacherOutputsThroughCache(teacher, texts, 48, root + "/together", 8, torch::kCPU);
+      TeacherOutputsThroughCache(teacher, texts, texts, 48, root + "/together", 8, torch::kCPU);
   ASSERT_TRUE(together.ok()) << together.status();
+  EXPECT_EQ(together->counters.computed, 40);
 
-  // The other cache first sees two texts alone, then the rest.
+  // The other cache is first asked for two texts alone: the whole pool is
+  // computed then, in the same batches, and the later request reuses it.
   absl::StatusOr<CachedTeacherRun> first = TeacherOutputsThroughCache(
-      teacher, {texts[5], texts[2]}, 48, root + "/apart", 8, torch::kCPU);
+      teacher, texts, {texts[5], texts[2]}, 48, root + "/apart", 8, torch::kCPU);
   ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->counters.computed, 40);
+  EXPECT_EQ(first->outputs.logits.size(0), 2);
   absl::StatusOr<CachedTeacherRun> apart =
-      TeacherOutputsThroughCache(teacher, texts, 48, root + "/apart", 8, torch::kCPU);
+      TeacherOutputsThroughCache(teacher, texts, texts, 48, root + "/apart", 8, torch::kCPU);
   ASSERT_TRUE(apart.ok()) << apart.status();
-  EXPECT_EQ(apart->counters.reused, 2);
+  EXPECT_EQ(apart->counters.computed, 0);
+  EXPECT_EQ(apart->counters.reused, 40);
   EXPECT_TRUE(torch::equal(together->outputs.logits, apart->outputs.logits))
       << together->outputs.logits - apart->outputs.logits;
   EXPECT_TRUE(torch::equal(together->outputs.cls, apart->outputs.cls));
   EXPECT_TRUE(torch::equal(together->outputs.pooled, apart->outputs.pooled));
   EXPECT_TRUE(torch::isfinite(together->outputs.logits).all().item<bool>());
+}
+
+TEST(CheckTeacherLabelsTest, NamesAndOrderMustMatchTheDataset) {
+  EXPECT_TRUE(CheckTeacherLabels({"ham", "spam"}, "t", "spamassassin", {"ham", "spam"}).ok());
+  // Same count, other order: distillation would teach inverted labels.
+  absl::Status swapped = CheckTeacherLabels({"spam", "ham"}, "teachers/x", "spamassassin",
+                                            {"ham", "spam"});
+  ASSERT_FALSE(swapped.ok());
+  EXPECT_EQ(std::string(swapped.message()),
+            "teachers/x: the teacher's classes [spam, ham] differ from dataset 'spamassassin''s "
+            "[ham, spam]; names and order must match (config.json id2label)");
+  EXPECT_FALSE(CheckTeacherLabels({"neg", "pos"}, "t", "spamassassin", {"ham", "spam"}).ok());
 }
 
 }  // namespace

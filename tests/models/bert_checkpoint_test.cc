@@ -65,6 +65,9 @@ TEST(BertConfigTest, UnsupportedValuesNameTheKey) {
            {R"({"layer_norm_eps": "small"})", "layer_norm_eps"},
            {R"({"id2label": {"0": "a", "2": "b"}})", "ids must be 0..n-1"},
            {"not json", "not a JSON object"},
+           // Refused before anything is allocated (LibTorch would abort).
+           {R"({"intermediate_size": 2000000000})", "GiB of float32 weights, more than this machine's"},
+           {R"({"max_position_embeddings": 100000000000})", "max_position_embeddings=100000000000"},
        }) {
     absl::StatusOr<BertConfig> config = ParseBertConfig(json, "config.json");
     ASSERT_FALSE(config.ok()) << json;
@@ -133,6 +136,21 @@ TEST(BertCheckpointTest, ShapeMismatchNamesTensorAndShapes) {
   EXPECT_NE(loaded.status().message().find("intermediate.dense.weight' has shape [16, 8]"),
             absl::string_view::npos)
       << loaded.status();
+}
+
+TEST(BertCheckpointTest, AConfigWithFewerLayersThanTheFileIsRefusedNamingTheUnusedTensors) {
+  BertTeacher source(TinyConfig());
+  const std::string dir = FreshDir("fewer_layers");
+  ASSERT_TRUE(SaveBertTeacher(source, TinyVocabulary(), dir).ok());
+  BertConfig shallower = TinyConfig();
+  shallower.num_hidden_layers = 1;
+  ASSERT_TRUE(WriteFileAtomically(dir + "/config.json", BertConfigToJson(shallower)).ok());
+  absl::StatusOr<LoadedTeacher> loaded = LoadBertTeacher(dir, {});
+  ASSERT_FALSE(loaded.ok());
+  const std::string message(loaded.status().message());
+  EXPECT_NE(message.find("tensor(s) that the model described by"), std::string::npos) << message;
+  EXPECT_NE(message.find("num_hidden_layers=1"), std::string::npos) << message;
+  EXPECT_NE(message.find("encoder.layer.1."), std::string::npos) << message;
 }
 
 TEST(BertCheckpointTest, DirectoryProblemsAreExplained) {
