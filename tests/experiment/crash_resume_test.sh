@@ -27,9 +27,11 @@ report "$T/clean" "$T/report-clean"
 # renamed to DIR: a kill between the two leaves a partial directory with a
 # record, which is unfinished and which the next run removes, so it is not
 # counted (it once made this test fail as "1 rewritten").
+# Teacher-output chunks count too: one rewritten would be recomputed work.
 snapshot() {
-  find "$T/killed/cells" "$T/store-killed/teachers" \( -name '*.json' -path '*cells/*' -o \
-       -name record.json -path '*/teachers/*' \) -not -path '*.partial-*' 2>/dev/null |
+  find "$T/killed/cells" "$T/store-killed/teachers" "$T/store-killed/teacher-outputs" \
+       \( -name '*.json' -path '*cells/*' -o -name record.json -path '*/teachers/*' -o \
+       -name 'chunk-*.safetensors' -path '*/teacher-outputs/*' \) -not -path '*.partial-*' 2>/dev/null |
     while read -r f; do echo "$f $(sha256sum <"$f" | cut -c1-64)"; done | sort
 }
 

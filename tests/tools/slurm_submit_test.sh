@@ -11,7 +11,13 @@ source tools/testing/slurm_local_cluster.sh
 T="$TEST_TMPDIR"
 
 if ! start_local_slurm "$T/slurm"; then
-  echo "SKIPPED: no local Slurm cluster: $LOCAL_SLURM_WHY"
+  # Where the bootstrap installed Slurm and munge, the cluster must start.
+  if [[ "$(id -u)" == 0 ]] && command -v slurmctld >/dev/null && command -v slurmd >/dev/null &&
+     command -v munged >/dev/null; then
+    echo "FAIL: Slurm and munge are installed but the local cluster did not start: $LOCAL_SLURM_WHY"
+    exit 1
+  fi
+  echo "SKIPPED: no local Slurm cluster (Slurm or munge not installed): $LOCAL_SLURM_WHY"
   exit 0
 fi
 trap stop_local_slurm EXIT
