@@ -44,6 +44,7 @@
 #include "benchmark/benchmark.h"
 #include "lib/experiment/grid_profile.h"
 #include "lib/experiment/grid_runner.h"
+#include "lib/experiment/sealed_record.h"
 #include "lib/experiment/grid_spec.h"
 #include "lib/util/atomic_file.h"
 #include "lib/util/device.h"

@@ -77,11 +77,6 @@ class GridRunner {
   std::map<std::string, std::string> budget_errors_;  // dataset/labels -> reason ("" = fine)
 };
 
-// Checksummed JSON records: {"record": <json>, "sha256": <of record.dump()>}.
-std::string SealRecord(const std::string& record_json);
-// The record, or DataLossError when the checksum or the JSON is broken.
-absl::StatusOr<std::string> UnsealRecord(const std::string& sealed, const std::string& path);
-
 }  // namespace kdbench
 
 #endif  // KDBENCH_LIB_EXPERIMENT_GRID_RUNNER_H_

@@ -27,5 +27,22 @@ if (( status != 0 )); then
   echo "fuzz: $name FAILED (status $status) after ${executions:-?} executions; the input is in the test's outputs"
   exit 1
 fi
+# A target that stopped early (or never started fuzzing) has not been tested.
+if [[ -z "$executions" ]] || (( executions < runs )); then
+  tail -30 "$log"
+  echo "fuzz: $name FAILED: ran ${executions:-no} of $runs executions"
+  exit 1
+fi
 grep -E "^#[0-9]+ +(INITED|DONE)" "$log" | tail -2
+# The grown corpus: seeds and the inputs this run found, merged down to those
+# that add coverage, into the test's outputs; `./kdbench fuzz --grow` adds
+# the new ones to tests/fuzz/corpus/NAME/ to be committed.
+if [[ -n "${TEST_UNDECLARED_OUTPUTS_DIR:-}" ]]; then
+  grown="$TEST_UNDECLARED_OUTPUTS_DIR/grown"
+  mkdir -p "$grown"
+  "$binary" -merge=1 -max_len=4096 -timeout=30 -rss_limit_mb=2048 -malloc_limit_mb=256 \
+    "$grown" "$seeds" "$TEST_TMPDIR/corpus" >"$TEST_TMPDIR/merge.log" 2>&1 ||
+    { tail -20 "$TEST_TMPDIR/merge.log"; echo "fuzz: $name: merging the corpus failed"; exit 1; }
+  echo "fuzz: $name: corpus of $(ls "$grown" | wc -l) input(s) after merging $(ls "$seeds" | wc -l) seed(s) and $(ls "$TEST_TMPDIR/corpus" | wc -l) found"
+fi
 echo "fuzz: $name: ${executions:-?} executions, no crash, no sanitizer report, peak RSS ${peak:-?} MB"
