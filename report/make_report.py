@@ -1262,7 +1262,8 @@ def header_blocks(manifest, runs, index):
     if len(revisions) > 1:
         blocks.append(P("**Warning: the records come from several revisions of the code**, so "
                         "this report does not describe one program: " + "; ".join(
-                            f"`{rev[:12]}` {n} record{'s' if n != 1 else ''}"
+                            f"`{rev[:12]}{'-dirty' if rev.endswith('-dirty') else ''}` {n} "
+                            f"record{'s' if n != 1 else ''}"
                             for rev, n in sorted(revisions.items(), key=lambda kv: -kv[1]))
                         + ". A run from one checkout (`./kdbench reproduce`) gives one."))
     blocks += [
