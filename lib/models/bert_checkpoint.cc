@@ -38,6 +38,7 @@ std::vector<std::string> CandidateNames(const std::string& name) {
 bool IsIgnorable(absl::string_view name) {
   return absl::EndsWith(name, "embeddings.position_ids") ||
          name == "cls.predictions.decoder.weight" ||  // tied to word embeddings
+         name == "cls.predictions.decoder.bias" ||    // tied to cls.predictions.bias
          absl::StartsWith(name, "cls.seq_relationship.");  // next-sentence head
 }
 
