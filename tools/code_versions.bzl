@@ -32,8 +32,11 @@ def _sources_aspect_impl(target, ctx):
 _sources_aspect = aspect(implementation = _sources_aspect_impl, attr_aspects = ["deps"])
 
 def _code_versions_impl(ctx):
-    teacher = ctx.attr.teacher[_SourcesInfo].closure.to_list()
-    cells = ctx.attr.cells[_SourcesInfo].closure.to_list()
+    # The code that drives both (settings into options, teachers located)
+    # cannot be a dependency: it reads these versions.
+    driver = [f for f in ctx.files.driver if f.is_source]
+    teacher = ctx.attr.teacher[_SourcesInfo].closure.to_list() + driver
+    cells = ctx.attr.cells[_SourcesInfo].closure.to_list() + driver
     students = {target: names.split(",") for target, names in ctx.attr.students.items()}
     components = [("teacher", teacher), ("cell", cells)]
     for target, names in students.items():
@@ -71,6 +74,10 @@ code_versions = rule(
         "out": attr.output(mandatory = True),
         "teacher": attr.label(mandatory = True, aspects = [_sources_aspect]),
         "cells": attr.label(mandatory = True, aspects = [_sources_aspect]),
+        "driver": attr.label_list(
+            allow_files = True,
+            doc = "Sources that turn settings into the computations' options; counted for all.",
+        ),
         "students": attr.label_keyed_string_dict(
             aspects = [_sources_aspect],
             doc = "Each student's library: the architectures it builds, comma-separated.",
