@@ -2778,10 +2778,10 @@ def reference_blocks(runs, reference_dir):
     if differing:
         blocks.append(P("Configurations whose test accuracy differs from the reference's "
                         "(run − reference, percentage points):"))
-        blocks.append(T(["configuration", "seeds", "mean difference", "largest |difference|",
-                         "seed-noise bound", "within"],
-                        [(g["name"], g["seeds"], f"{g['mean_delta']:+.2f}",
-                          f"{g['max_abs_delta']:.2f}",
+        blocks.append(T(["configuration", "seeds", "per cell (by seed)", "mean difference",
+                         "largest |difference|", "seed-noise bound", "within"],
+                        [(g["name"], g["seeds"], ", ".join(f"{d:+.2f}" for d in g["deltas"]),
+                          f"{g['mean_delta']:+.2f}", f"{g['max_abs_delta']:.2f}",
                           f"±{g['bound']:.2f}", "yes" if g["agrees"] else "**no**")
                          for g in differing]))
     if result["unmatched"]:

@@ -124,7 +124,7 @@ def _groups(pairs):
         else:
             bound = SINGLE_SEED_TOLERANCE_PP
             agrees = abs(mean) <= bound
-        groups.append({"name": name, "seeds": n, "mean_delta": mean,
+        groups.append({"name": name, "seeds": n, "mean_delta": mean, "deltas": deltas,
                        "max_abs_delta": max(abs(d) for d in deltas), "bound": bound,
                        "agrees": agrees})
     return groups
