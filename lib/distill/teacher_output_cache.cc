@@ -138,6 +138,12 @@ absl::Status TeacherOutputCache::Complete(const std::vector<std::string>& texts,
   std::vector<std::string> hashes;
   hashes.reserve(texts.size());
   for (const std::string& text : texts) hashes.push_back(RawSha256(text));
+  return CompleteHashed(texts, hashes, compute);
+}
+
+absl::Status TeacherOutputCache::CompleteHashed(const std::vector<std::string>& texts,
+                                                const std::vector<std::string>& hashes,
+                                                const ComputeFunction& compute) {
 
   // Missing texts, each once.
   std::vector<std::string> missing_texts, missing_hashes;
@@ -171,13 +177,13 @@ absl::Status TeacherOutputCache::Complete(const std::vector<std::string>& texts,
 absl::StatusOr<CachedTeacherOutputs> TeacherOutputCache::GetOrCompute(
     const std::vector<std::string>& texts, const ComputeFunction& compute) {
   if (texts.empty()) return CachedTeacherOutputs{};
-  const int64_t computed_before = counters_.computed;
-  RETURN_IF_ERROR(Complete(texts, compute));
-  counters_.reused +=
-      static_cast<int64_t>(texts.size()) - (counters_.computed - computed_before);
   std::vector<std::string> hashes;
   hashes.reserve(texts.size());
   for (const std::string& text : texts) hashes.push_back(RawSha256(text));
+  const int64_t computed_before = counters_.computed;
+  RETURN_IF_ERROR(CompleteHashed(texts, hashes, compute));
+  counters_.reused +=
+      static_cast<int64_t>(texts.size()) - (counters_.computed - computed_before);
 
   // Gather rows chunk by chunk.
   std::map<int32_t, std::vector<std::pair<int64_t, int64_t>>> by_chunk;  // chunk -> (out, row)

@@ -74,6 +74,11 @@ class TeacherOutputCache {
   int64_t size() const { return static_cast<int64_t>(index_.size()); }
 
  private:
+  // Complete, with the texts' hashes (RawSha256) already computed.
+  absl::Status CompleteHashed(const std::vector<std::string>& texts,
+                              const std::vector<std::string>& hashes,
+                              const ComputeFunction& compute);
+
   struct Location {
     int32_t chunk;
     int64_t row;
