@@ -38,13 +38,11 @@
 #include "absl/strings/str_cat.h"
 #include "benchmark/benchmark.h"
 #include "benchmarks/benchmark_options.h"
+#include "benchmarks/model_cases.h"
 #include "lib/distill/fresh_gradients.h"
-#include "lib/models/bert.h"
-#include "lib/models/bert_config.h"
 #include "lib/models/dropout.h"
 #include "lib/models/lstm_recurrence.h"
 #include "lib/models/model_flops.h"
-#include "lib/models/student_factory.h"
 #include "lib/util/runtime_environment.h"
 
 namespace kdbench {
@@ -214,79 +212,25 @@ double PeakFlops(int threads, c10::ScalarType dtype) {
   return found->second;
 }
 
-struct ModelCase {
-  std::string role;  // "teacher" or "student"
-  std::string name;  // bert-base, bert-large, bilstm, rnn, cnn
-  std::string size;  // mini or paper
-};
-
-int64_t LengthFor(const ModelCase& model) { return model.size == "paper" ? 128 : 64; }
-int64_t VocabFor(const ModelCase& model) {
-  if (model.size == "paper") return 30522;
-  return model.role == "teacher" ? 4000 : 8000;
-}
-
-absl::StatusOr<BertConfig> TeacherConfig(const ModelCase& model) {
-  BertConfig config;
-  if (model.size == "mini") {
-    absl::StatusOr<BertConfig> mini = TeacherSizeConfig(
-        model.name == "bert-base" ? "base" : "large", VocabFor(model), LengthFor(model));
-    if (!mini.ok()) return mini.status();
-    config = *mini;
-  } else if (model.name == "bert-large") {
-    config.num_hidden_layers = 24, config.hidden_size = 1024, config.num_attention_heads = 16;
-    config.intermediate_size = 4096;
-  }
-  config.labels = {"negative", "positive"};
-  return config;
-}
-
 // One benchmark: builds the model, then times forward passes (inference) or
 // forward + backward + optimizer steps (training) on random full-length
 // token ids.
 void BM_Model(benchmark::State& state, ModelCase model, bool training, int64_t batch) {
   ThreadScope scope(ThreadsFor(batch));
   ResetPeakRss();
-  torch::manual_seed(0);
-  const int64_t length = LengthFor(model);
-  const auto on = torch::TensorOptions().device(Device()).dtype(torch::kLong);
-  const torch::Tensor ids = torch::randint(1000, VocabFor(model), {batch, length}, on);
-  const torch::Tensor labels = torch::randint(0, 2, {batch}, on);
-  const bool teacher_role = model.role == "teacher";
-  double forward_flops = 0;
-  int64_t parameters = 0;
-  std::function<torch::Tensor()> forward;
-  std::shared_ptr<torch::nn::Module> module;
-  if (model.role == "teacher") {
-    absl::StatusOr<BertConfig> config = TeacherConfig(model);
-    if (!config.ok()) {
-      state.SkipWithError(std::string(config.status().message()).c_str());
-      return;
-    }
-    BertTeacher teacher(*config);
-    const torch::Tensor mask = torch::ones({batch, length}, on);
-    forward = [teacher, ids, mask]() mutable { return teacher->forward(ids, mask).logits; };
-    forward_flops = BertForwardFlops(*config, batch, length, 2);
-    parameters = CountClassifierParameters(*teacher).total;
-    teacher->to(Device());
-    module = teacher.ptr();
-  } else {
-    absl::StatusOr<StudentPtr> student = MakeStudent(
-        {.architecture = model.name, .size = model.size, .vocab_size = VocabFor(model),
-         .num_classes = 2});
-    if (!student.ok()) {
-      state.SkipWithError(std::string(student.status().message()).c_str());
-      return;
-    }
-    StudentPtr net = *student;
-    net->to(Device());
-    const torch::Tensor lengths = torch::full({batch}, length, on);
-    forward = [net, ids, lengths]() { return net->forward(ids, lengths).logits; };
-    absl::StatusOr<double> flops = StudentForwardFlops(*net, batch, length);
-    forward_flops = flops.ok() ? *flops : 0;
-    for (const torch::Tensor& p : net->parameters()) parameters += p.numel();
-    module = net;
+  absl::StatusOr<BuiltModel> built = BuildModel(model, batch, Device());
+  if (!built.ok()) {
+    state.SkipWithError(std::string(built.status().message()).c_str());
+    return;
   }
+  const int64_t length = LengthFor(model);
+  const bool teacher_role = model.teacher();
+  const std::function<torch::Tensor()> forward = built->forward;
+  const std::shared_ptr<torch::nn::Module> module = built->module;
+  const double forward_flops = built->forward_flops;
+  const int64_t parameters = built->parameters;
+  const torch::Tensor labels =
+      torch::randint(0, 2, {batch}, torch::TensorOptions().device(Device()).dtype(torch::kLong));
   double flops_per_iteration = forward_flops;
   std::function<void()> step;
   std::unique_ptr<torch::optim::Optimizer> optimizer;
@@ -481,7 +425,7 @@ void RegisterAll() {
     for (const char* student : {"bilstm", "rnn", "cnn"}) models.push_back({"student", student, size});
   }
   for (const ModelCase& model : models) {
-    const std::string prefix = absl::StrCat(model.role, ":", model.name, "/size:", model.size);
+    const std::string prefix = model.Prefix();
     for (int64_t batch : {int64_t{1}, int64_t{64}}) {
       benchmark::RegisterBenchmark(absl::StrCat(prefix, "/infer/batch:", batch).c_str(), BM_Model,
                                    model, false, batch)

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Renders OUT_DIR/report.html with headless Chromium and checks the result:
+# Renders OUT_DIR/PAGE (report.html unless named) with headless Chromium and
+# checks the result:
 #   1. the page is self-contained: no http(s) or protocol-relative src/href,
 #      every <img> is a data: URI (the report must open offline, anywhere);
 #   2. Chromium writes OUT_DIR/screenshot.png of the requested size;
@@ -8,7 +9,7 @@
 # Prints one verdict line; exits 0 on success, 1 on a failed check, 2 on bad
 # usage or a missing tool.
 #
-#   report/check_html.sh OUT_DIR
+#   report/check_html.sh OUT_DIR [PAGE]
 set -euo pipefail
 
 WIDTH=1280
@@ -17,9 +18,10 @@ MIN_SHARE=0.03   # share of non-background pixels a real page has
 
 die() { echo "check_html: FAIL: $1"; exit "${2:-1}"; }  # message, exit code
 
-[[ $# -eq 1 ]] || { echo "usage: $0 OUT_DIR" >&2; exit 2; }
+[[ $# -eq 1 || $# -eq 2 ]] || { echo "usage: $0 OUT_DIR [PAGE]" >&2; exit 2; }
 out=$(cd "$1" 2>/dev/null && pwd) || die "$1: no such directory" 2
-html="$out/report.html"
+page="${2:-report.html}"
+html="$out/$page"
 png="$out/screenshot.png"
 [[ -s "$html" ]] || die "$html: missing or empty" 2
 
@@ -59,14 +61,15 @@ timeout 180 "$browser" --headless --no-sandbox --disable-gpu --hide-scrollbars \
 #    may lack matplotlib; Debian's /usr/bin/python3 has python3-matplotlib.
 py=python3
 python3 -c 'import matplotlib' 2>/dev/null || py=/usr/bin/python3
-"$py" - "$png" "$WIDTH" "$HEIGHT" "$MIN_SHARE" <<'EOF'
+"$py" - "$png" "$WIDTH" "$HEIGHT" "$MIN_SHARE" "$page" <<'EOF'
 import sys
 import matplotlib
 matplotlib.use("Agg")
 import matplotlib.image as mpimg
 import numpy as np
 
-path, width, height, min_share = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4])
+path, width, height, min_share, page = (sys.argv[1], int(sys.argv[2]), int(sys.argv[3]),
+                                        float(sys.argv[4]), sys.argv[5])
 img = mpimg.imread(path)
 h, w = img.shape[:2]
 if (w, h) != (width, height):
@@ -83,5 +86,5 @@ if share < min_share:
     sys.exit(1)
 print(f"check_html: OK: {path} {w}x{h}, {share:.1%} of pixels differ from the background "
       f"rgb{tuple(int(c) for c in background)}, {len(colours)} colours; "
-      "report.html is self-contained")
+      f"{page} is self-contained")
 EOF

@@ -32,6 +32,29 @@ def identity(record):
                       sort_keys=True, separators=(",", ":"))
 
 
+def deterministic_metrics(r):
+    """What a rerun of the cell must reproduce bit for bit on CPU: the test and
+    dev metrics and the learning curves. Times, paths and cache counters are
+    left out (they depend on the machine and on which cell ran first)."""
+    if r.get("status") != "ok":
+        return {"status": r.get("status"), "reason": r.get("reason")}
+    if r.get("kind") == "teacher":
+        ft = (r.get("teacher") or {}).get("finetune") or {}
+        res = r.get("result") or {}
+        return {"test_accuracy": ft.get("test_accuracy"),
+                "test_macro_f1": ft.get("test_macro_f1"),
+                "dev_accuracy": ft.get("dev_accuracy"),
+                "dev_accuracy_per_epoch": ft.get("dev_accuracy_per_epoch"),
+                "mean_probability_variance": res.get("mean_probability_variance")}
+    res = r.get("result") or {}
+    return {"test_accuracy": res.get("test_accuracy"),
+            "test_macro_f1": res.get("test_macro_f1"),
+            "dev_accuracy": res.get("dev_accuracy"),
+            "epochs": res.get("epochs"),
+            "phases": [{k: ph.get(k) for k in ("selection_per_epoch", "train_loss_per_epoch")}
+                       for ph in (res.get("phases") or []) if isinstance(ph, dict)]}
+
+
 def kernel_class(record):
     """What decides the order of floating-point operations: records of one
     class give bit-identical numbers. Fields a record lacks read 'unknown'."""
