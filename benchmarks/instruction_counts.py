@@ -5,10 +5,10 @@ under valgrind's callgrind: the nightly tracking's deterministic signal.
   instruction_counts.py --binary=bazel-bin/benchmarks/instruction_workloads \
       --preload=bazel-bin/benchmarks/libvalgrind_hwy_timer.so --out=RUN/instructions.json
 
-The counts repeat exactly for the same binary and input whatever else the
-machine runs: one thread, and the kernels fixed by instruction set rather
-than by what the CPU offers (valgrind itself offers no AVX-512), so two
-machines with AVX2 count the same instructions too. The smoke cell's teacher
+The counts repeat for the same binary and input whatever else the machine
+runs: one thread, the kernels fixed by instruction set rather than by what
+the CPU offers (valgrind itself offers no AVX-512), and the program started
+with a fixed-size environment (see START_STRINGS_BYTES). The smoke cell's teacher
 is made natively first (--warm_only), so valgrind runs only the cell.
 Exits 0, or 2 with a message naming what failed.
 """
@@ -32,6 +32,33 @@ ENVIRONMENT = {
     "ATEN_CPU_CAPABILITY": "avx2",
     "DNNL_MAX_CPU_ISA": "AVX2",
 }
+
+
+# What the workloads read from the environment; everything else is left out.
+PASSED_THROUGH = ("HOME", "PATH", "KDBENCH_DATA_DIR", "XDG_CACHE_HOME", "RUNFILES_DIR",
+                  "TEST_SRCDIR")
+# The bytes of argument and environment strings the program starts with,
+# padded to this: they sit at the top of its stack, so their size moves every
+# stack address, and libc's memcmp and memcpy take alignment-dependent paths.
+# Unpadded, the checkout's path changed the tokenizer's count by 0.1%.
+START_STRINGS_BYTES = 16384
+
+
+def client_environment(argv, extra):
+    """The program's whole environment: the pinned variables, what it reads,
+    and a padding variable that brings argv and environment to a fixed size
+    (every variable always present, so the pointer arrays are fixed too)."""
+    env = {k: os.environ.get(k, "") for k in PASSED_THROUGH}
+    env.update(ENVIRONMENT)
+    env.update(extra)
+    env["KDBENCH_STACK_PAD"] = ""
+    used = sum(len(a.encode()) + 1 for a in argv)
+    used += sum(len(f"{k}={v}".encode()) + 1 for k, v in env.items())
+    used += len(argv[0].encode()) + 1  # AT_EXECFN: the program's path once more
+    if used > START_STRINGS_BYTES:
+        fail(f"arguments and environment take {used} bytes, more than {START_STRINGS_BYTES}")
+    env["KDBENCH_STACK_PAD"] = "x" * (START_STRINGS_BYTES - used)
+    return env
 
 
 def fail(message):
@@ -80,13 +107,20 @@ def main():
                                  check=True).stdout.strip()
     except (OSError, subprocess.CalledProcessError) as e:
         fail(f"valgrind is not usable ({e}); apt-get install valgrind")
+    args.binary = os.path.abspath(args.binary)
     env = dict(os.environ, **ENVIRONMENT)
     scratch_owner = None
     if not args.scratch_dir:
         scratch_owner = tempfile.TemporaryDirectory(prefix="kdbench-instructions-")
         args.scratch_dir = scratch_owner.name
-    selected = ["--workloads=" + args.workloads] if args.workloads else []
-    wants_cell = not args.workloads or "cell:" in args.workloads
+    # Always the same arguments (the workloads named even when all run).
+    if not args.workloads:
+        listed = subprocess.run([args.binary, "--list"], env=env, capture_output=True, text=True)
+        if listed.returncode != 0:
+            fail(f"{args.binary} --list failed ({listed.returncode}): {listed.stderr[-2000:]}")
+        args.workloads = ",".join(listed.stdout.split())
+    selected = ["--workloads=" + args.workloads]
+    wants_cell = "cell:" in args.workloads
     if wants_cell:
         warm = subprocess.run([args.binary, f"--scratch_dir={args.scratch_dir}", "--warm_only"],
                               env=env, capture_output=True, text=True)
@@ -95,12 +129,13 @@ def main():
     dumps = tempfile.mkdtemp(prefix="callgrind-", dir=args.scratch_dir)
     started = time.time()
     # Instrumented and collected only between the workloads' own toggles.
+    client = [args.binary, f"--scratch_dir={args.scratch_dir}"] + selected
     command = ["valgrind", "--tool=callgrind", "--instr-atstart=no", "--collect-atstart=no",
-               f"--callgrind-out-file={dumps}/callgrind.%p", args.binary,
-               f"--scratch_dir={args.scratch_dir}"] + selected
+               f"--callgrind-out-file={dumps}/callgrind.%p"] + client
     try:
-        run = subprocess.run(command, env=dict(env, LD_PRELOAD=os.path.abspath(args.preload)),
-                             capture_output=True, text=True, timeout=args.timeout)
+        run = subprocess.run(
+            command, env=client_environment(client, {"LD_PRELOAD": os.path.abspath(args.preload)}),
+            capture_output=True, text=True, timeout=args.timeout)
     except subprocess.TimeoutExpired:
         fail(f"valgrind ran past --timeout={args.timeout} s")
     if run.returncode != 0:
@@ -117,7 +152,7 @@ def main():
     result = {
         "tool": "callgrind (instructions executed, Ir)",
         "valgrind": version,
-        "environment": ENVIRONMENT,
+        "environment": dict(ENVIRONMENT, start_strings_bytes=START_STRINGS_BYTES),
         "binary_sha256": sha256(args.binary),
         "seconds": round(time.time() - started, 1),
         "instructions": counts,
