@@ -147,10 +147,10 @@ def render(history, out_path):
             parts.append(_table(["kind", "what", "change"], rows))
         unstable = summary.get("unstable", [])
         if unstable:
-            parts.append("<p>Unstable (repetitions spread more than the threshold, so not "
-                         "judged): " + ", ".join(
-                             f"{html.escape(u['benchmark'])} (cv {u['cv']:.1%})"
-                             for u in unstable) + "</p>")
+            parts.append("<p>Unstable (repetitions, or the medians from run to run, spread "
+                         "more than the threshold, so not judged): " + ", ".join(
+                             f"{html.escape(u['benchmark'])} (cv {u['cv']:.1%}, run to run "
+                             f"{u.get('run_to_run', 0):.1%})" for u in unstable) + "</p>")
         for line in summary.get("lines", []):
             parts.append(f"<pre>{html.escape(line)}</pre>")
 

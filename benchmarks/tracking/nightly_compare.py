@@ -100,21 +100,28 @@ def judge(args):
         for row in result["regressions"]:
             summary["regressions"].append(dict(row, kind="speed"))
         summary["unstable"] = [{"benchmark": r["benchmark"], "cv": r["cv"],
-                                "would_flag": r["would_flag"]} for r in result["unstable"]]
+                                "run_to_run": r["run_to_run"], "would_flag": r["would_flag"]}
+                               for r in result["unstable"]]
         for row in result["rows"]:
             if row["benchmark"].startswith("peak/") and \
                     abs(row.get("change_previous", 0)) > args.threshold:
                 lines.append(f"machine: the matmul peak {row['benchmark']} changed by "
                              f"{row['change_previous']:+.1%} against the previous run "
                              "(other load?); the wall times may follow it")
+        unjudged = sum(1 for r in result["rows"] if "not_judged" in r)
+        if unjudged:
+            lines.append(f"wall time: {unjudged} benchmarks not judged: fewer than "
+                         f"{wall_time.MIN_BASELINE_RUNS} earlier runs on this CPU model")
         lines.append(
             f"wall time: {len(result['rows'])} benchmarks; {len(result['regressions'])} slower "
             f"by more than {args.threshold:.0%} with U test p < {args.alpha}; "
-            f"{len(result['unstable'])} unstable (spread above {args.threshold:.0%}, not judged)"
+            f"{len(result['unstable'])} unstable (spread within the run or from run to run above "
+            f"{args.threshold:.0%}, not judged)"
             + "".join(f"\n  SLOWER {r['benchmark']}: " + ", ".join(
                 f"{w} {r[f'change_{w}']:+.1%} (p={r[f'p_{w}']:.3g})" for w in r["slower_than"])
                 for r in result["regressions"])
-            + "".join(f"\n  UNSTABLE {r['benchmark']}: cv {r['cv']:.1%}"
+            + "".join(f"\n  UNSTABLE {r['benchmark']}: cv {r['cv']:.1%}, run to run "
+                      f"{r['run_to_run']:.1%}"
                       + (" (would otherwise count as slower)" if r["would_flag"] else "")
                       for r in result["unstable"]))
         ratios, line = peer_line(run)

@@ -4,8 +4,12 @@ compare.py U test (two-sided Mann-Whitney on the repetitions) finds the
 difference significant, against the previous run or against the rolling
 baseline (every repetition of the last runs on the same CPU model, pooled).
 A benchmark whose repetitions spread more than the threshold (coefficient
-of variation) is reported as unstable, never as a regression: its own noise
-is larger than what it would flag. The matmul peaks measure the machine and
+of variation), or whose median moved more than the threshold from run to
+run in the baseline (the median of the successive changes: outside load
+that differs between nights, which the repetitions of one run cannot show;
+a steady creep moves it little), is reported as unstable, never as a
+regression: its own noise is larger than what it would flag. Before the
+baseline has MIN_BASELINE_RUNS runs, no wall time is judged. The matmul peaks measure the machine and
 are context."""
 
 import json
@@ -17,6 +21,9 @@ import tempfile
 from history import BadInput, medians, repetitions
 
 COMPARE = "/usr/share/benchmark/compare.py"
+# Runs the baseline needs before a wall time is judged at all: with fewer,
+# how much the benchmark moves from night to night is unknown.
+MIN_BASELINE_RUNS = 2
 
 
 def _utest(before_json, after_json):
@@ -91,7 +98,11 @@ def compare(current, earlier, threshold, alpha):
         slower = [which for which in ("previous", "baseline")
                   if row.get(f"change_{which}", 0) > threshold
                   and row.get(f"p_{which}") is not None and row[f"p_{which}"] < alpha]
-        if row["cv"] > threshold:
+        steps = [abs(b / a - 1) for a, b in zip(history, history[1:]) if a > 0]
+        row["run_to_run"] = statistics.median(steps) if steps else 0.0
+        if len(history) < MIN_BASELINE_RUNS:
+            row["not_judged"] = f"fewer than {MIN_BASELINE_RUNS} earlier runs on this CPU model"
+        elif row["cv"] > threshold or row["run_to_run"] > threshold:
             row["unstable"] = True
             row["would_flag"] = slower
             unstable.append(row)

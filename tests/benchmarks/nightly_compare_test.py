@@ -108,12 +108,26 @@ class WallTimeTest(unittest.TestCase):
         self.assertEqual(result["regressions"], [])
         self.assertGreaterEqual(result["rows"][0]["p_previous"], 0.05)
 
+    def test_one_earlier_run_is_too_little_history(self):
+        result = wall_time.compare(speed({"b": steady(200)}), [speed({"b": steady(100)})], 0.15, 0.05)
+        self.assertEqual(result["regressions"], [])
+        self.assertIn("not_judged", result["rows"][0])
+
     def test_a_noisy_benchmark_is_unstable_not_slower(self):
         earlier = [speed({"b": steady(100)})] * 3
         result = wall_time.compare(speed({"b": [100, 180, 120, 200, 150]}), earlier, 0.15, 0.05)
         self.assertEqual(result["regressions"], [])
         self.assertEqual([r["benchmark"] for r in result["unstable"]], ["b"])
         self.assertTrue(result["unstable"][0]["would_flag"])
+
+    def test_a_history_that_moves_from_run_to_run_is_unstable(self):
+        # Each run steady, but the nights differ by 50% (other load): a run
+        # slower than both is not judged.
+        earlier = [speed({"b": steady(60)}), speed({"b": steady(90)}), speed({"b": steady(60)})]
+        result = wall_time.compare(speed({"b": steady(110)}), earlier, 0.15, 0.05)
+        self.assertEqual(result["regressions"], [])
+        self.assertEqual([r["benchmark"] for r in result["unstable"]], ["b"])
+        self.assertGreater(result["unstable"][0]["run_to_run"], 0.15)
 
     def test_the_matmul_peak_is_context(self):
         earlier = [speed({"peak/matmul:1024/threads:1": steady(10)})] * 3
