@@ -102,12 +102,14 @@ def judge(args):
         summary["unstable"] = [{"benchmark": r["benchmark"], "cv": r["cv"],
                                 "run_to_run": r["run_to_run"], "would_flag": r["would_flag"]}
                                for r in result["unstable"]]
-        for row in result["rows"]:
-            if row["benchmark"].startswith("peak/") and \
-                    abs(row.get("change_previous", 0)) > args.threshold:
-                lines.append(f"machine: the matmul peak {row['benchmark']} changed by "
-                             f"{row['change_previous']:+.1%} against the previous run "
-                             "(other load?); the wall times may follow it")
+        summary["unconfirmed"] = [r["benchmark"] for r in result["unconfirmed"]]
+        if result["unconfirmed"]:
+            lines.append(f"machine: the matmul peak took {result['machine_slower']:+.1%} longer "
+                         "than in the baseline (other load): the slower wall times below are "
+                         "not counted"
+                         + "".join(f"\n  UNCONFIRMED {r['benchmark']}: " + ", ".join(
+                             f"{w} {r[f'change_{w}']:+.1%} (p={r[f'p_{w}']:.3g})"
+                             for w in r["slower_than"]) for r in result["unconfirmed"]))
         unjudged = sum(1 for r in result["rows"] if "not_judged" in r)
         if unjudged:
             lines.append(f"wall time: {unjudged} benchmarks not judged: fewer than "

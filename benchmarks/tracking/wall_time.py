@@ -9,7 +9,9 @@ run in the baseline (the median of the successive changes: outside load
 that differs between nights, which the repetitions of one run cannot show;
 a steady creep moves it little), is reported as unstable, never as a
 regression: its own noise is larger than what it would flag. Before the
-baseline has MIN_BASELINE_RUNS runs, no wall time is judged. The matmul peaks measure the machine and
+baseline has MIN_BASELINE_RUNS runs, no wall time is judged, and when the
+run's matmul peak is slower than the baseline's by more than the threshold
+(the machine was busier), its slowdowns are listed as unconfirmed. The matmul peaks measure the machine and
 are context."""
 
 import json
@@ -109,5 +111,13 @@ def compare(current, earlier, threshold, alpha):
         elif slower:
             row["slower_than"] = slower
             regressions.append(row)
+    # The matmul peak measures the machine: when it is slower than the
+    # baseline by more than the threshold, the machine (other load) is, and
+    # no slower wall time can be laid at the code's door tonight.
+    machine = max((r["change_baseline"] for r in rows
+                   if r["benchmark"].startswith("peak/") and "change_baseline" in r), default=0.0)
+    unconfirmed = []
+    if machine > threshold:
+        unconfirmed, regressions = regressions, []
     return {"rows": rows, "regressions": regressions, "unstable": unstable, "table": table,
-            "compared_runs": len(earlier)}
+            "compared_runs": len(earlier), "machine_slower": machine, "unconfirmed": unconfirmed}

@@ -129,6 +129,14 @@ class WallTimeTest(unittest.TestCase):
         self.assertEqual([r["benchmark"] for r in result["unstable"]], ["b"])
         self.assertGreater(result["unstable"][0]["run_to_run"], 0.15)
 
+    def test_a_busier_machine_leaves_slowdowns_unconfirmed(self):
+        peak = "peak/matmul:1024/threads:1"
+        earlier = [speed({peak: steady(10), "b": steady(100)})] * 3
+        result = wall_time.compare(speed({peak: steady(14), "b": steady(130)}), earlier, 0.15, 0.05)
+        self.assertEqual(result["regressions"], [])
+        self.assertEqual([r["benchmark"] for r in result["unconfirmed"]], ["b"])
+        self.assertAlmostEqual(result["machine_slower"], 0.4)
+
     def test_the_matmul_peak_is_context(self):
         earlier = [speed({"peak/matmul:1024/threads:1": steady(10)})] * 3
         result = wall_time.compare(speed({"peak/matmul:1024/threads:1": steady(20)}), earlier,
