@@ -53,6 +53,10 @@ class Run:
         return self._file("speed.json", "the speed benchmarks")
 
     @property
+    def peer(self):
+        return self._file("peer.json", "the Python peer")
+
+    @property
     def instructions(self):
         return self._file("instructions.json", "the instruction counts")
 

@@ -35,7 +35,7 @@ def peer_line(run):
     """The PyTorch-from-Python peer's time over the suite's, per benchmark
     both ran (> 1: the suite is faster)."""
     now = medians(run.speed)
-    peer = medians(run._file("peer.json", "the Python peer"))
+    peer = medians(run.peer)
     ratios = {k: peer[k] / now[k] for k in sorted(peer) if k in now and now[k] > 0}
     if not ratios:
         return ratios, None
