@@ -221,6 +221,16 @@ cc_library(
         build_template = _LIBRARY_TEMPLATE.format(name = "fasttext"),
     )
 
+    # oneDNN: the packed, fused LSTM of the students' deployment path. The
+    # same libdnnl.so.2 LibTorch links.
+    system_cc_repository(
+        name = "onednn",
+        include_entries = ["oneapi"],
+        link_libs = ["dnnl"],
+        debian_package = "libdnnl-dev",
+        build_template = _LIBRARY_TEMPLATE.format(name = "onednn"),
+    )
+
     # Debian ships GoogleTest as static archives only.
     system_cc_repository(
         name = "com_google_googletest",
