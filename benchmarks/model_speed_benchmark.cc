@@ -36,11 +36,15 @@
 #endif
 
 #include "absl/strings/str_cat.h"
+#include "absl/types/span.h"
 #include "benchmark/benchmark.h"
 #include "benchmarks/benchmark_options.h"
 #include "benchmarks/model_cases.h"
 #include "lib/distill/fresh_gradients.h"
+#include "lib/models/bilstm_student.h"
+#include "lib/models/deployed_bilstm.h"
 #include "lib/models/dropout.h"
+#include "lib/models/inference_precision.h"
 #include "lib/models/lstm_recurrence.h"
 #include "lib/models/model_flops.h"
 #include "lib/util/runtime_environment.h"
@@ -215,8 +219,9 @@ double PeakFlops(int threads, c10::ScalarType dtype) {
 // One benchmark: builds the model, then times forward passes (inference) or
 // forward + backward + optimizer steps (training) on random full-length
 // token ids.
-void BM_Model(benchmark::State& state, ModelCase model, bool training, int64_t batch) {
-  ThreadScope scope(ThreadsFor(batch));
+void BM_Model(benchmark::State& state, ModelCase model, bool training, int64_t batch,
+              int threads) {
+  ThreadScope scope(threads);
   ResetPeakRss();
   absl::StatusOr<BuiltModel> built = BuildModel(model, batch, Device());
   if (!built.ok()) {
@@ -275,11 +280,11 @@ void BM_Model(benchmark::State& state, ModelCase model, bool training, int64_t b
   state.counters["tokens/s"] = benchmark::Counter(static_cast<double>(batch * length),
                                                   benchmark::Counter::kIsIterationInvariantRate);
   state.counters["FLOP/s"] = rate;
-  if (const double peak = PeakFlops(ThreadsFor(batch), MatmulType(teacher_role)); peak > 0) {
+  if (const double peak = PeakFlops(threads, MatmulType(teacher_role)); peak > 0) {
     state.counters["share_of_peak"] = rate / peak;
   }
   state.counters["parameters"] = static_cast<double>(parameters);
-  state.counters["threads"] = ThreadsFor(batch);
+  state.counters["threads"] = threads;
   // Host memory: on a GPU this is the host side only; the GPU's is apart.
   state.counters["peak_rss_mb"] = PeakRssMegabytes();
   if (Device().is_cuda()) state.counters["peak_gpu_mb"] = PeakGpuMegabytes();
@@ -399,6 +404,54 @@ void BM_Dropout(benchmark::State& state, std::string kernel, std::vector<int64_t
                                                     benchmark::Counter::kIsIterationInvariantRate);
 }
 
+// A BiLSTM or RNN student served as deployed (lib/models/deployed_bilstm.h):
+// one full-length example at a time, oneDNN's packed LSTM in `precision`,
+// the two directions on `threads` threads. Against the teachers' batch-1
+// inference at the same threads this is the paper's deployment claim;
+// recurrent_weight_mb is what each time step streams.
+void BM_DeployedStudent(benchmark::State& state, ModelCase model, InferencePrecision precision,
+                        int threads) {
+  ThreadScope scope(threads);
+  absl::StatusOr<BuiltModel> built = BuildModel(model, 1, c10::Device(c10::kCPU));
+  if (!built.ok()) {
+    state.SkipWithError(std::string(built.status().message()).c_str());
+    return;
+  }
+  auto* student = dynamic_cast<BiLstmStudentImpl*>(built->module.get());
+  if (student == nullptr) {
+    state.SkipWithError("deployment is for the BiLSTM and RNN students");
+    return;
+  }
+  student->eval();
+  absl::StatusOr<std::unique_ptr<DeployedBiLstm>> deployed =
+      DeployedBiLstm::Create(*student, precision);
+  if (!deployed.ok()) {
+    // No kernel for this precision on this CPU: said, not failed.
+    state.SkipWithError(std::string(deployed.status().message()).c_str());
+    return;
+  }
+  const int64_t length = LengthFor(model);
+  const torch::Tensor ids = torch::randint(1000, VocabFor(model), {length}, torch::kInt);
+  const absl::Span<const int32_t> input(ids.data_ptr<int32_t>(), length);
+  if (absl::StatusOr<std::vector<float>> warm = (*deployed)->Logits(input); !warm.ok()) {
+    state.SkipWithError(std::string(warm.status().message()).c_str());
+    return;
+  }
+  for (auto _ : state) {
+    absl::StatusOr<std::vector<float>> logits = (*deployed)->Logits(input);
+    benchmark::DoNotOptimize(logits->data());
+  }
+  state.counters["examples/s"] =
+      benchmark::Counter(1, benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["tokens/s"] = benchmark::Counter(static_cast<double>(length),
+                                                  benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["parameters"] = static_cast<double>(built->parameters);
+  state.counters["recurrent_weight_mb"] =
+      static_cast<double>((*deployed)->RecurrentWeightBytes()) / (1 << 20);
+  state.counters["threads"] = threads;
+  state.SetLabel((*deployed)->KernelDescription());
+}
+
 // Paper-size BERT Large trains at batch 16 here: batch 64 would need more
 // than this machine's 24 GB for activations.
 int64_t TrainingBatch(const ModelCase& model) {
@@ -428,13 +481,34 @@ void RegisterAll() {
     const std::string prefix = model.Prefix();
     for (int64_t batch : {int64_t{1}, int64_t{64}}) {
       benchmark::RegisterBenchmark(absl::StrCat(prefix, "/infer/batch:", batch).c_str(), BM_Model,
-                                   model, false, batch)
+                                   model, false, batch, ThreadsFor(batch))
+          ->UseRealTime()->Unit(benchmark::kMillisecond);
+    }
+    // Batch 1 on every core too: the deployed students' two directions use
+    // two threads, so their latency ratio compares like with like.
+    if (model.teacher() && !Device().is_cuda() && HardwareThreads() > 1) {
+      const int threads = std::min(HardwareThreads(), 2);
+      benchmark::RegisterBenchmark(
+          absl::StrCat(prefix, "/infer/batch:1/threads:", threads).c_str(), BM_Model, model,
+          false, int64_t{1}, threads)
           ->UseRealTime()->Unit(benchmark::kMillisecond);
     }
     const int64_t batch = TrainingBatch(model);
     benchmark::RegisterBenchmark(absl::StrCat(prefix, "/train/batch:", batch).c_str(), BM_Model,
-                                 model, true, batch)
+                                 model, true, batch, ThreadsFor(batch))
         ->UseRealTime()->Unit(benchmark::kMillisecond);
+    if (Device().is_cuda() || (model.name != "bilstm" && model.name != "rnn")) continue;
+    for (InferencePrecision precision : AllPrecisions()) {
+      for (int threads : {1, 2}) {
+        if (threads > HardwareThreads()) continue;
+        benchmark::RegisterBenchmark(
+            absl::StrCat(prefix, "/deploy:", PrecisionName(precision),
+                         "/batch:1/threads:", threads)
+                .c_str(),
+            BM_DeployedStudent, model, precision, threads)
+            ->UseRealTime()->Unit(benchmark::kMillisecond);
+      }
+    }
   }
   for (const char* size : {"mini", "paper"}) {
     for (const char* kernel : {"libtorch", "hoisted", "bptt"}) {

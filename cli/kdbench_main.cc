@@ -20,6 +20,7 @@
 #include "lib/data/dataset_stats.h"
 #include "lib/data/splits.h"
 #include "lib/experiment/student_cell.h"
+#include "lib/models/inference_precision.h"
 #include "lib/util/build_revision.h"
 #include "lib/experiment/teacher_stages.h"
 #include "lib/text/bert_tokenizer.h"
@@ -140,6 +141,10 @@ ABSL_FLAG(int, teacher_max_length, 128,
 ABSL_FLAG(bool, shared_head, false,
           "distill: the released code's student head, Dense(teacher width, gelu) after pooling, "
           "shared by the classifier and L_RL (bilstm only)");
+ABSL_FLAG(std::string, deployment_precisions, "",
+          "distill (bilstm, rnn): after testing, evaluate the student as deployed (one example "
+          "at a time, oneDNN's packed LSTM) in these precisions, comma-separated: float32, "
+          "bfloat16, int8; the result's \"deployment\" block");
 ABSL_FLAG(std::string, word_vectors, "",
           "student embedding init: empty = U(-0.1, 0.1); fasttext = skip-gram vectors trained "
           "on the split's non-test text (libfasttext); or a GloVe / word2vec text file");
@@ -442,6 +447,14 @@ int RunDistill(const std::vector<std::string>&, const c10::Device& device) {
     std::fprintf(stderr, "kdbench distill: --dataset=NAME is required\n");
     return 2;
   }
+  absl::StatusOr<std::vector<InferencePrecision>> precisions =
+      ParsePrecisionList(absl::GetFlag(FLAGS_deployment_precisions));
+  if (!precisions.ok()) {
+    std::fprintf(stderr, "kdbench distill: --deployment_precisions: %s\n",
+                 std::string(precisions.status().message()).c_str());
+    return 2;
+  }
+  options.deployment_precisions = *precisions;
   absl::StatusOr<std::string> result = RunStudentCell(options, device);
   if (!result.ok()) {
     std::fprintf(stderr, "kdbench distill: %s\n", std::string(result.status().message()).c_str());
@@ -502,7 +515,7 @@ const std::vector<Subcommand>& Subcommands() {
         "batch_size",
         "optimizer", "learning_rate", "cosine_restarts", "alpha", "beta", "gamma", "temperature",
         "logit_target", "representation_target", "representation_reduction", "shared_head",
-        "word_vectors",
+        "word_vectors", "deployment_precisions",
         "transfer_limit",
         "cache_dir", "device", "threads"},
        {},

@@ -12,6 +12,7 @@
 #include "lib/data/dataset_registry.h"
 #include "lib/data/encoded_examples.h"
 #include "lib/data/splits.h"
+#include "lib/distill/deployment_evaluation.h"
 #include "lib/distill/distillation_method.h"
 #include "lib/distill/naive_bayes_fit.h"
 #include "lib/distill/student_training.h"
@@ -19,6 +20,8 @@
 #include "lib/distill/training_schedule.h"
 #include "lib/experiment/teacher_stages.h"
 #include "lib/models/bert_checkpoint.h"
+#include "lib/models/bilstm_student.h"
+#include "lib/models/deployed_bilstm.h"
 #include "lib/models/fasttext_vectors.h"
 #include "lib/models/naive_bayes_student.h"
 #include "lib/models/student_factory.h"
@@ -89,6 +92,41 @@ TransferTargets SliceTargets(const CachedTeacherOutputs& outputs, const torch::T
                   .index_select(0, rows)};
 }
 
+// The record's "deployment" block: per precision, the deployed student's
+// test accuracy and predictions, its agreement with the trained model, and
+// its time per example; a precision the CPU cannot run says why.
+absl::StatusOr<nlohmann::json> DeploymentJson(const StudentImpl& student,
+                                              const EncodedExamples& test,
+                                              const std::vector<int32_t>& model_predictions,
+                                              const std::vector<InferencePrecision>& precisions) {
+  const auto* bilstm = dynamic_cast<const BiLstmStudentImpl*>(&student);
+  if (bilstm == nullptr) {
+    return absl::InvalidArgumentError("deployment: the student is not a BiLSTM");
+  }
+  nlohmann::json json = nlohmann::json::object();
+  for (InferencePrecision precision : precisions) {
+    const std::string name = PrecisionName(precision);
+    absl::StatusOr<std::unique_ptr<DeployedBiLstm>> deployed =
+        DeployedBiLstm::Create(*bilstm, precision);
+    if (!deployed.ok()) {
+      if (deployed.status().code() != absl::StatusCode::kUnimplemented) return deployed.status();
+      json[name] = {{"supported", false}, {"reason", deployed.status().message()}};
+      continue;
+    }
+    ASSIGN_OR_RETURN(DeploymentEvaluation evaluation,
+                     EvaluateDeployed(**deployed, test, model_predictions));
+    json[name] = {{"supported", true},
+                  {"kernel", (*deployed)->KernelDescription()},
+                  {"recurrent_weight_bytes", (*deployed)->RecurrentWeightBytes()},
+                  {"threads", at::get_num_threads()},
+                  {"test_accuracy", evaluation.accuracy},
+                  {"agreement_with_model", evaluation.agreement},
+                  {"seconds_per_example", evaluation.seconds_per_example},
+                  {"test_predictions", evaluation.predicted}};
+  }
+  return json;
+}
+
 }  // namespace
 
 absl::StatusOr<std::string> RunStudentCell(const StudentCellOptions& options,
@@ -104,6 +142,12 @@ absl::StatusOr<std::string> RunStudentCell(const StudentCellOptions& options,
   if (!options.ensemble_weighting.empty() && options.ensemble_members.empty()) {
     return absl::InvalidArgumentError(
         "--ensemble_weighting needs --ensemble_members (the teachers averaged with --teacher)");
+  }
+  if (!options.deployment_precisions.empty() && options.student != "bilstm" &&
+      options.student != "rnn") {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--deployment_precisions: the deployed path is the bilstm and rnn students'; --student=",
+        options.student));
   }
   if (options.teacher.empty()) {
     return absl::InvalidArgumentError(
@@ -398,6 +442,11 @@ absl::StatusOr<std::string> RunStudentCell(const StudentCellOptions& options,
       EncodeExamplesWith(corpus, split.test, encode, options.max_length);
   ClassifierEvaluation evaluation =
       EvaluateStudent(*student, test, pad, options.batch_size, device);
+  nlohmann::json deployment_json;
+  if (!options.deployment_precisions.empty()) {
+    ASSIGN_OR_RETURN(deployment_json, DeploymentJson(*student, test, evaluation.predicted,
+                                                     options.deployment_precisions));
+  }
   nlohmann::json phases_json = nlohmann::json::array();
   int64_t epochs = 0;
   for (const PhaseReport& phase : report.phases) {
@@ -455,6 +504,7 @@ absl::StatusOr<std::string> RunStudentCell(const StudentCellOptions& options,
         {"config_hash", Sha256Hex(config.dump())},
         {"git_revision", options.git_revision}}},
   };
+  if (!deployment_json.is_null()) result["deployment"] = deployment_json;
   return result.dump();
 }
 

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "lib/models/inference_precision.h"
 
 namespace kdbench {
 
@@ -67,6 +68,10 @@ struct StudentCellOptions {
   std::string word_vectors;
   std::string cache_dir;     // teacher-output cache root; empty: the default
   int64_t transfer_limit = 0;  // use at most this many transfer examples; 0: all
+  // bilstm and rnn: after the test evaluation, the student as deployed
+  // (lib/models/deployed_bilstm.h) in each precision, on the same test
+  // examples; the record's "deployment" block. It changes nothing trained.
+  std::vector<InferencePrecision> deployment_precisions;
   std::string git_revision = "unknown";
   bool progress = true;
 };

@@ -26,22 +26,27 @@ absl::StatusOr<std::unique_ptr<DeployedBiLstm>> DeployedBiLstm::Create(
   deployed->pooling_ = student.options.pooling();
   deployed->embedding_ = FloatCopy(student.embedding->weight);
   // int8 scales the inputs by the largest embedding value (see PackedLstm).
-  const float input_range = std::max(deployed->embedding_.abs().max().item<float>(), 1e-6f);
+  const float input_range =
+      std::max(deployed->embedding_.abs().max().item<float>(), 1e-6f);
   std::array<std::unique_ptr<PackedLstm>*, 2> targets = {&deployed->forward_,
                                                          &deployed->backward_};
-  std::array<const torch::nn::LSTM*, 2> sources = {&student.lstm_forward, &student.lstm_backward};
+  std::array<const torch::nn::LSTM*, 2> sources = {&student.lstm_forward,
+                                                   &student.lstm_backward};
   for (int direction = 0; direction < 2; ++direction) {
-    const std::vector<at::Tensor> weights = (*sources[direction])->all_weights();
+    const std::vector<at::Tensor> weights =
+        (*sources[direction])->all_weights();
     PackedLstmOptions options;
     options.weight_ih = weights[0];
     options.weight_hh = weights[1];
     options.bias_ih = weights[2];
     options.bias_hh = weights[3];
-    options.direction = direction == 0 ? PackedLstmOptions::Direction::kLeftToRight
-                                       : PackedLstmOptions::Direction::kRightToLeft;
+    options.direction = direction == 0
+                            ? PackedLstmOptions::Direction::kLeftToRight
+                            : PackedLstmOptions::Direction::kRightToLeft;
     options.precision = precision;
     options.input_range = input_range;
-    absl::StatusOr<std::unique_ptr<PackedLstm>> packed = PackedLstm::Create(options);
+    absl::StatusOr<std::unique_ptr<PackedLstm>> packed =
+        PackedLstm::Create(options);
     if (!packed.ok()) return packed.status();
     *targets[direction] = std::move(*packed);
   }
@@ -54,7 +59,8 @@ absl::StatusOr<std::unique_ptr<DeployedBiLstm>> DeployedBiLstm::Create(
   return deployed;
 }
 
-absl::StatusOr<std::vector<float>> DeployedBiLstm::Logits(absl::Span<const int32_t> ids) {
+absl::StatusOr<std::vector<float>> DeployedBiLstm::Logits(
+    absl::Span<const int32_t> ids) {
   const int64_t time = static_cast<int64_t>(ids.size());
   const int64_t dim = embedding_.size(1);
   const int64_t hidden = forward_->hidden_size();
@@ -68,8 +74,8 @@ absl::StatusOr<std::vector<float>> DeployedBiLstm::Logits(absl::Span<const int32
     for (int64_t t = 0; t < time; ++t) {
       if (ids[t] < 0 || ids[t] >= vocab) {
         return absl::InvalidArgumentError(
-            absl::StrCat("DeployedBiLstm: token id ", ids[t], " at position ", t,
-                         " is outside the vocabulary of ", vocab));
+            absl::StrCat("DeployedBiLstm: token id ", ids[t], " at position ",
+                         t, " is outside the vocabulary of ", vocab));
       }
       std::copy_n(table + ids[t] * dim, dim, input_.data() + t * dim);
     }
@@ -95,16 +101,20 @@ absl::StatusOr<std::vector<float>> DeployedBiLstm::Logits(absl::Span<const int32
       std::fill_n(pooled, 2 * hidden, -std::numeric_limits<float>::infinity());
       for (int64_t t = 0; t < time; ++t) {
         for (int64_t unit = 0; unit < hidden; ++unit) {
-          pooled[unit] = std::max(pooled[unit], forward_out_[t * hidden + unit]);
-          pooled[hidden + unit] = std::max(pooled[hidden + unit], backward_out_[t * hidden + unit]);
+          pooled[unit] =
+              std::max(pooled[unit], forward_out_[t * hidden + unit]);
+          pooled[hidden + unit] =
+              std::max(pooled[hidden + unit], backward_out_[t * hidden + unit]);
         }
       }
     }
   }
-  if (head_weight_.defined()) features = at::gelu(at::linear(features, head_weight_, head_bias_));
+  if (head_weight_.defined())
+    features = at::gelu(at::linear(features, head_weight_, head_bias_));
   const at::Tensor logits =
       at::linear(features, classifier_weight_, classifier_bias_).contiguous();
-  return std::vector<float>(logits.data_ptr<float>(), logits.data_ptr<float>() + logits.numel());
+  return std::vector<float>(logits.data_ptr<float>(),
+                            logits.data_ptr<float>() + logits.numel());
 }
 
 int64_t DeployedBiLstm::RecurrentWeightBytes() const {

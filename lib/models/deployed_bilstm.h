@@ -29,8 +29,8 @@ class DeployedBiLstm {
   // Copies and packs the student's weights; the student may change or go
   // afterwards. An error (Unimplemented) when the CPU has no kernel for the
   // precision.
-  static absl::StatusOr<std::unique_ptr<DeployedBiLstm>> Create(const BiLstmStudentImpl& student,
-                                                                InferencePrecision precision);
+  static absl::StatusOr<std::unique_ptr<DeployedBiLstm>> Create(
+      const BiLstmStudentImpl& student, InferencePrecision precision);
 
   // One example's token ids, without padding (empty is allowed: zero
   // features, as the student). Returns the logits, [num_classes].
@@ -39,7 +39,9 @@ class DeployedBiLstm {
   InferencePrecision precision() const { return precision_; }
   // Both directions' packed recurrent weights, the bytes a time step streams.
   int64_t RecurrentWeightBytes() const;
-  std::string KernelDescription() const { return forward_->KernelDescription(); }
+  std::string KernelDescription() const {
+    return forward_->KernelDescription();
+  }
 
  private:
   DeployedBiLstm() = default;

@@ -10,7 +10,8 @@ namespace kdbench {
 
 const std::vector<InferencePrecision>& AllPrecisions() {
   static const auto* all = new std::vector<InferencePrecision>{
-      InferencePrecision::kFloat32, InferencePrecision::kBFloat16, InferencePrecision::kInt8};
+      InferencePrecision::kFloat32, InferencePrecision::kBFloat16,
+      InferencePrecision::kInt8};
   return *all;
 }
 
@@ -32,14 +33,17 @@ absl::StatusOr<InferencePrecision> ParsePrecision(absl::string_view name) {
     if (PrecisionName(precision) == name) return precision;
     known.push_back(PrecisionName(precision));
   }
-  return absl::InvalidArgumentError(absl::StrCat("unknown precision '", name,
-                                                 "'; known: ", absl::StrJoin(known, ", ")));
+  return absl::InvalidArgumentError(absl::StrCat(
+      "unknown precision '", name, "'; known: ", absl::StrJoin(known, ", ")));
 }
 
-absl::StatusOr<std::vector<InferencePrecision>> ParsePrecisionList(absl::string_view names) {
+absl::StatusOr<std::vector<InferencePrecision>> ParsePrecisionList(
+    absl::string_view names) {
   std::vector<InferencePrecision> precisions;
-  for (absl::string_view name : absl::StrSplit(names, ',', absl::SkipWhitespace())) {
-    absl::StatusOr<InferencePrecision> precision = ParsePrecision(absl::StripAsciiWhitespace(name));
+  for (absl::string_view name :
+       absl::StrSplit(names, ',', absl::SkipWhitespace())) {
+    absl::StatusOr<InferencePrecision> precision =
+        ParsePrecision(absl::StripAsciiWhitespace(name));
     if (!precision.ok()) return precision.status();
     precisions.push_back(*precision);
   }

@@ -47,8 +47,10 @@ std::string IsaName(dnnl::cpu_isa isa) {
 // Whether u8 x s8 products accumulate without 16-bit saturation (VNNI);
 // without it the data keep 7 bits, as oneDNN's int8 RNN examples do.
 bool HasVnni(dnnl::cpu_isa isa) {
-  return isa == dnnl::cpu_isa::avx2_vnni || isa == dnnl::cpu_isa::avx512_core_vnni ||
-         isa == dnnl::cpu_isa::avx512_core_bf16 || isa == dnnl::cpu_isa::avx512_core_amx;
+  return isa == dnnl::cpu_isa::avx2_vnni ||
+         isa == dnnl::cpu_isa::avx512_core_vnni ||
+         isa == dnnl::cpu_isa::avx512_core_bf16 ||
+         isa == dnnl::cpu_isa::avx512_core_amx;
 }
 
 DataType DataTypeOf(InferencePrecision precision) {
@@ -78,7 +80,8 @@ DataType WeightTypeOf(InferencePrecision precision) {
 // int8 kernels write float32 outputs (no requantization); bfloat16 ones
 // only bfloat16.
 DataType OutputTypeOf(InferencePrecision precision) {
-  return precision == InferencePrecision::kBFloat16 ? DataType::bf16 : DataType::f32;
+  return precision == InferencePrecision::kBFloat16 ? DataType::bf16
+                                                    : DataType::f32;
 }
 
 }  // namespace
@@ -93,11 +96,16 @@ struct PackedLstm::State {
   dnnl::primitive_attr reorder_attr;  // the weights' reorder: quantization only
   // int8: inputs are scaled by data_scale / input_range, shifted by data_shift.
   float data_scale = 1, data_shift = 0, input_range = 1;
-  // The weights in torch's layout as oneDNN's ldigo (float32), kept to pack
-  // for a layout not seen yet; packed copies by their layout.
-  at::Tensor user_weights_layer, user_weights_iter;
+  // One matrix (input or recurrent): torch's weights as oneDNN's ldigo
+  // (float32), kept to pack for a layout not seen yet, and the packed copies
+  // by layout. Apart per matrix: with input size = hidden size their layouts
+  // are equal descriptors.
+  struct Weights {
+    at::Tensor user;
+    std::vector<std::pair<memory::desc, memory>> packed;
+  };
+  Weights weights_layer, weights_iter;
   memory bias;
-  std::vector<std::pair<memory::desc, memory>> packed;
   // One primitive per sequence length (oneDNN's shapes are fixed at creation).
   struct ForLength {
     dnnl::lstm_forward primitive;
@@ -106,18 +114,18 @@ struct PackedLstm::State {
   };
   std::unordered_map<int64_t, ForLength> by_length;
 
-  memory Packed(const memory::desc& desc, const at::Tensor& user) {
-    for (const auto& [known, packed_memory] : packed) {
+  memory Packed(const memory::desc& desc, Weights& weights) {
+    for (const auto& [known, packed_memory] : weights.packed) {
       if (known == desc) return packed_memory;
     }
-    const int64_t rows = user.size(0);
-    memory user_memory({{1, 1, rows, 4, hidden}, DataType::f32, Tag::ldigo}, engine,
-                       user.data_ptr<float>());
+    const int64_t rows = weights.user.size(0);
+    memory user_memory({{1, 1, rows, 4, hidden}, DataType::f32, Tag::ldigo},
+                       engine, weights.user.data_ptr<float>());
     memory packed_memory(desc, engine);
     dnnl::reorder(user_memory, packed_memory, reorder_attr)
         .execute(stream, user_memory, packed_memory);
     stream.wait();
-    packed.emplace_back(desc, packed_memory);
+    weights.packed.emplace_back(desc, packed_memory);
     return packed_memory;
   }
 
@@ -125,25 +133,29 @@ struct PackedLstm::State {
     auto found = by_length.find(time);
     if (found != by_length.end()) return found->second;
     const memory::dim t = time;
-    const memory::desc input_desc({t, 1, input_size}, DataTypeOf(precision), Tag::tnc);
-    const memory::desc output_desc({t, 1, hidden}, OutputTypeOf(precision), Tag::tnc);
-    const memory::desc weights_layer_any({1, 1, input_size, 4, hidden}, WeightTypeOf(precision),
-                                         Tag::any);
-    const memory::desc weights_iter_any({1, 1, hidden, 4, hidden}, WeightTypeOf(precision),
-                                        Tag::any);
-    const auto rnn_direction = direction == PackedLstmOptions::Direction::kLeftToRight
-                                   ? dnnl::rnn_direction::unidirectional_left2right
-                                   : dnnl::rnn_direction::unidirectional_right2left;
+    const memory::desc input_desc({t, 1, input_size}, DataTypeOf(precision),
+                                  Tag::tnc);
+    const memory::desc output_desc({t, 1, hidden}, OutputTypeOf(precision),
+                                   Tag::tnc);
+    const memory::desc weights_layer_any({1, 1, input_size, 4, hidden},
+                                         WeightTypeOf(precision), Tag::any);
+    const memory::desc weights_iter_any({1, 1, hidden, 4, hidden},
+                                        WeightTypeOf(precision), Tag::any);
+    const auto rnn_direction =
+        direction == PackedLstmOptions::Direction::kLeftToRight
+            ? dnnl::rnn_direction::unidirectional_left2right
+            : dnnl::rnn_direction::unidirectional_right2left;
     dnnl::lstm_forward::primitive_desc descriptor(
-        dnnl::lstm_forward::desc(dnnl::prop_kind::forward_inference, rnn_direction, input_desc,
-                                 memory::desc(), memory::desc(), weights_layer_any,
-                                 weights_iter_any, bias.get_desc(), output_desc, memory::desc(),
-                                 memory::desc()),
+        dnnl::lstm_forward::desc(
+            dnnl::prop_kind::forward_inference, rnn_direction, input_desc,
+            memory::desc(), memory::desc(), weights_layer_any, weights_iter_any,
+            bias.get_desc(), output_desc, memory::desc(), memory::desc()),
         attr, engine);
     ForLength entry;
     entry.primitive = dnnl::lstm_forward(descriptor);
-    entry.weights_layer = Packed(descriptor.weights_layer_desc(), user_weights_layer);
-    entry.weights_iter = Packed(descriptor.weights_iter_desc(), user_weights_iter);
+    entry.weights_layer =
+        Packed(descriptor.weights_layer_desc(), weights_layer);
+    entry.weights_iter = Packed(descriptor.weights_iter_desc(), weights_iter);
     entry.scratchpad = memory(descriptor.scratchpad_desc(), engine);
     entry.input = memory(descriptor.src_layer_desc(), engine);
     entry.output = memory(descriptor.dst_layer_desc(), engine);
@@ -152,22 +164,27 @@ struct PackedLstm::State {
   }
 };
 
-PackedLstm::PackedLstm(std::unique_ptr<State> state) : state_(std::move(state)) {}
+PackedLstm::PackedLstm(std::unique_ptr<State> state)
+    : state_(std::move(state)) {}
 PackedLstm::~PackedLstm() = default;
 
-absl::StatusOr<std::unique_ptr<PackedLstm>> PackedLstm::Create(const PackedLstmOptions& options) {
-  const at::Tensor weight_ih = options.weight_ih.detach().to(at::kCPU, at::kFloat).contiguous();
-  const at::Tensor weight_hh = options.weight_hh.detach().to(at::kCPU, at::kFloat).contiguous();
+absl::StatusOr<std::unique_ptr<PackedLstm>> PackedLstm::Create(
+    const PackedLstmOptions& options) {
+  const at::Tensor weight_ih =
+      options.weight_ih.detach().to(at::kCPU, at::kFloat).contiguous();
+  const at::Tensor weight_hh =
+      options.weight_hh.detach().to(at::kCPU, at::kFloat).contiguous();
   const int64_t hidden = weight_hh.size(1);
-  if (weight_ih.dim() != 2 || weight_hh.dim() != 2 || weight_ih.size(0) != 4 * hidden ||
-      weight_hh.size(0) != 4 * hidden) {
+  if (weight_ih.dim() != 2 || weight_hh.dim() != 2 ||
+      weight_ih.size(0) != 4 * hidden || weight_hh.size(0) != 4 * hidden) {
     return absl::InvalidArgumentError(
         absl::StrCat("PackedLstm: weights must be [4h, in] and [4h, h]; got [",
-                     weight_ih.size(0), ", ", weight_ih.size(1), "] and [", weight_hh.size(0),
-                     ", ", weight_hh.size(1), "]"));
+                     weight_ih.size(0), ", ", weight_ih.size(1), "] and [",
+                     weight_hh.size(0), ", ", weight_hh.size(1), "]"));
   }
   if (options.input_range <= 0 || !std::isfinite(options.input_range)) {
-    return absl::InvalidArgumentError("PackedLstm: input_range must be positive and finite");
+    return absl::InvalidArgumentError(
+        "PackedLstm: input_range must be positive and finite");
   }
   auto state = std::make_unique<State>();
   state->direction = options.direction;
@@ -185,9 +202,10 @@ absl::StatusOr<std::unique_ptr<PackedLstm>> PackedLstm::Create(const PackedLstmO
     const bool vnni = HasVnni(isa);
     state->data_scale = vnni ? 127.f : 63.f;
     state->data_shift = vnni ? 128.f : 64.f;
-    const at::Tensor row_max = at::maximum(scaled_ih.abs().amax(1), weight_hh.abs().amax(1))
-                                   .clamp_min(1e-12f)
-                                   .contiguous();
+    const at::Tensor row_max =
+        at::maximum(scaled_ih.abs().amax(1), weight_hh.abs().amax(1))
+            .clamp_min(1e-12f)
+            .contiguous();
     std::vector<float> scales(4 * hidden);
     for (int64_t row = 0; row < 4 * hidden; ++row) {
       scales[row] = 127.f / row_max.data_ptr<float>()[row];
@@ -200,12 +218,15 @@ absl::StatusOr<std::unique_ptr<PackedLstm>> PackedLstm::Create(const PackedLstmO
   }
   state->attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
   // oneDNN's ldigo is [in, gate, out]: torch's [4h, in] transposed.
-  state->user_weights_layer = scaled_ih.t().contiguous();
-  state->user_weights_iter = weight_hh.t().contiguous();
+  state->weights_layer.user = scaled_ih.t().contiguous();
+  state->weights_iter.user = weight_hh.t().contiguous();
   try {
-    state->bias = memory({{1, 1, 4, hidden}, DataType::f32, Tag::ldgo}, state->engine);
+    state->bias =
+        memory({{1, 1, 4, hidden}, DataType::f32, Tag::ldgo}, state->engine);
     const at::Tensor bias =
-        (options.bias_ih.detach() + options.bias_hh.detach()).to(at::kCPU, at::kFloat).contiguous();
+        (options.bias_ih.detach() + options.bias_hh.detach())
+            .to(at::kCPU, at::kFloat)
+            .contiguous();
     std::copy_n(bias.data_ptr<float>(), 4 * hidden,
                 static_cast<float*>(state->bias.get_data_handle()));
     // The longest common input first: packs the weights now, not on the
@@ -214,13 +235,16 @@ absl::StatusOr<std::unique_ptr<PackedLstm>> PackedLstm::Create(const PackedLstmO
   } catch (const dnnl::error& error) {
     return absl::UnimplementedError(absl::StrCat(
         "PackedLstm: oneDNN has no ", PrecisionName(options.precision),
-        " LSTM kernel on this CPU (oneDNN's instruction set: ", IsaName(isa), "): ", error.what()));
+        " LSTM kernel on this CPU (oneDNN's instruction set: ", IsaName(isa),
+        "): ", error.what()));
   }
   return std::unique_ptr<PackedLstm>(new PackedLstm(std::move(state)));
 }
 
 absl::Status PackedLstm::Run(const float* input, int64_t time, float* output) {
-  if (time < 1) return absl::InvalidArgumentError("PackedLstm::Run: time must be at least 1");
+  if (time < 1)
+    return absl::InvalidArgumentError(
+        "PackedLstm::Run: time must be at least 1");
   State& state = *state_;
   try {
     State::ForLength& entry = state.For(time);
@@ -228,11 +252,13 @@ absl::Status PackedLstm::Run(const float* input, int64_t time, float* output) {
     const int64_t out_count = time * state.hidden;
     switch (state.precision) {
       case InferencePrecision::kFloat32:
-        std::copy_n(input, in_count, static_cast<float*>(entry.input.get_data_handle()));
+        std::copy_n(input, in_count,
+                    static_cast<float*>(entry.input.get_data_handle()));
         break;
       case InferencePrecision::kBFloat16: {
         auto* data = static_cast<c10::BFloat16*>(entry.input.get_data_handle());
-        for (int64_t i = 0; i < in_count; ++i) data[i] = c10::BFloat16(input[i]);
+        for (int64_t i = 0; i < in_count; ++i)
+          data[i] = c10::BFloat16(input[i]);
         break;
       }
       case InferencePrecision::kInt8: {
@@ -240,27 +266,32 @@ absl::Status PackedLstm::Run(const float* input, int64_t time, float* output) {
         const float scale = state.data_scale / state.input_range;
         const float top = 2 * state.data_shift - 1;
         for (int64_t i = 0; i < in_count; ++i) {
-          data[i] = static_cast<uint8_t>(
-              std::clamp(std::nearbyint(input[i] * scale + state.data_shift), 0.f, top));
+          data[i] = static_cast<uint8_t>(std::clamp(
+              std::nearbyint(input[i] * scale + state.data_shift), 0.f, top));
         }
         break;
       }
     }
-    entry.primitive.execute(state.stream, {{DNNL_ARG_SRC_LAYER, entry.input},
-                                           {DNNL_ARG_WEIGHTS_LAYER, entry.weights_layer},
-                                           {DNNL_ARG_WEIGHTS_ITER, entry.weights_iter},
-                                           {DNNL_ARG_BIAS, state.bias},
-                                           {DNNL_ARG_DST_LAYER, entry.output},
-                                           {DNNL_ARG_SCRATCHPAD, entry.scratchpad}});
+    entry.primitive.execute(state.stream,
+                            {{DNNL_ARG_SRC_LAYER, entry.input},
+                             {DNNL_ARG_WEIGHTS_LAYER, entry.weights_layer},
+                             {DNNL_ARG_WEIGHTS_ITER, entry.weights_iter},
+                             {DNNL_ARG_BIAS, state.bias},
+                             {DNNL_ARG_DST_LAYER, entry.output},
+                             {DNNL_ARG_SCRATCHPAD, entry.scratchpad}});
     state.stream.wait();
     if (state.precision == InferencePrecision::kBFloat16) {
-      const auto* data = static_cast<const c10::BFloat16*>(entry.output.get_data_handle());
-      for (int64_t i = 0; i < out_count; ++i) output[i] = static_cast<float>(data[i]);
+      const auto* data =
+          static_cast<const c10::BFloat16*>(entry.output.get_data_handle());
+      for (int64_t i = 0; i < out_count; ++i)
+        output[i] = static_cast<float>(data[i]);
     } else {
-      std::copy_n(static_cast<const float*>(entry.output.get_data_handle()), out_count, output);
+      std::copy_n(static_cast<const float*>(entry.output.get_data_handle()),
+                  out_count, output);
     }
   } catch (const dnnl::error& error) {
-    return absl::InternalError(absl::StrCat("PackedLstm::Run: oneDNN: ", error.what()));
+    return absl::InternalError(
+        absl::StrCat("PackedLstm::Run: oneDNN: ", error.what()));
   }
   return absl::OkStatus();
 }

@@ -49,7 +49,8 @@ class PackedLstm {
  public:
   // Packs the weights. An error when the CPU (as oneDNN sees it) has no
   // kernel for the precision, naming the precision and oneDNN's ISA.
-  static absl::StatusOr<std::unique_ptr<PackedLstm>> Create(const PackedLstmOptions& options);
+  static absl::StatusOr<std::unique_ptr<PackedLstm>> Create(
+      const PackedLstmOptions& options);
   ~PackedLstm();
   PackedLstm(const PackedLstm&) = delete;
   PackedLstm& operator=(const PackedLstm&) = delete;

@@ -11,10 +11,12 @@ namespace {
 
 constexpr int64_t kVocab = 60, kClasses = 3;
 
-BiLstmStudent MakeStudent(BiLstmPooling pooling, int64_t head_width) {
+// embedding_dim 10 = hidden_size, as the mini students' 128 and 128.
+BiLstmStudent MakeStudent(BiLstmPooling pooling, int64_t head_width,
+                          int64_t embedding_dim = 12) {
   torch::manual_seed(7);
   BiLstmStudent student(BiLstmStudentOptions(kVocab, kClasses)
-                            .embedding_dim(12)
+                            .embedding_dim(embedding_dim)
                             .hidden_size(10)
                             .pooling(pooling)
                             .head_width(head_width)
@@ -24,28 +26,37 @@ BiLstmStudent MakeStudent(BiLstmPooling pooling, int64_t head_width) {
 }
 
 // The student's own logits for one unpadded sequence.
-torch::Tensor StudentLogits(BiLstmStudent& student, const std::vector<int32_t>& ids) {
+torch::Tensor StudentLogits(BiLstmStudent& student,
+                            const std::vector<int32_t>& ids) {
   torch::NoGradGuard no_grad;
-  torch::Tensor input = torch::tensor(std::vector<int64_t>(ids.begin(), ids.end())).unsqueeze(0);
-  return student->forward(input, torch::tensor({static_cast<int64_t>(ids.size())})).logits[0];
+  torch::Tensor input =
+      torch::tensor(std::vector<int64_t>(ids.begin(), ids.end())).unsqueeze(0);
+  return student
+      ->forward(input, torch::tensor({static_cast<int64_t>(ids.size())}))
+      .logits[0];
 }
 
 std::vector<int32_t> RandomIds(int64_t length) {
   torch::Tensor ids = torch::randint(1, kVocab, {length}, torch::kInt);
-  return std::vector<int32_t>(ids.data_ptr<int32_t>(), ids.data_ptr<int32_t>() + length);
+  return std::vector<int32_t>(ids.data_ptr<int32_t>(),
+                              ids.data_ptr<int32_t>() + length);
 }
 
 TEST(DeployedBiLstmTest, Float32ReproducesTheStudentForEveryPoolingAndHead) {
-  for (BiLstmPooling pooling : {BiLstmPooling::kMax, BiLstmPooling::kLastState}) {
-    for (int64_t head_width : {0, 8}) {
-      BiLstmStudent student = MakeStudent(pooling, head_width);
-      auto deployed = DeployedBiLstm::Create(*student, InferencePrecision::kFloat32);
+  for (BiLstmPooling pooling :
+       {BiLstmPooling::kMax, BiLstmPooling::kLastState}) {
+    for (auto [head_width, embedding_dim] :
+         {std::pair<int64_t, int64_t>{0, 12}, {8, 12}, {0, 10}}) {
+      BiLstmStudent student = MakeStudent(pooling, head_width, embedding_dim);
+      auto deployed =
+          DeployedBiLstm::Create(*student, InferencePrecision::kFloat32);
       ASSERT_TRUE(deployed.ok()) << deployed.status();
-      for (int64_t length : {1, 2, 7, 25, 7}) {
+      for (int64_t length : {1, 2, 7, 25, 7, 64}) {
         const std::vector<int32_t> ids = RandomIds(length);
         absl::StatusOr<std::vector<float>> logits = (*deployed)->Logits(ids);
         ASSERT_TRUE(logits.ok()) << logits.status();
-        EXPECT_TRUE(torch::allclose(torch::tensor(*logits), StudentLogits(student, ids), 1e-5, 1e-5))
+        EXPECT_TRUE(torch::allclose(torch::tensor(*logits),
+                                    StudentLogits(student, ids), 1e-5, 1e-5))
             << "length " << length << " head " << head_width;
       }
     }
@@ -54,18 +65,21 @@ TEST(DeployedBiLstmTest, Float32ReproducesTheStudentForEveryPoolingAndHead) {
 
 TEST(DeployedBiLstmTest, EmptyInputGivesTheClassifierOfZeroFeatures) {
   BiLstmStudent student = MakeStudent(BiLstmPooling::kMax, 0);
-  auto deployed = DeployedBiLstm::Create(*student, InferencePrecision::kFloat32);
+  auto deployed =
+      DeployedBiLstm::Create(*student, InferencePrecision::kFloat32);
   ASSERT_TRUE(deployed.ok());
   absl::StatusOr<std::vector<float>> logits = (*deployed)->Logits({});
   ASSERT_TRUE(logits.ok());
   torch::NoGradGuard no_grad;
   EXPECT_TRUE(torch::allclose(torch::tensor(*logits),
-                              student->classifier(torch::zeros({1, 20}))[0], 1e-6, 1e-6));
+                              student->classifier(torch::zeros({1, 20}))[0],
+                              1e-6, 1e-6));
 }
 
 TEST(DeployedBiLstmTest, TokenOutsideTheVocabularyIsAnError) {
   BiLstmStudent student = MakeStudent(BiLstmPooling::kMax, 0);
-  auto deployed = DeployedBiLstm::Create(*student, InferencePrecision::kFloat32);
+  auto deployed =
+      DeployedBiLstm::Create(*student, InferencePrecision::kFloat32);
   ASSERT_TRUE(deployed.ok());
   absl::StatusOr<std::vector<float>> logits = (*deployed)->Logits({3, kVocab});
   ASSERT_FALSE(logits.ok());
@@ -77,11 +91,14 @@ TEST(DeployedBiLstmTest, TokenOutsideTheVocabularyIsAnError) {
 TEST(DeployedBiLstmTest, ReducedPrecisionsKeepLogitsClose) {
   BiLstmStudent student = MakeStudent(BiLstmPooling::kMax, 0);
   const int64_t float32_bytes =
-      (*DeployedBiLstm::Create(*student, InferencePrecision::kFloat32))->RecurrentWeightBytes();
-  for (InferencePrecision precision : {InferencePrecision::kBFloat16, InferencePrecision::kInt8}) {
+      (*DeployedBiLstm::Create(*student, InferencePrecision::kFloat32))
+          ->RecurrentWeightBytes();
+  for (InferencePrecision precision :
+       {InferencePrecision::kBFloat16, InferencePrecision::kInt8}) {
     auto deployed = DeployedBiLstm::Create(*student, precision);
     if (!deployed.ok()) {
-      ASSERT_EQ(deployed.status().code(), absl::StatusCode::kUnimplemented) << deployed.status();
+      ASSERT_EQ(deployed.status().code(), absl::StatusCode::kUnimplemented)
+          << deployed.status();
       continue;
     }
     EXPECT_LT((*deployed)->RecurrentWeightBytes(), float32_bytes);
@@ -89,7 +106,9 @@ TEST(DeployedBiLstmTest, ReducedPrecisionsKeepLogitsClose) {
     for (int i = 0; i < 20; ++i) {
       const std::vector<int32_t> ids = RandomIds(1 + i);
       torch::Tensor logits = torch::tensor(*(*deployed)->Logits(ids));
-      worst = std::max(worst, (logits - StudentLogits(student, ids)).abs().max().item<double>());
+      worst = std::max(
+          worst,
+          (logits - StudentLogits(student, ids)).abs().max().item<double>());
     }
     EXPECT_LT(worst, 0.05) << PrecisionName(precision);
     EXPECT_GT(worst, 0) << PrecisionName(precision);

@@ -1,0 +1,207 @@
+#!/usr/bin/python3
+"""What serving a student in bfloat16 or int8 costs in accuracy.
+
+For each seed of a finished grid run's cells (a dataset, a student, a
+method; base teacher, joint schedule, all labels), trains the same cell
+again with `kdbench distill` (its recorded configuration, teacher and
+teacher-output cache) and evaluates the trained student as deployed
+(lib/models/deployed_bilstm.h) in each precision on the test split. The
+retrained float32 model must equal the run's record (same configuration
+hash and test accuracy) or the comparison stops: the precisions are then
+judged on the very models the report's tables describe.
+
+Each precision's test accuracy minus the float32 model's, paired by seed,
+gets a 95% t interval (report/paired_stats.py) and a non-inferiority
+verdict at the given margin; agreement is the share of test decisions the
+precision keeps.
+
+  python3 benchmarks/deployment_accuracy.py --run=runs/mini-... \\
+      [--dataset=spamassassin] [--cells=bilstm:soft+repr,rnn:none] \\
+      [--precisions=float32,bfloat16,int8] [--margin=0.5] [--out=results/deployment]
+"""
+import argparse
+import datetime
+import glob
+import json
+import os
+import platform
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "report"))
+import paired_stats as ps  # noqa: E402
+
+# Recorded configuration keys that `kdbench distill` takes as flags of the
+# same name.
+FLAG_KEYS = ["dataset", "method", "schedule", "student", "student_size", "recurrent_dropout",
+             "labels_per_class", "dev_per_class", "max_length", "teacher_max_length",
+             "max_epochs", "patience", "labels_only_max_epochs", "labels_only_patience",
+             "step_budget", "batch_size", "optimizer", "unfreeze_order", "learning_rate",
+             "cosine_restarts", "alpha", "beta", "gamma", "temperature", "logit_target",
+             "representation_target", "representation_reduction", "shared_head",
+             "transfer_limit", "word_vectors"]
+
+
+def fail(message):
+    print(f"deployment_accuracy: {message}", file=sys.stderr)
+    sys.exit(2)
+
+
+def flag_value(value):
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def run_cells(run_dir, dataset, student, method):
+    """{seed: record} of the run's finished cells for one configuration."""
+    cells = {}
+    for path in glob.glob(os.path.join(run_dir, "results", "cells", "*.json")):
+        with open(path) as f:
+            record = json.load(f)["record"]
+        cell = record.get("cell", {})
+        if (record.get("status", "ok") == "ok" and cell.get("dataset") == dataset
+                and cell.get("teacher") == "base" and cell.get("student") == student
+                and cell.get("method") == method and cell.get("schedule") == "joint"
+                and cell.get("labels") == "all" and "transfer" not in cell):
+            cells[int(cell["seed"])] = record
+    return cells
+
+
+def resolve(path, run_dir):
+    """A recorded path: absolute, or relative to the checkout that made the run."""
+    if os.path.isabs(path):
+        return path
+    checkout = os.path.dirname(os.path.dirname(os.path.abspath(run_dir)))
+    return os.path.join(checkout, path)
+
+
+def distill(kdbench, record, run_dir, precisions, threads):
+    result = record["result"]
+    config = result["config"]
+    flags = [f"--{key}={flag_value(config[key])}" for key in FLAG_KEYS
+             if key in config and config[key] not in ("", None)]
+    # As the grid runner: labels alone need only the pre-trained teacher's
+    # vocabulary; distillation the fine-tuned teacher and its cached outputs.
+    teacher = record["teacher"]
+    checkpoint = (teacher["pretrain_checkpoint"] if config["method"] == "none"
+                  else teacher["finetune"]["checkpoint"])
+    flags += [f"--profile={record['profile']}", f"--seed={result['seed']}",
+              f"--teacher={resolve(checkpoint, run_dir)}"]
+    if result["teacher"].get("cache"):
+        flags.append(
+            f"--cache_dir={resolve(os.path.dirname(result['teacher']['cache']), run_dir)}")
+    flags += [f"--deployment_precisions={','.join(precisions)}", f"--threads={threads}"]
+    command = [kdbench, "distill"] + flags
+    print("deployment_accuracy: " + " ".join(command), file=sys.stderr, flush=True)
+    done = subprocess.run(command, stdout=subprocess.PIPE, text=True)
+    if done.returncode != 0:
+        fail(f"kdbench distill failed (exit {done.returncode}) for {record['name']}")
+    return json.loads(done.stdout.strip().splitlines()[-1]), command
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--run", required=True, help="a finished grid run directory")
+    parser.add_argument("--dataset", default="spamassassin")
+    parser.add_argument("--cells", default="bilstm:soft+repr,rnn:none",
+                        help="student:method pairs, comma-separated")
+    parser.add_argument("--precisions", default="float32,bfloat16,int8")
+    parser.add_argument("--margin", type=float, default=0.5,
+                        help="non-inferiority margin, accuracy points")
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--kdbench", default=os.path.join(ROOT, "bazel-bin", "cli", "kdbench"))
+    parser.add_argument("--out", default=os.path.join(ROOT, "results", "deployment"))
+    args = parser.parse_args()
+    if not os.path.isdir(os.path.join(args.run, "results", "cells")):
+        fail(f"--run={args.run}: no results/cells there (a grid run directory is needed)")
+    if not os.access(args.kdbench, os.X_OK):
+        fail(f"--kdbench={args.kdbench}: not built (bazel build //cli:kdbench)")
+    precisions = [p.strip() for p in args.precisions.split(",") if p.strip()]
+    configurations = []
+    for pair in args.cells.split(","):
+        student, _, method = pair.partition(":")
+        if not method:
+            fail(f"--cells: '{pair}' is not student:method")
+        records = run_cells(args.run, args.dataset, student, method)
+        if len(records) < ps.MIN_PAIRS:
+            fail(f"{args.dataset}/base/{student}/{method}/joint/labels:all: {len(records)} "
+                 f"finished seeds in {args.run}, {ps.MIN_PAIRS} needed")
+        per_seed = {}
+        for seed, record in sorted(records.items()):
+            result, command = distill(args.kdbench, record, args.run, precisions, args.threads)
+            recorded = record["result"]
+            same = (result["provenance"]["config_hash"] == recorded["provenance"]["config_hash"]
+                    and result["test_predictions"] == recorded["test_predictions"])
+            if not same:
+                fail(f"{record['name']}: the retrained model differs from the run's record "
+                     f"(test accuracy {result['test_accuracy']} against "
+                     f"{recorded['test_accuracy']}); precisions would not be judged on the "
+                     "report's models")
+            per_seed[seed] = {"model_test_accuracy": result["test_accuracy"],
+                              "deployment": result["deployment"], "command": command,
+                              "git_revision": result["provenance"]["git_revision"]}
+        parts = {}
+        for precision in precisions:
+            supported = {s: v["deployment"][precision] for s, v in per_seed.items()
+                         if v["deployment"][precision]["supported"]}
+            if len(supported) < len(per_seed):
+                reasons = {v["deployment"][precision].get("reason") for v in per_seed.values()
+                           if not v["deployment"][precision]["supported"]}
+                parts[precision] = {"supported": False, "reason": "; ".join(sorted(reasons))}
+                continue
+            delta = ps.paired({s: 100 * d["test_accuracy"] for s, d in supported.items()},
+                              {s: 100 * per_seed[s]["model_test_accuracy"] for s in supported})
+            part = ps.Part(f"{precision} − float32 model", delta, test=ps.NON_INFERIORITY,
+                           bound=args.margin)
+            ps.decide_claim([part])
+            agreement = ps.PairedDelta({s: 100 * d["agreement_with_model"]
+                                        for s, d in supported.items()})
+            parts[precision] = {
+                "supported": True,
+                "kernel": next(iter(supported.values()))["kernel"],
+                "recurrent_weight_bytes": next(iter(supported.values()))["recurrent_weight_bytes"],
+                "accuracy_difference_pts": {"mean": delta.mean, "lo": delta.lo, "hi": delta.hi,
+                                            "per_seed": delta.per_seed},
+                "agreement_pct": {"mean": agreement.mean, "lo": agreement.lo,
+                                  "hi": agreement.hi, "per_seed": agreement.per_seed},
+                "ms_per_example": ps.statistics.fmean(
+                    1000 * d["seconds_per_example"] for d in supported.values()),
+                "verdict": part.verdict,
+                "text": part.text()}
+        configurations.append({"dataset": args.dataset, "student": student, "method": method,
+                               "seeds": sorted(per_seed), "per_seed": per_seed,
+                               "precisions": parts})
+        for precision, part in parts.items():
+            print(f"{args.dataset}/{student}/{method}: " +
+                  (part["text"] if part["supported"] else f"{precision}: {part['reason']}"))
+    revisions = {v["git_revision"] for c in configurations for v in c["per_seed"].values()}
+    out = {"format": 1, "run": os.path.abspath(args.run), "margin_pts": args.margin,
+           "threads": args.threads, "git_revision": sorted(revisions),
+           "machine": {"cpu": platform.processor() or platform.machine(),
+                       "cpu_model": cpu_model()},
+           "finished_at": datetime.datetime.now(datetime.timezone.utc).isoformat(),
+           "command": " ".join([sys.argv[0]] + sys.argv[1:]),
+           "configurations": configurations}
+    os.makedirs(args.out, exist_ok=True)
+    path = os.path.join(args.out, f"{args.dataset}.json")
+    with open(path + ".tmp", "w") as f:
+        json.dump(out, f, indent=1, sort_keys=True)
+    os.replace(path + ".tmp", path)
+    print(f"deployment_accuracy: wrote {path}")
+
+
+def cpu_model():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return "unknown"
+
+
+if __name__ == "__main__":
+    main()
