@@ -15,6 +15,7 @@ clock is read. See report/README.md for the rules behind each verdict.
 
 import argparse
 import base64
+import glob
 import html
 import hashlib
 import json
@@ -2649,6 +2650,100 @@ def gpu_speed_blocks(gpu_dir):
     return blocks
 
 
+def deployment_blocks(speed, archive):
+    """The students as deployed (lib/models/deployed_bilstm.h): batch-1
+    latency at paper size beside BERT's at the same threads, and what each
+    precision costs in accuracy (results/deployment/, from
+    benchmarks/deployment_accuracy.py)."""
+    blocks = [H(3, "Deployment: one example at a time", "deployment")]
+    latency_path = os.path.join(archive, "deployment", "latency.json")
+    if os.path.isfile(latency_path):
+        speed = bench_medians(latency_path)
+        provenance_path = os.path.join(archive, "deployment", "latency-provenance.json")
+        provenance = (load_json(provenance_path, "deployment latency provenance")
+                      if os.path.isfile(provenance_path) else {})
+        blocks.append(P(
+            f"Latency from `{os.path.relpath(latency_path, os.path.dirname(archive))}` (git "
+            f"`{str(provenance.get('git_revision', '?'))[:12]}`"
+            f"{', uncommitted changes' if provenance.get('dirty') else ''}, "
+            f"{provenance.get('repetitions', '?')} repetitions, {provenance.get('cpu_model', '?')}; "
+            "`benchmarks/deployment_check.py`)."))
+
+    def row(name):
+        return speed.get(name + "/real_time")
+
+    teacher_names = {1: "size:paper/infer/batch:1", 2: "size:paper/infer/batch:1/threads:2"}
+    rows = []
+    for student in ("bilstm", "rnn"):
+        base = row(f"student:{student}/size:paper/infer/batch:1")
+        for precision in ("float32", "bfloat16", "int8"):
+            for threads in (1, 2):
+                deployed = row(f"student:{student}/size:paper/deploy:{precision}/batch:1/"
+                               f"threads:{threads}")
+                if deployed is None:
+                    continue
+                ms = deployed.get("real_time")
+                ratios = []
+                for teacher in ("bert-base", "bert-large"):
+                    t = row(f"teacher:{teacher}/{teacher_names[threads]}")
+                    ratios.append(f"{t['real_time'] / ms:.1f}x" if t and ms else "not available")
+                params = [row(f"teacher:{teacher}/size:paper/infer/batch:1")
+                          for teacher in ("bert-base", "bert-large")]
+                compression = [f"{p['parameters'] / deployed['parameters']:.1f}x"
+                               if p and deployed.get("parameters") else "not available"
+                               for p in params]
+                rows.append((student, precision, threads, fmt_num(ms, 2),
+                             fmt_num(base.get("real_time") / ms, 1) + "x" if base and ms
+                             else "not available",
+                             ratios[0], ratios[1], compression[0], compression[1],
+                             fmt_num(deployed.get("recurrent_weight_mb"), 2),
+                             deployed.get("label", "")))
+    if not rows:
+        blocks.append(P("Not available: this speed run has no deployment benchmarks "
+                        "(`student:*/size:paper/deploy:*`)."))
+    else:
+        blocks.append(P(
+            "Paper sizes, one full-length example (128 tokens), medians. The deployed path "
+            "runs oneDNN's LSTM with the weights packed once, one fused pass over the four "
+            "gates per step, and the two directions on two threads when it has two; BERT's "
+            "latency is taken at the same threads. The paper's deployment argument is both "
+            "ratios: latency and compression (parameters, embeddings included)."))
+        blocks.append(T(["student", "precision", "threads", "ms", "LibTorch student (1 thread) "
+                         "/ deployed", "BERT Base / deployed", "BERT Large / deployed",
+                         "compression vs Base", "compression vs Large",
+                         "recurrent weights MB", "kernel"], rows))
+    accuracy_rows = []
+    for path in sorted(glob.glob(os.path.join(archive, "deployment", "*.json"))):
+        doc = load_json(path, "deployment accuracy")
+        for config in doc.get("configurations", []):
+            for precision, part in sorted(config["precisions"].items()):
+                label = f"{config['dataset']}/{config['student']}/{config['method']}"
+                if not part.get("supported"):
+                    accuracy_rows.append((label, precision, "not run on this CPU: " +
+                                          part.get("reason", ""), "", "", ""))
+                    continue
+                d, a = part["accuracy_difference_pts"], part["agreement_pct"]
+                accuracy_rows.append((
+                    label, precision,
+                    f"{d['mean']:+.2f} [{d['lo']:+.2f}, {d['hi']:+.2f}]",
+                    f"{a['mean']:.2f}% [{a['lo']:.2f}, {a['hi']:.2f}]",
+                    f"{part['ms_per_example']:.2f}", part["verdict"]))
+        blocks.append(P(
+            f"Accuracy as deployed, from `{os.path.relpath(path, os.path.dirname(archive))}` "
+            f"(git `{', '.join(r[:12] for r in doc.get('git_revision', []))}`, "
+            f"{doc.get('threads')} thread, `{doc.get('command')}`): each seed's cell of the "
+            "grid run trained again (the same model: its test predictions equal the record's), "
+            "then evaluated in each precision. Accuracy minus the trained float32 model's, "
+            f"points, paired by seed, 95% t interval; non-inferiority at a margin of "
+            f"{doc.get('margin_pts')} points. Agreement: the share of test decisions kept."))
+    if accuracy_rows:
+        blocks.append(T(["cell", "precision", "accuracy − model (pts)", "agreement",
+                         "ms per example (mini)", "verdict"], accuracy_rows))
+    else:
+        blocks.append(P("Accuracy as deployed: not available (no `results/deployment/` run)."))
+    return blocks
+
+
 def speed_blocks(bench_dir, optimizations_dir, gpu_dir, paper, runs, archive):
     blocks = [H(2, "Speed: what distillation buys", "speed")] + grid_efficiency_blocks(runs)
     if bench_dir is None:
@@ -2694,6 +2789,7 @@ def speed_blocks(bench_dir, optimizations_dir, gpu_dir, paper, runs, archive):
     blocks.append(P("Parameters here count everything, embeddings included, over a 30,522-token "
                     "WordPiece vocabulary at paper size; the paper's ratio counts its own "
                     "student's vocabulary, which the text does not give."))
+    blocks += deployment_blocks(speed, archive)
     eff = []
     for name, row in sorted(speed.items()):
         if name.startswith("peak/"):

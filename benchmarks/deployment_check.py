@@ -1,7 +1,14 @@
 #!/usr/bin/python3
-"""What serving a student in bfloat16 or int8 costs in accuracy.
+"""The students as deployed (lib/models/deployed_bilstm.h): their batch-1
+latency beside BERT's, and what serving them in bfloat16 or int8 costs in
+accuracy. Writes results/deployment/.
 
-For each seed of a finished grid run's cells (a dataset, a student, a
+Latency: //benchmarks:model_speed_benchmark's paper-size batch-1 cases
+(the teachers at one and two threads, the students in LibTorch and as
+deployed in each precision, the float matmul peaks), with repetitions, into
+latency.json beside its provenance.
+
+Accuracy: for each seed of a finished grid run's cells (a dataset, a student, a
 method; base teacher, joint schedule, all labels), trains the same cell
 again with `kdbench distill` (its recorded configuration, teacher and
 teacher-output cache) and evaluates the trained student as deployed
@@ -15,9 +22,10 @@ gets a 95% t interval (report/paired_stats.py) and a non-inferiority
 verdict at the given margin; agreement is the share of test decisions the
 precision keeps.
 
-  python3 benchmarks/deployment_accuracy.py --run=runs/mini-... \\
-      [--dataset=spamassassin] [--cells=bilstm:soft+repr,rnn:none] \\
-      [--precisions=float32,bfloat16,int8] [--margin=0.5] [--out=results/deployment]
+  /usr/bin/python3 benchmarks/deployment_check.py --run=runs/mini-... \\
+      [--parts=latency,accuracy] [--repetitions=5] [--dataset=spamassassin] \\
+      [--cells=bilstm:soft+repr,rnn:none] [--precisions=float32,bfloat16,int8] \\
+      [--margin=0.5] [--out=results/deployment]
 """
 import argparse
 import datetime
@@ -44,7 +52,7 @@ FLAG_KEYS = ["dataset", "method", "schedule", "student", "student_size", "recurr
 
 
 def fail(message):
-    print(f"deployment_accuracy: {message}", file=sys.stderr)
+    print(f"deployment_check: {message}", file=sys.stderr)
     sys.exit(2)
 
 
@@ -94,16 +102,55 @@ def distill(kdbench, record, run_dir, precisions, threads):
             f"--cache_dir={resolve(os.path.dirname(result['teacher']['cache']), run_dir)}")
     flags += [f"--deployment_precisions={','.join(precisions)}", f"--threads={threads}"]
     command = [kdbench, "distill"] + flags
-    print("deployment_accuracy: " + " ".join(command), file=sys.stderr, flush=True)
+    print("deployment_check: " + " ".join(command), file=sys.stderr, flush=True)
     done = subprocess.run(command, stdout=subprocess.PIPE, text=True)
     if done.returncode != 0:
         fail(f"kdbench distill failed (exit {done.returncode}) for {record['name']}")
     return json.loads(done.stdout.strip().splitlines()[-1]), command
 
 
+LATENCY_FILTER = ("peak/matmul:1024/threads|size:paper/infer/batch:1|"
+                  "size:paper/deploy:")
+
+
+def git_state():
+    """(revision, whether the checkout has uncommitted changes to tracked files)."""
+    revision = subprocess.run(["git", "-C", ROOT, "rev-parse", "HEAD"], stdout=subprocess.PIPE,
+                              text=True).stdout.strip() or "unknown"
+    dirty = subprocess.run(["git", "-C", ROOT, "status", "--porcelain", "--untracked-files=no"],
+                           stdout=subprocess.PIPE, text=True).stdout.strip() != ""
+    return revision, dirty
+
+
+def latency(out_dir, repetitions):
+    binary = os.path.join(ROOT, "bazel-bin", "benchmarks", "model_speed_benchmark")
+    if not os.access(binary, os.X_OK):
+        fail(f"{binary}: not built (bazel build //benchmarks:model_speed_benchmark)")
+    revision, dirty = git_state()
+    path = os.path.join(out_dir, "latency.json")
+    command = [binary, f"--benchmark_filter={LATENCY_FILTER}",
+               f"--benchmark_repetitions={repetitions}", "--benchmark_report_aggregates_only=true",
+               f"--benchmark_out={path}.tmp", "--benchmark_out_format=json"]
+    print("deployment_check: " + " ".join(command), file=sys.stderr, flush=True)
+    if subprocess.run(command).returncode != 0:
+        fail("the latency benchmarks failed")
+    os.replace(path + ".tmp", path)
+    with open(os.path.join(out_dir, "latency-provenance.json"), "w") as f:
+        json.dump({"git_revision": revision, "dirty": dirty, "repetitions": repetitions,
+                   "filter": LATENCY_FILTER, "cpu_model": cpu_model(),
+                   "finished_at": now(), "command": " ".join(command)}, f, indent=1)
+    print(f"deployment_check: wrote {path}")
+
+
+def now():
+    return datetime.datetime.now(datetime.timezone.utc).isoformat()
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--run", required=True, help="a finished grid run directory")
+    parser.add_argument("--run", help="a finished grid run directory (for the accuracy part)")
+    parser.add_argument("--parts", default="latency,accuracy")
+    parser.add_argument("--repetitions", type=int, default=5)
     parser.add_argument("--dataset", default="spamassassin")
     parser.add_argument("--cells", default="bilstm:soft+repr,rnn:none",
                         help="student:method pairs, comma-separated")
@@ -114,6 +161,19 @@ def main():
     parser.add_argument("--kdbench", default=os.path.join(ROOT, "bazel-bin", "cli", "kdbench"))
     parser.add_argument("--out", default=os.path.join(ROOT, "results", "deployment"))
     args = parser.parse_args()
+    parts = set(p.strip() for p in args.parts.split(",") if p.strip())
+    if parts - {"latency", "accuracy"}:
+        fail(f"--parts={args.parts}: known parts are latency, accuracy")
+    os.makedirs(args.out, exist_ok=True)
+    if "latency" in parts:
+        latency(args.out, args.repetitions)
+    if "accuracy" in parts:
+        accuracy(args)
+
+
+def accuracy(args):
+    if not args.run:
+        fail("the accuracy part needs --run=DIR, a finished grid run (./kdbench reproduce)")
     if not os.path.isdir(os.path.join(args.run, "results", "cells")):
         fail(f"--run={args.run}: no results/cells there (a grid run directory is needed)")
     if not os.access(args.kdbench, os.X_OK):
@@ -181,15 +241,14 @@ def main():
            "threads": args.threads, "git_revision": sorted(revisions),
            "machine": {"cpu": platform.processor() or platform.machine(),
                        "cpu_model": cpu_model()},
-           "finished_at": datetime.datetime.now(datetime.timezone.utc).isoformat(),
+           "finished_at": now(),
            "command": " ".join([sys.argv[0]] + sys.argv[1:]),
            "configurations": configurations}
-    os.makedirs(args.out, exist_ok=True)
     path = os.path.join(args.out, f"{args.dataset}.json")
     with open(path + ".tmp", "w") as f:
         json.dump(out, f, indent=1, sort_keys=True)
     os.replace(path + ".tmp", path)
-    print(f"deployment_accuracy: wrote {path}")
+    print(f"deployment_check: wrote {path}")
 
 
 def cpu_model():
