@@ -29,7 +29,6 @@ precision keeps.
 """
 import argparse
 import datetime
-import glob
 import json
 import os
 import platform
@@ -40,15 +39,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "report"))
 import paired_stats as ps  # noqa: E402
 
-# Recorded configuration keys that `kdbench distill` takes as flags of the
-# same name.
-FLAG_KEYS = ["dataset", "method", "schedule", "student", "student_size", "recurrent_dropout",
-             "labels_per_class", "dev_per_class", "max_length", "teacher_max_length",
-             "max_epochs", "patience", "labels_only_max_epochs", "labels_only_patience",
-             "step_budget", "batch_size", "optimizer", "unfreeze_order", "learning_rate",
-             "cosine_restarts", "alpha", "beta", "gamma", "temperature", "logit_target",
-             "representation_target", "representation_reduction", "shared_head",
-             "transfer_limit", "word_vectors"]
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import grid_run_cells  # noqa: E402
 
 
 def fail(message):
@@ -56,52 +48,10 @@ def fail(message):
     sys.exit(2)
 
 
-def flag_value(value):
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
-def run_cells(run_dir, dataset, student, method):
-    """{seed: record} of the run's finished cells for one configuration."""
-    cells = {}
-    for path in glob.glob(os.path.join(run_dir, "results", "cells", "*.json")):
-        with open(path) as f:
-            record = json.load(f)["record"]
-        cell = record.get("cell", {})
-        if (record.get("status", "ok") == "ok" and cell.get("dataset") == dataset
-                and cell.get("teacher") == "base" and cell.get("student") == student
-                and cell.get("method") == method and cell.get("schedule") == "joint"
-                and cell.get("labels") == "all" and "transfer" not in cell):
-            cells[int(cell["seed"])] = record
-    return cells
-
-
-def resolve(path, run_dir):
-    """A recorded path: absolute, or relative to the checkout that made the run."""
-    if os.path.isabs(path):
-        return path
-    checkout = os.path.dirname(os.path.dirname(os.path.abspath(run_dir)))
-    return os.path.join(checkout, path)
-
-
 def distill(kdbench, record, run_dir, precisions, threads):
-    result = record["result"]
-    config = result["config"]
-    flags = [f"--{key}={flag_value(config[key])}" for key in FLAG_KEYS
-             if key in config and config[key] not in ("", None)]
-    # As the grid runner: labels alone need only the pre-trained teacher's
-    # vocabulary; distillation the fine-tuned teacher and its cached outputs.
-    teacher = record["teacher"]
-    checkpoint = (teacher["pretrain_checkpoint"] if config["method"] == "none"
-                  else teacher["finetune"]["checkpoint"])
-    flags += [f"--profile={record['profile']}", f"--seed={result['seed']}",
-              f"--teacher={resolve(checkpoint, run_dir)}"]
-    if result["teacher"].get("cache"):
-        flags.append(
-            f"--cache_dir={resolve(os.path.dirname(result['teacher']['cache']), run_dir)}")
-    flags += [f"--deployment_precisions={','.join(precisions)}", f"--threads={threads}"]
-    command = [kdbench, "distill"] + flags
+    command = grid_run_cells.distill_command(
+        kdbench, record, run_dir,
+        [f"--deployment_precisions={','.join(precisions)}", f"--threads={threads}"])
     print("deployment_check: " + " ".join(command), file=sys.stderr, flush=True)
     done = subprocess.run(command, stdout=subprocess.PIPE, text=True)
     if done.returncode != 0:
@@ -184,7 +134,7 @@ def accuracy(args):
         student, _, method = pair.partition(":")
         if not method:
             fail(f"--cells: '{pair}' is not student:method")
-        records = run_cells(args.run, args.dataset, student, method)
+        records = grid_run_cells.run_cells(args.run, args.dataset, student, method)
         if len(records) < ps.MIN_PAIRS:
             fail(f"{args.dataset}/base/{student}/{method}/joint/labels:all: {len(records)} "
                  f"finished seeds in {args.run}, {ps.MIN_PAIRS} needed")

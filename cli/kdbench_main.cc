@@ -145,6 +145,10 @@ ABSL_FLAG(std::string, deployment_precisions, "",
           "distill (bilstm, rnn): after testing, evaluate the student as deployed (one example "
           "at a time, oneDNN's packed LSTM) in these precisions, comma-separated: float32, "
           "bfloat16, int8; the result's \"deployment\" block");
+ABSL_FLAG(std::string, export_cell, "",
+          "distill (bilstm, rnn): write the cell's inputs (encoded splits, teacher targets, "
+          "student shape, schedule) to this directory for benchmarks/python_peer_cell.py, "
+          "then stop without training");
 ABSL_FLAG(std::string, word_vectors, "",
           "student embedding init: empty = U(-0.1, 0.1); fasttext = skip-gram vectors trained "
           "on the split's non-test text (libfasttext); or a GloVe / word2vec text file");
@@ -455,6 +459,7 @@ int RunDistill(const std::vector<std::string>&, const c10::Device& device) {
     return 2;
   }
   options.deployment_precisions = *precisions;
+  options.export_dir = absl::GetFlag(FLAGS_export_cell);
   absl::StatusOr<std::string> result = RunStudentCell(options, device);
   if (!result.ok()) {
     std::fprintf(stderr, "kdbench distill: %s\n", std::string(result.status().message()).c_str());
@@ -515,7 +520,7 @@ const std::vector<Subcommand>& Subcommands() {
         "batch_size",
         "optimizer", "learning_rate", "cosine_restarts", "alpha", "beta", "gamma", "temperature",
         "logit_target", "representation_target", "representation_reduction", "shared_head",
-        "word_vectors", "deployment_precisions",
+        "word_vectors", "deployment_precisions", "export_cell",
         "transfer_limit",
         "cache_dir", "device", "threads"},
        {},

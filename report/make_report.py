@@ -2650,6 +2650,40 @@ def gpu_speed_blocks(gpu_dir):
     return blocks
 
 
+def peer_cell_blocks(archive):
+    """Whole distillation cells: the suite against the PyTorch-from-Python
+    peer (results/peer-cell/, from benchmarks/peer_cell_benchmark.py)."""
+    paths = sorted(glob.glob(os.path.join(archive, "peer-cell", "*.json")))
+    blocks = [H(3, "Whole cells against PyTorch from Python", "peer-cell")]
+    if not paths:
+        return blocks + [P("Not available: no `results/peer-cell/` run "
+                           "(`benchmarks/peer_cell_benchmark.py --run=...`).")]
+    rows = []
+    for path in paths:
+        doc = load_json(path, "peer cell benchmark")
+        r, a = doc["time_ratio"], doc["accuracy_difference_pts"]
+        seeds = doc["per_seed"].values()
+        rows.append((f"{doc['dataset']}/{doc['student']}/{doc['method']}", len(doc["per_seed"]),
+                     f"{statistics.median(v['suite_seconds'] for v in seeds):.1f}",
+                     f"{statistics.median(v['peer_seconds'] for v in seeds):.1f}",
+                     f"{r['geometric_mean']:.2f}x [{r['lo']:.2f}, {r['hi']:.2f}]",
+                     f"≥ {doc['goal']}x: {doc['speed_verdict']}",
+                     f"{a['mean']:+.2f} [{a['lo']:+.2f}, {a['hi']:+.2f}]",
+                     f"within ±{doc['margin_pts']}: {doc['accuracy_verdict']}",
+                     ", ".join(r[:12] for r in doc["git_revision"])))
+    blocks.append(P(
+        "Each seed's cell of the grid run, trained by the suite (`kdbench distill`, its "
+        "recorded configuration, checked equal to the record) and by "
+        "`benchmarks/python_peer_cell.py` on the same split, encoded examples and cached "
+        "teacher targets, the same student shape, losses, schedule, optimiser and batch size; "
+        "whole processes, one thread each, alternated. Time ratio: geometric mean over seeds "
+        "with the 95% t interval of the log ratios; accuracy: suite − peer, points, paired by "
+        "seed, 95% t interval."))
+    blocks.append(T(["cell", "seeds", "suite s (median)", "peer s (median)", "peer / suite",
+                     "speed goal", "accuracy suite − peer (pts)", "equal", "git"], rows))
+    return blocks
+
+
 def deployment_blocks(speed, archive):
     """The students as deployed (lib/models/deployed_bilstm.h): batch-1
     latency at paper size beside BERT's at the same threads, and what each
@@ -2748,6 +2782,7 @@ def speed_blocks(bench_dir, optimizations_dir, gpu_dir, paper, runs, archive):
     blocks = [H(2, "Speed: what distillation buys", "speed")] + grid_efficiency_blocks(runs)
     if bench_dir is None:
         return (blocks + [P("Not available: no `./kdbench bench` run in `results/history/` yet.")]
+                + deployment_blocks({}, archive) + peer_cell_blocks(archive)
                 + optimization_blocks(optimizations_dir) + grid_timing_blocks(archive)
                 + gpu_speed_blocks(gpu_dir))
     speed = bench_medians(os.path.join(bench_dir, "speed.json"))
@@ -2789,7 +2824,7 @@ def speed_blocks(bench_dir, optimizations_dir, gpu_dir, paper, runs, archive):
     blocks.append(P("Parameters here count everything, embeddings included, over a 30,522-token "
                     "WordPiece vocabulary at paper size; the paper's ratio counts its own "
                     "student's vocabulary, which the text does not give."))
-    blocks += deployment_blocks(speed, archive)
+    blocks += deployment_blocks(speed, archive) + peer_cell_blocks(archive)
     eff = []
     for name, row in sorted(speed.items()):
         if name.startswith("peak/"):

@@ -18,6 +18,7 @@
 #include "lib/distill/student_training.h"
 #include "lib/distill/teacher_ensemble.h"
 #include "lib/distill/training_schedule.h"
+#include "lib/experiment/cell_export.h"
 #include "lib/experiment/teacher_stages.h"
 #include "lib/models/bert_checkpoint.h"
 #include "lib/models/bilstm_student.h"
@@ -429,6 +430,40 @@ absl::StatusOr<std::string> RunStudentCell(const StudentCellOptions& options,
       .teacher_transformer = teacher_transformer,
       .seed = options.seed,
       .progress = options.progress};
+  if (!options.export_dir.empty()) {
+    // The peer's inputs instead of training; the suite's own run of this
+    // cell reads the test split after selection as always.
+    const auto* bilstm = dynamic_cast<const BiLstmStudentImpl*>(student.get());
+    if (bilstm == nullptr) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--export_cell: the peer implements the bilstm and rnn students; --student=",
+          options.student));
+    }
+    EncodedExamples test = EncodeExamplesWith(corpus, split.test, encode, options.max_length);
+    RETURN_IF_ERROR(ExportCell(
+        options.export_dir,
+        {.train = &train,
+         .dev = &dev,
+         .test = &test,
+         .transfer = data.transfer,
+         .held_out = data.transfer_held_out,
+         .student = bilstm,
+         .phases = phases,
+         .pad_id = pad,
+         .teacher_width = teacher_width,
+         .optimizer = options.optimizer,
+         .learning_rate = options.learning_rate,
+         .batch_size = options.batch_size,
+         .seed = options.seed,
+         .temperature = options.temperature,
+         .representation_reduction = options.representation_reduction,
+         .cell_name = absl::StrCat(options.dataset, "/", options.student, "/", options.method, "/",
+                                   options.schedule, "/labels:", split.labels_per_class,
+                                   "/seed:", options.seed)}));
+    return nlohmann::json({{"exported", options.export_dir},
+                           {"config_hash", Sha256Hex(ConfigJson(options).dump())}})
+        .dump();
+  }
   StudentTrainingReport report;
   if (auto* naive_bayes = dynamic_cast<NaiveBayesStudentImpl*>(student.get())) {
     ASSIGN_OR_RETURN(report, FitNaiveBayes(*naive_bayes, data, options.method, options.temperature,

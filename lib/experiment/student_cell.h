@@ -72,6 +72,9 @@ struct StudentCellOptions {
   // (lib/models/deployed_bilstm.h) in each precision, on the same test
   // examples; the record's "deployment" block. It changes nothing trained.
   std::vector<InferencePrecision> deployment_precisions;
+  // Set: write the cell's inputs there for the PyTorch peer
+  // (lib/experiment/cell_export.h) and return without training.
+  std::string export_dir;
   std::string git_revision = "unknown";
   bool progress = true;
 };

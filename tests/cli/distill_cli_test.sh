@@ -75,6 +75,41 @@ check "--shared_head (the released code's student head) trains" python3 -c '
 import json,sys; d=json.loads(sys.argv[1]); assert d["config"]["shared_head"] is True and d["epochs"] >= 1' "$out"
 out="$("$KDBENCH" distill "${smoke[@]}" --method=soft+repr --student=cnn --shared_head 2>&1)"; rc=$?
 check "--shared_head with a CNN is refused" grep -q "for the bilstm student only" <<<"$out"
+# The student as deployed (oneDNN's packed LSTM), after the test evaluation.
+out="$("$KDBENCH" distill "${smoke[@]}" --method=soft --max_epochs=1 --deployment_precisions=float32,bfloat16,int8 2>/dev/null)"; rc=$?
+check "--deployment_precisions adds each precision's accuracy on the same test examples" python3 -c '
+import json,sys; d=json.loads(sys.argv[1]); dep=d["deployment"]
+assert sorted(dep) == ["bfloat16", "float32", "int8"], sorted(dep)
+f=dep["float32"]; assert f["supported"] and f["agreement_with_model"] == 1.0, f
+assert f["test_accuracy"] == d["test_accuracy"] and f["test_predictions"] == d["test_predictions"]
+for p in ("bfloat16", "int8"):
+    assert dep[p]["supported"] or dep[p]["reason"], dep[p]
+    if dep[p]["supported"]:
+        assert 0.9 <= dep[p]["agreement_with_model"] <= 1 and dep[p]["recurrent_weight_bytes"] < f["recurrent_weight_bytes"], dep[p]' "$out"
+out="$("$KDBENCH" distill "${smoke[@]}" --method=soft --max_epochs=1 2>/dev/null)"
+check "without --deployment_precisions the record has no deployment block" python3 -c '
+import json,sys; assert "deployment" not in json.loads(sys.argv[1])' "$out"
+out="$("$KDBENCH" distill "${smoke[@]}" --method=soft --deployment_precisions=fp8 2>&1)"; rc=$?
+check "an unknown precision is named with the known ones" grep -q -- "--deployment_precisions: unknown precision 'fp8'; known: float32, bfloat16, int8" <<<"$out"
+out="$("$KDBENCH" distill "${smoke[@]}" --method=soft --student=cnn --deployment_precisions=int8 2>&1)"; rc=$?
+check "the deployed path is refused for a CNN student" grep -q -- "the deployed path is the bilstm and rnn students'" <<<"$out"
+
+# The whole-cell peer: the cell's inputs exported, then trained in PyTorch
+# from Python on them.
+out="$("$KDBENCH" distill "${smoke[@]}" --method=soft+repr --max_epochs=2 --export_cell="$T/export" 2>/dev/null)"; rc=$?
+check "--export_cell writes the inputs and stops" python3 -c '
+import json,os,sys; d=json.loads(sys.argv[1]); assert d["exported"] and len(d["config_hash"]) == 64, d
+c=json.load(open(os.path.join(d["exported"], "cell.json")))
+assert c["student"]["architecture"] == "bilstm-maxpool" and c["training"]["phases"][0]["name"] == "joint: L_CE + L_RL + L_LL", c
+assert os.path.getsize(os.path.join(d["exported"], "tensors.pt")) > 0' "$out"
+peer="$(/usr/bin/python3 benchmarks/python_peer_cell.py --cell="$T/export" --quiet)"; rc=$?
+check "the peer trains the exported cell and tests it once" python3 -c '
+import json,sys; d=json.loads(sys.argv[1])
+assert 0 <= d["test_accuracy"] <= 1 and len(d["test_predictions"]) > 0, d
+assert d["phases"][0]["epochs_run"] in (1, 2) and d["phases"][0]["steps"] > 0, d["phases"]' "$peer"
+out="$(/usr/bin/python3 benchmarks/python_peer_cell.py --cell="$T/nowhere" 2>&1)"; rc=$?
+check "the peer names a missing export and exits 2" test $rc -eq 2 -a -n "$(grep -- "--cell=$T/nowhere: cannot read" <<<"$out")"
+
 out="$("$KDBENCH" distill "${smoke[@]}" --method=soft --logit_target=probabilities 2>&1)"; rc=$?
 check "a bad --logit_target is named" grep -q -- "--logit_target=probabilities: unknown; known: log-odds, logits" <<<"$out"
 
