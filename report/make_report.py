@@ -2663,10 +2663,14 @@ def peer_cell_blocks(archive):
         doc = load_json(path, "peer cell benchmark")
         r, a = doc["time_ratio"], doc["accuracy_difference_pts"]
         seeds = doc["per_seed"].values()
+        e = ps.ratio({s: v["peer_seconds"] / v["peer_epochs"] for s, v in doc["per_seed"].items()},
+                     {s: v["suite_seconds"] / v["suite_epochs"]
+                      for s, v in doc["per_seed"].items()})
         rows.append((f"{doc['dataset']}/{doc['student']}/{doc['method']}", len(doc["per_seed"]),
                      f"{statistics.median(v['suite_seconds'] for v in seeds):.1f}",
                      f"{statistics.median(v['peer_seconds'] for v in seeds):.1f}",
                      f"{r['geometric_mean']:.2f}x [{r['lo']:.2f}, {r['hi']:.2f}]",
+                     f"{e['geometric_mean']:.2f}x [{e['lo']:.2f}, {e['hi']:.2f}]",
                      f"≥ {doc['goal']}x: {doc['speed_verdict']}",
                      f"{a['mean']:+.2f} [{a['lo']:+.2f}, {a['hi']:+.2f}]",
                      f"within ±{doc['margin_pts']}: {doc['accuracy_verdict']}",
@@ -2677,10 +2681,11 @@ def peer_cell_blocks(archive):
         "`benchmarks/python_peer_cell.py` on the same split, encoded examples and cached "
         "teacher targets, the same student shape, losses, schedule, optimiser and batch size; "
         "whole processes, one thread each, alternated. Time ratio: geometric mean over seeds "
-        "with the 95% t interval of the log ratios; accuracy: suite − peer, points, paired by "
+        "with the 95% t interval of the log ratios, per cell and per epoch run (early "
+        "stopping ends the two at different epochs); accuracy: suite − peer, points, paired by "
         "seed, 95% t interval."))
     blocks.append(T(["cell", "seeds", "suite s (median)", "peer s (median)", "peer / suite",
-                     "speed goal", "accuracy suite − peer (pts)", "equal", "git"], rows))
+                     "per epoch", "speed goal (per cell)", "accuracy suite − peer (pts)", "equal", "git"], rows))
     return blocks
 
 
@@ -2749,7 +2754,9 @@ def deployment_blocks(speed, archive):
     accuracy_rows = []
     for path in sorted(glob.glob(os.path.join(archive, "deployment", "*.json"))):
         doc = load_json(path, "deployment accuracy")
-        for config in doc.get("configurations", []):
+        if "configurations" not in doc:  # the latency files beside them
+            continue
+        for config in doc["configurations"]:
             for precision, part in sorted(config["precisions"].items()):
                 label = f"{config['dataset']}/{config['student']}/{config['method']}"
                 if not part.get("supported"):
@@ -2760,7 +2767,8 @@ def deployment_blocks(speed, archive):
                 accuracy_rows.append((
                     label, precision,
                     f"{d['mean']:+.2f} [{d['lo']:+.2f}, {d['hi']:+.2f}]",
-                    f"{a['mean']:.2f}% [{a['lo']:.2f}, {a['hi']:.2f}]",
+                    # A share: the t interval clipped to 100%.
+                    f"{a['mean']:.2f}% [{a['lo']:.2f}, {min(a['hi'], 100):.2f}]",
                     f"{part['ms_per_example']:.2f}", part["verdict"]))
         blocks.append(P(
             f"Accuracy as deployed, from `{os.path.relpath(path, os.path.dirname(archive))}` "

@@ -83,6 +83,19 @@ def paired(plus, minus, level=LEVEL):
     return d
 
 
+def ratio(numerator, denominator, level=LEVEL):
+    """numerator / denominator over the seeds both have ({seed: positive
+    value} each, times say): the geometric mean of the per-seed ratios with
+    the t interval of their logarithms, as {geometric_mean, lo, hi, n}."""
+    logs = PairedDelta({s: math.log(numerator[s] / denominator[s])
+                        for s in sorted(set(numerator) & set(denominator))}, level)
+    if logs.mean is None:
+        return {"geometric_mean": None, "lo": None, "hi": None, "n": 0}
+    return {"geometric_mean": math.exp(logs.mean),
+            "lo": math.exp(logs.lo) if logs.has_interval else None,
+            "hi": math.exp(logs.hi) if logs.has_interval else None, "n": logs.n}
+
+
 def single_verdict(delta, test, bound):
     """What the interval alone says, ignoring the preconditions."""
     if not delta.has_interval:
