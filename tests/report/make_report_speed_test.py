@@ -7,6 +7,10 @@ usage: make_report_speed_test.py PATH/TO/make_report.py
 - grid_timing_blocks: cold grid runs from results/grid-timing/*/manifest.json,
   the last run that computed cells in each (a warm rerun computes none),
   speed-up against the earliest.
+- deployment_blocks: the deployed students' latency against BERT at the
+  same threads with the compression ratio, and the accuracy files (not the
+  latency files) of results/deployment/.
+- peer_cell_blocks: the whole-cell peer, per cell and per epoch.
 """
 import importlib.util
 import json
@@ -106,11 +110,61 @@ def test_grid_timing_blocks(report):
         assert "Third CPU" not in text, "a CPU with one run has nothing to compare"
 
 
+def test_deployment_blocks(report):
+    speed = {
+        "teacher:bert-base/size:paper/infer/batch:1/real_time": {"real_time": 240.0, "parameters": 110e6},
+        "teacher:bert-base/size:paper/infer/batch:1/threads:2/real_time": {"real_time": 160.0},
+        "student:bilstm/size:paper/infer/batch:1/real_time": {"real_time": 120.0},
+        "student:bilstm/size:paper/deploy:int8/batch:1/threads:2/real_time":
+            {"real_time": 8.0, "parameters": 11e6, "recurrent_weight_mb": 2.5, "label": "k"},
+    }
+    with tempfile.TemporaryDirectory() as archive:
+        text = report.render_md(report.deployment_blocks(speed, archive))
+        # BERT at the same threads (2): 160 / 8; compression 110M / 11M.
+        assert "| bilstm | int8 | 2 | 8.00 | 15.0x | 20.0x | not available | 10.0x | not available | 2.50 | k |" in text, text
+        assert "Accuracy as deployed: not available" in text, text
+        os.makedirs(os.path.join(archive, "deployment"))
+        with open(os.path.join(archive, "deployment", "latency.json"), "w") as f:
+            json.dump({"benchmarks": []}, f)  # latency files are not accuracy files
+        with open(os.path.join(archive, "deployment", "toy.json"), "w") as f:
+            json.dump({"git_revision": ["abc"], "threads": 1, "command": "c", "margin_pts": 0.5,
+                       "configurations": [{"dataset": "d", "student": "rnn", "method": "none",
+                                           "precisions": {
+                "int8": {"supported": True, "verdict": "holds", "ms_per_example": 0.25,
+                         "accuracy_difference_pts": {"mean": -0.1, "lo": -0.3, "hi": 0.1},
+                         "agreement_pct": {"mean": 99.9, "lo": 99.7, "hi": 100.1}},
+                "bfloat16": {"supported": False, "reason": "no kernel"}}}]}, f)
+        text = report.render_md(report.deployment_blocks({}, archive))
+        assert "| d/rnn/none | int8 | -0.10 [-0.30, +0.10] | 99.90% [99.70, 100.00] | 0.25 | holds |" in text, text
+        assert "not run on this CPU: no kernel" in text, text
+        assert "Not available: this speed run has no deployment benchmarks" in text, text
+
+
+def test_peer_cell_blocks(report):
+    with tempfile.TemporaryDirectory() as archive:
+        assert "Not available" in report.render_md(report.peer_cell_blocks(archive))
+        os.makedirs(os.path.join(archive, "peer-cell"))
+        per_seed = {str(s): {"suite_seconds": 10.0, "peer_seconds": 20.0 * (1 + s % 2),
+                             "suite_epochs": 5, "peer_epochs": 5 * (1 + s % 2)}
+                    for s in range(1, 6)}
+        with open(os.path.join(archive, "peer-cell", "x.json"), "w") as f:
+            json.dump({"dataset": "d", "student": "bilstm", "method": "soft", "per_seed": per_seed,
+                       "time_ratio": {"geometric_mean": 3.0, "lo": 2.0, "hi": 4.0}, "goal": 1.3,
+                       "speed_verdict": "holds", "margin_pts": 1.0, "accuracy_verdict": "holds",
+                       "accuracy_difference_pts": {"mean": 0.2, "lo": -0.5, "hi": 0.9},
+                       "git_revision": ["0123456789abcdef"]}, f)
+        text = report.render_md(report.peer_cell_blocks(archive))
+        # Per epoch the peer is 2x in every seed (twice the time, where it ran twice the epochs).
+        assert "| d/bilstm/soft | 5 | 10.0 | 40.0 | 3.00x [2.00, 4.00] | 2.00x [2.00, 2.00] | ≥ 1.3x: holds | +0.20 [-0.50, +0.90] | within ±1.0: holds | 0123456789ab |" in text, text
+
+
 def main():
     report = load_module(sys.argv[1])
     test_lstm_kernel_blocks(report)
     test_grid_timing_blocks(report)
-    print("ok: lstm_kernel_blocks, grid_timing_blocks")
+    test_deployment_blocks(report)
+    test_peer_cell_blocks(report)
+    print("ok: lstm_kernel_blocks, grid_timing_blocks, deployment_blocks, peer_cell_blocks")
 
 
 if __name__ == "__main__":

@@ -44,6 +44,19 @@ def test_pairing(ps):
     assert d.n == 3 and close(d.mean, 11 / 6)
 
 
+def test_ratio(ps):
+    # Ratios 2, 8 (logs ln 2, 3 ln 2): geometric mean 4; t(0.975, 1) = 12.706,
+    # sd of the logs sqrt(2) ln 2, half width 12.706 * ln 2.
+    r = ps.ratio({1: 4.0, 2: 16.0, 9: 1.0}, {1: 2.0, 2: 2.0})
+    assert r["n"] == 2 and close(r["geometric_mean"], 4.0), r
+    half = 12.7062 * math.log(2)
+    assert close(math.log(r["lo"]), 2 * math.log(2) - half, 1e-3), r
+    assert close(math.log(r["hi"]), 2 * math.log(2) + half, 1e-3), r
+    one = ps.ratio({1: 3.0}, {1: 1.5})
+    assert close(one["geometric_mean"], 2.0) and one["lo"] is None and one["n"] == 1, one
+    assert ps.ratio({}, {})["geometric_mean"] is None
+
+
 def part(ps, diffs, **kw):
     p = ps.Part("x", ps.PairedDelta(seeds(diffs)), **kw)
     ps.decide_claim([p])
