@@ -8,7 +8,7 @@
 // the peak resident memory while the model ran (peak_rss_mb). With
 // --device=cuda everything runs on the GPU (timings end with a device
 // synchronisation) and --teacher_autocast=bf16|fp16 runs the teachers under
-// autocast.
+// autocast (on the CPU bf16 only).
 //
 //   bazel run -c opt //benchmarks:model_speed_benchmark -- --benchmark_filter=size:mini
 #include <malloc.h>
@@ -130,30 +130,45 @@ void WaitForDevice() {
 }
 
 // Autocast (bf16 / fp16) around a teacher's forward pass, when asked for.
+// On the CPU, bfloat16 only (LibTorch's CPU autocast, oneDNN's kernels).
 class AutocastScope {
  public:
-  explicit AutocastScope(bool teacher) : active_(teacher && GetBenchmarkOptions().teacher_autocast) {
+  explicit AutocastScope(bool teacher)
+      : active_(teacher && GetBenchmarkOptions().teacher_autocast),
+        cuda_(Device().is_cuda()) {
     if (!active_) return;
+    const c10::ScalarType dtype = *GetBenchmarkOptions().teacher_autocast;
 #if KDBENCH_PER_DEVICE_AUTOCAST
-    at::autocast::set_autocast_dtype(at::kCUDA, *GetBenchmarkOptions().teacher_autocast);
-    at::autocast::set_autocast_enabled(at::kCUDA, true);
+    const at::DeviceType type = cuda_ ? at::kCUDA : at::kCPU;
+    at::autocast::set_autocast_dtype(type, dtype);
+    at::autocast::set_autocast_enabled(type, true);
 #else
-    at::autocast::set_autocast_gpu_dtype(*GetBenchmarkOptions().teacher_autocast);
-    at::autocast::set_enabled(true);
+    if (cuda_) {
+      at::autocast::set_autocast_gpu_dtype(dtype);
+      at::autocast::set_enabled(true);
+    } else {
+      at::autocast::set_autocast_cpu_dtype(dtype);
+      at::autocast::set_cpu_enabled(true);
+    }
 #endif
   }
   ~AutocastScope() {
     if (!active_) return;
 #if KDBENCH_PER_DEVICE_AUTOCAST
-    at::autocast::set_autocast_enabled(at::kCUDA, false);
+    at::autocast::set_autocast_enabled(cuda_ ? at::kCUDA : at::kCPU, false);
 #else
-    at::autocast::set_enabled(false);
+    if (cuda_) {
+      at::autocast::set_enabled(false);
+    } else {
+      at::autocast::set_cpu_enabled(false);
+    }
 #endif
     at::autocast::clear_cache();
   }
 
  private:
   bool active_;
+  bool cuda_;
 };
 
 // Square operands of the peak product: 1024 saturates a CPU's BLAS; a GPU
@@ -463,7 +478,10 @@ void RegisterAll() {
   std::vector<std::pair<int, c10::ScalarType>> peaks = {{ThreadsFor(1), c10::kFloat}};
   if (ThreadsFor(64) != ThreadsFor(1)) peaks.push_back({ThreadsFor(64), c10::kFloat});
   if (const auto& autocast = GetBenchmarkOptions().teacher_autocast) {
-    peaks.push_back({ThreadsFor(64), *autocast});
+    // Teachers under autocast: their share of this type's peak, at batch 1
+    // and batch 64 alike.
+    peaks.push_back({ThreadsFor(1), *autocast});
+    if (ThreadsFor(64) != ThreadsFor(1)) peaks.push_back({ThreadsFor(64), *autocast});
   }
   for (const auto& [threads, dtype] : peaks) {
     std::string name = absl::StrCat("peak/matmul:", PeakMatmulSize());
