@@ -454,6 +454,10 @@ void BM_DeployedStudent(benchmark::State& state, ModelCase model, InferencePreci
   }
   for (auto _ : state) {
     absl::StatusOr<std::vector<float>> logits = (*deployed)->Logits(input);
+    if (!logits.ok()) {
+      state.SkipWithError(std::string(logits.status().message()).c_str());
+      return;
+    }
     benchmark::DoNotOptimize(logits->data());
   }
   state.counters["examples/s"] =

@@ -2650,6 +2650,15 @@ def gpu_speed_blocks(gpu_dir):
     return blocks
 
 
+def ratio_text(r):
+    """A ratio with its interval, as paired_stats.ratio gives it."""
+    if r.get("geometric_mean") is None:
+        return "not available"
+    if r.get("lo") is None:
+        return f"{r['geometric_mean']:.2f}x (no interval)"
+    return f"{r['geometric_mean']:.2f}x [{r['lo']:.2f}, {r['hi']:.2f}]"
+
+
 def peer_cell_blocks(archive):
     """Whole distillation cells: the suite against the PyTorch-from-Python
     peer (results/peer-cell/, from benchmarks/peer_cell_benchmark.py)."""
@@ -2663,14 +2672,18 @@ def peer_cell_blocks(archive):
         doc = load_json(path, "peer cell benchmark")
         r, a = doc["time_ratio"], doc["accuracy_difference_pts"]
         seeds = doc["per_seed"].values()
-        e = ps.ratio({s: v["peer_seconds"] / v["peer_epochs"] for s, v in doc["per_seed"].items()},
-                     {s: v["suite_seconds"] / v["suite_epochs"]
-                      for s, v in doc["per_seed"].items()})
+        # Per epoch of the training loops where recorded (older files: of the
+        # whole processes, start-up and data loading included).
+        loop = all("suite_training_seconds" in v for v in seeds)
+        suite_key, peer_key = (("suite_training_seconds", "peer_training_seconds") if loop
+                               else ("suite_seconds", "peer_seconds"))
+        e = ps.ratio({s: v[peer_key] / v["peer_epochs"] for s, v in doc["per_seed"].items()},
+                     {s: v[suite_key] / v["suite_epochs"] for s, v in doc["per_seed"].items()})
         rows.append((f"{doc['dataset']}/{doc['student']}/{doc['method']}", len(doc["per_seed"]),
                      f"{statistics.median(v['suite_seconds'] for v in seeds):.1f}",
                      f"{statistics.median(v['peer_seconds'] for v in seeds):.1f}",
-                     f"{r['geometric_mean']:.2f}x [{r['lo']:.2f}, {r['hi']:.2f}]",
-                     f"{e['geometric_mean']:.2f}x [{e['lo']:.2f}, {e['hi']:.2f}]",
+                     ratio_text(r),
+                     ratio_text(e) + ("" if loop else " (whole processes)"),
                      f"≥ {doc['goal']}x: {doc['speed_verdict']}",
                      f"{a['mean']:+.2f} [{a['lo']:+.2f}, {a['hi']:+.2f}]",
                      f"within ±{doc['margin_pts']}: {doc['accuracy_verdict']}",
@@ -2681,11 +2694,13 @@ def peer_cell_blocks(archive):
         "`benchmarks/python_peer_cell.py` on the same split, encoded examples and cached "
         "teacher targets, the same student shape, losses, schedule, optimiser and batch size; "
         "whole processes, one thread each, alternated. Time ratio: geometric mean over seeds "
-        "with the 95% t interval of the log ratios, per cell and per epoch run (early "
-        "stopping ends the two at different epochs); accuracy: suite − peer, points, paired by "
+        "with the 95% t interval of the log ratios, per cell (whole processes: the suite's "
+        "also loads the teacher's vocabulary, reads and tokenizes the data, the peer's reads "
+        "encoded tensors) and per epoch of the training loops alone (early stopping ends the "
+        "two at different epochs); accuracy: suite − peer, points, paired by "
         "seed, 95% t interval."))
     blocks.append(T(["cell", "seeds", "suite s (median)", "peer s (median)", "peer / suite",
-                     "per epoch", "speed goal (per cell)", "accuracy suite − peer (pts)", "equal", "git"], rows))
+                     "training loop per epoch", "speed goal (per cell)", "accuracy suite − peer (pts)", "equal", "git"], rows))
     return blocks
 
 
@@ -2693,7 +2708,7 @@ def deployment_blocks(speed, archive):
     """The students as deployed (lib/models/deployed_bilstm.h): batch-1
     latency at paper size beside BERT's at the same threads, and what each
     precision costs in accuracy (results/deployment/, from
-    benchmarks/deployment_accuracy.py)."""
+    benchmarks/deployment_check.py)."""
     blocks = [H(3, "Deployment: one example at a time", "deployment")]
     latency_path = os.path.join(archive, "deployment", "latency.json")
     if os.path.isfile(latency_path):
@@ -2707,6 +2722,9 @@ def deployment_blocks(speed, archive):
             f"{', uncommitted changes' if provenance.get('dirty') else ''}, "
             f"{provenance.get('repetitions', '?')} repetitions, {provenance.get('cpu_model', '?')}; "
             "`benchmarks/deployment_check.py`)."))
+
+    bf16_path = os.path.join(archive, "deployment", "latency-teachers-bf16.json")
+    bf16 = bench_medians(bf16_path) if os.path.isfile(bf16_path) else {}
 
     def row(name):
         return speed.get(name + "/real_time")
@@ -2726,6 +2744,8 @@ def deployment_blocks(speed, archive):
                 for teacher in ("bert-base", "bert-large"):
                     t = row(f"teacher:{teacher}/{teacher_names[threads]}")
                     ratios.append(f"{t['real_time'] / ms:.1f}x" if t and ms else "not available")
+                t = bf16.get(f"teacher:bert-base/{teacher_names[threads]}/real_time")
+                base_bf16 = f"{t['real_time'] / ms:.1f}x" if t and ms else "not available"
                 params = [row(f"teacher:{teacher}/size:paper/infer/batch:1")
                           for teacher in ("bert-base", "bert-large")]
                 compression = [f"{p['parameters'] / deployed['parameters']:.1f}x"
@@ -2734,7 +2754,7 @@ def deployment_blocks(speed, archive):
                 rows.append((student, precision, threads, fmt_num(ms, 2),
                              fmt_num(base.get("real_time") / ms, 1) + "x" if base and ms
                              else "not available",
-                             ratios[0], ratios[1], compression[0], compression[1],
+                             ratios[0], base_bf16, ratios[1], compression[0], compression[1],
                              fmt_num(deployed.get("recurrent_weight_mb"), 2),
                              deployed.get("label", "")))
     if not rows:
@@ -2745,10 +2765,13 @@ def deployment_blocks(speed, archive):
             "Paper sizes, one full-length example (128 tokens), medians. The deployed path "
             "runs oneDNN's LSTM with the weights packed once, one fused pass over the four "
             "gates per step, and the two directions on two threads when it has two; BERT's "
-            "latency is taken at the same threads. The paper's deployment argument is both "
-            "ratios: latency and compression (parameters, embeddings included)."))
+            "latency is taken at the same threads, in float32 and under LibTorch's CPU "
+            "autocast to bfloat16 (a reduced-precision student against a reduced-precision "
+            "teacher). The paper's deployment argument is both ratios: latency and compression "
+            "(parameters, embeddings included)."))
         blocks.append(T(["student", "precision", "threads", "ms", "LibTorch student (1 thread) "
-                         "/ deployed", "BERT Base / deployed", "BERT Large / deployed",
+                         "/ deployed", "BERT Base / deployed", "BERT Base in bfloat16 / deployed",
+                         "BERT Large / deployed",
                          "compression vs Base", "compression vs Large",
                          "recurrent weights MB", "kernel"], rows))
     accuracy_rows = []
@@ -2771,7 +2794,9 @@ def deployment_blocks(speed, archive):
                     f"{a['mean']:.2f}% [{a['lo']:.2f}, {min(a['hi'], 100):.2f}]",
                     f"{part['ms_per_example']:.2f}", part["verdict"]))
         blocks.append(P(
-            f"Accuracy as deployed, from `{os.path.relpath(path, os.path.dirname(archive))}` "
+            "Accuracy as deployed (the `mini` profile's students, trained on real data; the "
+            "latency above is at paper size), from "
+            f"`{os.path.relpath(path, os.path.dirname(archive))}` "
             f"(git `{', '.join(r[:12] for r in doc.get('git_revision', []))}`, "
             f"{doc.get('threads')} thread, `{doc.get('command')}`): each seed's cell of the "
             "grid run trained again (the same model: its test predictions equal the record's), "

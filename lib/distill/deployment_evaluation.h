@@ -20,7 +20,8 @@ struct DeploymentEvaluation {
   // Share of examples whose predicted class equals `reference`'s (the
   // trained model's predictions on the same examples).
   double agreement = 0;
-  double seconds_per_example = 0;  // mean wall time of one example
+  // Mean wall time of one example, each length's kernel already made.
+  double seconds_per_example = 0;
 };
 
 // `reference` has one prediction per example of `examples`.

@@ -439,6 +439,14 @@ absl::StatusOr<std::string> RunStudentCell(const StudentCellOptions& options,
           "--export_cell: the peer implements the bilstm and rnn students; --student=",
           options.student));
     }
+    // What the peer does not implement is refused, not silently dropped.
+    if (options.cosine_restarts || options.shared_head || !options.word_vectors.empty() ||
+        options.optimizer != "adam") {
+      return absl::InvalidArgumentError(
+          "--export_cell: the peer implements Adam without cosine restarts, no shared head "
+          "and the uniform embedding initialisation; this cell sets --cosine_restarts, "
+          "--shared_head, --word_vectors or another --optimizer");
+    }
     EncodedExamples test = EncodeExamplesWith(corpus, split.test, encode, options.max_length);
     RETURN_IF_ERROR(ExportCell(
         options.export_dir,

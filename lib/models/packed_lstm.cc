@@ -46,10 +46,10 @@ std::string IsaName(dnnl::cpu_isa isa) {
 
 // Whether u8 x s8 products accumulate without 16-bit saturation (VNNI);
 // without it the data keep 7 bits, as oneDNN's int8 RNN examples do.
+// Only the AVX-512 VNNI levels: on avx2_vnni oneDNN 2.6 runs int8 RNNs
+// through a gemm not known to use VNNI, so the safe 7 bits there.
 bool HasVnni(dnnl::cpu_isa isa) {
-  return isa == dnnl::cpu_isa::avx2_vnni ||
-         isa == dnnl::cpu_isa::avx512_core_vnni ||
-         isa == dnnl::cpu_isa::avx512_core_bf16 ||
+  return isa == dnnl::cpu_isa::avx512_core_vnni || isa == dnnl::cpu_isa::avx512_core_bf16 ||
          isa == dnnl::cpu_isa::avx512_core_amx;
 }
 
@@ -227,16 +227,25 @@ absl::StatusOr<std::unique_ptr<PackedLstm>> PackedLstm::Create(
         (options.bias_ih.detach() + options.bias_hh.detach())
             .to(at::kCPU, at::kFloat)
             .contiguous();
+    if (bias.numel() != 4 * hidden) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("PackedLstm: biases must have 4h = ", 4 * hidden, " values"));
+    }
     std::copy_n(bias.data_ptr<float>(), 4 * hidden,
                 static_cast<float*>(state->bias.get_data_handle()));
-    // The longest common input first: packs the weights now, not on the
-    // first example.
+    // A one-step primitive now: packs the weights here, not on the first
+    // example.
     state->For(1);
   } catch (const dnnl::error& error) {
-    return absl::UnimplementedError(absl::StrCat(
-        "PackedLstm: oneDNN has no ", PrecisionName(options.precision),
-        " LSTM kernel on this CPU (oneDNN's instruction set: ", IsaName(isa),
-        "): ", error.what()));
+    // Only "no implementation" means the CPU lacks the kernel.
+    const std::string what =
+        absl::StrCat(PrecisionName(options.precision), " LSTM (oneDNN's instruction set: ",
+                     IsaName(isa), "): ", error.what());
+    if (error.status == dnnl_unimplemented) {
+      return absl::UnimplementedError(
+          absl::StrCat("PackedLstm: oneDNN has no kernel on this CPU for the ", what));
+    }
+    return absl::InternalError(absl::StrCat("PackedLstm: oneDNN failed to create the ", what));
   }
   return std::unique_ptr<PackedLstm>(new PackedLstm(std::move(state)));
 }

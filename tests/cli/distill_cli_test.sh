@@ -107,6 +107,8 @@ check "the peer trains the exported cell and tests it once" python3 -c '
 import json,sys; d=json.loads(sys.argv[1])
 assert 0 <= d["test_accuracy"] <= 1 and len(d["test_predictions"]) > 0, d
 assert d["phases"][0]["epochs_run"] in (1, 2) and d["phases"][0]["steps"] > 0, d["phases"]' "$peer"
+out="$("$KDBENCH" distill "${smoke[@]}" --method=soft --cosine_restarts --export_cell="$T/export2" 2>&1)"; rc=$?
+check "a cell with what the peer lacks (cosine restarts) is not exported" grep -q -- "--export_cell: the peer implements Adam without cosine restarts" <<<"$out"
 out="$(/usr/bin/python3 benchmarks/python_peer_cell.py --cell="$T/nowhere" 2>&1)"; rc=$?
 check "the peer names a missing export and exits 2" test $rc -eq 2 -a -n "$(grep -- "--cell=$T/nowhere: cannot read" <<<"$out")"
 
