@@ -2687,7 +2687,7 @@ def peer_cell_blocks(archive):
                      f"≥ {doc['goal']}x: {doc['speed_verdict']}",
                      f"{a['mean']:+.2f} [{a['lo']:+.2f}, {a['hi']:+.2f}]",
                      f"within ±{doc['margin_pts']}: {doc['accuracy_verdict']}",
-                     ", ".join(r[:12] for r in doc["git_revision"])))
+                     ", ".join(revision[:12] for revision in doc["git_revision"])))
     blocks.append(P(
         "Each seed's cell of the grid run, trained by the suite (`kdbench distill`, its "
         "recorded configuration, checked equal to the record) and by "

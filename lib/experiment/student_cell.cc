@@ -144,11 +144,26 @@ absl::StatusOr<std::string> RunStudentCell(const StudentCellOptions& options,
     return absl::InvalidArgumentError(
         "--ensemble_weighting needs --ensemble_members (the teachers averaged with --teacher)");
   }
-  if (!options.deployment_precisions.empty() && options.student != "bilstm" &&
-      options.student != "rnn") {
+  if (!options.deployment_precisions.empty() && !StudentHasRecurrence(options.student)) {
     return absl::InvalidArgumentError(absl::StrCat(
         "--deployment_precisions: the deployed path is the bilstm and rnn students'; --student=",
         options.student));
+  }
+  // Checked before any data or teacher work: what the peer cannot run.
+  if (!options.export_dir.empty()) {
+    if (!StudentHasRecurrence(options.student)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--export_cell: the peer implements the bilstm and rnn students; --student=",
+          options.student));
+    }
+    // What the peer does not implement is refused, not silently dropped.
+    if (options.cosine_restarts || options.shared_head || !options.word_vectors.empty() ||
+        options.optimizer != "adam") {
+      return absl::InvalidArgumentError(
+          "--export_cell: the peer implements Adam without cosine restarts, no shared head "
+          "and the uniform embedding initialisation; this cell sets --cosine_restarts, "
+          "--shared_head, --word_vectors or another --optimizer");
+    }
   }
   if (options.teacher.empty()) {
     return absl::InvalidArgumentError(
@@ -433,20 +448,8 @@ absl::StatusOr<std::string> RunStudentCell(const StudentCellOptions& options,
   if (!options.export_dir.empty()) {
     // The peer's inputs instead of training; the suite's own run of this
     // cell reads the test split after selection as always.
+    // A bilstm or rnn student (checked above) is a BiLstmStudentImpl.
     const auto* bilstm = dynamic_cast<const BiLstmStudentImpl*>(student.get());
-    if (bilstm == nullptr) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "--export_cell: the peer implements the bilstm and rnn students; --student=",
-          options.student));
-    }
-    // What the peer does not implement is refused, not silently dropped.
-    if (options.cosine_restarts || options.shared_head || !options.word_vectors.empty() ||
-        options.optimizer != "adam") {
-      return absl::InvalidArgumentError(
-          "--export_cell: the peer implements Adam without cosine restarts, no shared head "
-          "and the uniform embedding initialisation; this cell sets --cosine_restarts, "
-          "--shared_head, --word_vectors or another --optimizer");
-    }
     EncodedExamples test = EncodeExamplesWith(corpus, split.test, encode, options.max_length);
     RETURN_IF_ERROR(ExportCell(
         options.export_dir,
