@@ -186,13 +186,16 @@ void BM_TeacherOutputCache(benchmark::State& state, bool warm) {
     state.PauseTiming();
     std::filesystem::remove_all(root + "/cache");
     if (warm) {
-      (void)TeacherOutputsThroughCache(*loaded, data.texts, data.texts, kMaxLength,
-                                       root + "/cache", kBatch, torch::kCPU);
+      (void)TeacherOutputsThroughCache(
+          *loaded, data.texts, data.texts, kMaxLength, root + "/cache", kBatch,
+          TrainingPrecision::kFloat32, torch::kCPU);
     }
     state.ResumeTiming();
     absl::StatusOr<CachedTeacherRun> run = TeacherOutputsThroughCache(
-        *loaded, data.texts, data.texts, kMaxLength, root + "/cache", kBatch, torch::kCPU);
-    if (!run.ok()) return state.SkipWithError(std::string(run.status().message()).c_str());
+        *loaded, data.texts, data.texts, kMaxLength, root + "/cache", kBatch,
+        TrainingPrecision::kFloat32, torch::kCPU);
+    if (!run.ok())
+      return state.SkipWithError(std::string(run.status().message()).c_str());
     computed = run->counters.computed;
     reused = run->counters.reused;
   }

@@ -22,13 +22,7 @@
 #include <string>
 #include <vector>
 
-#include <ATen/autocast_mode.h>
 #include <torch/cuda.h>
-#include <torch/version.h>
-
-// LibTorch 2.4 made autocast per device type and later dropped the old calls.
-#define KDBENCH_PER_DEVICE_AUTOCAST \
-  (TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4))
 
 #ifdef KDBENCH_LIBTORCH_CUDA
 #include <c10/cuda/CUDACachingAllocator.h>
@@ -46,6 +40,7 @@
 #include "lib/models/dropout.h"
 #include "lib/models/inference_precision.h"
 #include "lib/models/lstm_recurrence.h"
+#include "lib/models/mixed_precision.h"
 #include "lib/models/model_flops.h"
 #include "lib/util/runtime_environment.h"
 
@@ -129,47 +124,14 @@ void WaitForDevice() {
   if (Device().is_cuda()) torch::cuda::synchronize();
 }
 
-// Autocast (bf16 / fp16) around a teacher's forward pass, when asked for.
-// On the CPU, bfloat16 only (LibTorch's CPU autocast, oneDNN's kernels).
-class AutocastScope {
- public:
-  explicit AutocastScope(bool teacher)
-      : active_(teacher && GetBenchmarkOptions().teacher_autocast),
-        cuda_(Device().is_cuda()) {
-    if (!active_) return;
-    const c10::ScalarType dtype = *GetBenchmarkOptions().teacher_autocast;
-#if KDBENCH_PER_DEVICE_AUTOCAST
-    const at::DeviceType type = cuda_ ? at::kCUDA : at::kCPU;
-    at::autocast::set_autocast_dtype(type, dtype);
-    at::autocast::set_autocast_enabled(type, true);
-#else
-    if (cuda_) {
-      at::autocast::set_autocast_gpu_dtype(dtype);
-      at::autocast::set_enabled(true);
-    } else {
-      at::autocast::set_autocast_cpu_dtype(dtype);
-      at::autocast::set_cpu_enabled(true);
-    }
-#endif
-  }
-  ~AutocastScope() {
-    if (!active_) return;
-#if KDBENCH_PER_DEVICE_AUTOCAST
-    at::autocast::set_autocast_enabled(cuda_ ? at::kCUDA : at::kCPU, false);
-#else
-    if (cuda_) {
-      at::autocast::set_enabled(false);
-    } else {
-      at::autocast::set_cpu_enabled(false);
-    }
-#endif
-    at::autocast::clear_cache();
-  }
-
- private:
-  bool active_;
-  bool cuda_;
-};
+// The arithmetic of a case: the autocast type for teachers under autocast,
+// else float32.
+TrainingPrecision CaseArithmetic(bool teacher) {
+  const auto& autocast = GetBenchmarkOptions().teacher_autocast;
+  if (!teacher || !autocast) return TrainingPrecision::kFloat32;
+  return *autocast == c10::kHalf ? TrainingPrecision::kFloat16
+                                 : TrainingPrecision::kBFloat16;
+}
 
 // Square operands of the peak product: 1024 saturates a CPU's BLAS; a GPU
 // needs far larger products to be busy.
@@ -264,8 +226,9 @@ void BM_Model(benchmark::State& state, ModelCase model, bool training, int64_t b
       FreshGradients gradients(*optimizer);
       torch::Tensor loss;
       {
-        AutocastScope autocast(teacher_role);
-        loss = torch::nn::functional::cross_entropy(forward().to(torch::kFloat), labels);
+        AutocastScope autocast(Device().type(), CaseArithmetic(teacher_role));
+        loss = torch::nn::functional::cross_entropy(forward().to(torch::kFloat),
+                                                    labels);
       }
       gradients.Backward(loss);
       optimizer->step();
@@ -276,7 +239,7 @@ void BM_Model(benchmark::State& state, ModelCase model, bool training, int64_t b
     module->eval();
     step = [&]() {
       c10::InferenceMode inference;
-      AutocastScope autocast(teacher_role);
+      AutocastScope autocast(Device().type(), CaseArithmetic(teacher_role));
       benchmark::DoNotOptimize(forward().data_ptr());
       WaitForDevice();
     };

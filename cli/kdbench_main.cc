@@ -19,8 +19,10 @@
 #include "lib/data/dataset_registry.h"
 #include "lib/data/dataset_stats.h"
 #include "lib/data/splits.h"
+#include "lib/experiment/grid_profile.h"
 #include "lib/experiment/student_cell.h"
 #include "lib/models/inference_precision.h"
+#include "lib/models/mixed_precision.h"
 #include "lib/util/build_revision.h"
 #include "lib/experiment/teacher_stages.h"
 #include "lib/text/bert_tokenizer.h"
@@ -138,6 +140,13 @@ ABSL_FLAG(int, teacher_max_length, 128,
           "distill: the teacher's maximum length ([CLS] and [SEP] included) for its outputs on "
           "the transfer set; --max_length is the student's (the released code gives its student "
           "40 tokens)");
+ABSL_FLAG(std::string, teacher_precision,
+          kdbench::ProfileSettings().teacher_precision,
+          "teacher pretrain/finetune/outputs and distill: the teacher's "
+          "arithmetic: float32, "
+          "bfloat16 (autocast: products in bfloat16, weights and sums in "
+          "float32) or auto "
+          "(bfloat16 where the CPU multiplies it natively, else float32)");
 ABSL_FLAG(bool, shared_head, false,
           "distill: the released code's student head, Dense(teacher width, gelu) after pooling, "
           "shared by the classifier and L_RL (bilstm only)");
@@ -349,6 +358,12 @@ int RunTeacher(const std::vector<std::string>& args, const c10::Device& device) 
                           .seed = absl::GetFlag(FLAGS_seed),
                           .max_length = absl::GetFlag(FLAGS_max_length)};
   const double learning_rate = absl::GetFlag(FLAGS_learning_rate);
+  absl::StatusOr<TrainingPrecision> precision =
+      ResolveTrainingPrecision(absl::GetFlag(FLAGS_teacher_precision), device);
+  if (!precision.ok()) {
+    return fail(absl::InvalidArgumentError(
+        absl::StrCat("--teacher_precision: ", precision.status().message())));
+  }
   absl::StatusOr<std::string> summary = absl::UnknownError("unset");
   if (args[0] == "predict") {
     if (absl::GetFlag(FLAGS_checkpoint).empty()) {
@@ -362,28 +377,36 @@ int RunTeacher(const std::vector<std::string>& args, const c10::Device& device) 
   }
   if (data.dataset.empty()) return fail(absl::InvalidArgumentError("--dataset=NAME is required"));
   if (args[0] == "outputs") {
-    summary = RunTeacherOutputsStage({.data = data,
-                                      .checkpoint = absl::GetFlag(FLAGS_checkpoint),
-                                      .cache_dir = absl::GetFlag(FLAGS_cache_dir),
-                                      .batch_size = OrDefault(absl::GetFlag(FLAGS_batch_size), 64)},
-                                     device);
+    summary = RunTeacherOutputsStage(
+        {.data = data,
+         .checkpoint = absl::GetFlag(FLAGS_checkpoint),
+         .cache_dir = absl::GetFlag(FLAGS_cache_dir),
+         .batch_size = OrDefault(absl::GetFlag(FLAGS_batch_size), 64),
+         .precision = *precision},
+        device);
   } else if (args[0] == "pretrain") {
-    PretrainStageOptions options{.data = data,
-                                 .size = absl::GetFlag(FLAGS_size),
-                                 .vocab = absl::GetFlag(FLAGS_vocab),
-                                 .vocab_size = absl::GetFlag(FLAGS_vocab_size),
-                                 .epochs = absl::GetFlag(FLAGS_epochs),
-                                 .batch_size = OrDefault(absl::GetFlag(FLAGS_batch_size), 32),
-                                 .out = absl::GetFlag(FLAGS_out)};
+    PretrainStageOptions options{
+        .data = data,
+        .size = absl::GetFlag(FLAGS_size),
+        .vocab = absl::GetFlag(FLAGS_vocab),
+        .vocab_size = absl::GetFlag(FLAGS_vocab_size),
+        .epochs = absl::GetFlag(FLAGS_epochs),
+        .batch_size = OrDefault(absl::GetFlag(FLAGS_batch_size), 32),
+        .precision = *precision,
+        .out = absl::GetFlag(FLAGS_out)};
     if (learning_rate > 0) options.learning_rate = learning_rate;
     summary = RunPretrainStage(options, device);
   } else {
-    FinetuneStageOptions options{.data = data,
-                                 .checkpoint = absl::GetFlag(FLAGS_checkpoint),
-                                 .batch_size = OrDefault(absl::GetFlag(FLAGS_batch_size), 32),
-                                 .out = absl::GetFlag(FLAGS_out)};
-    if (absl::GetFlag(FLAGS_max_epochs) > 0) options.max_epochs = absl::GetFlag(FLAGS_max_epochs);
-    if (absl::GetFlag(FLAGS_patience) > 0) options.patience = absl::GetFlag(FLAGS_patience);
+    FinetuneStageOptions options{
+        .data = data,
+        .checkpoint = absl::GetFlag(FLAGS_checkpoint),
+        .batch_size = OrDefault(absl::GetFlag(FLAGS_batch_size), 32),
+        .precision = *precision,
+        .out = absl::GetFlag(FLAGS_out)};
+    if (absl::GetFlag(FLAGS_max_epochs) > 0)
+      options.max_epochs = absl::GetFlag(FLAGS_max_epochs);
+    if (absl::GetFlag(FLAGS_patience) > 0)
+      options.patience = absl::GetFlag(FLAGS_patience);
     if (learning_rate > 0) options.learning_rate = learning_rate;
     summary = RunFinetuneStage(options, device);
   }
@@ -459,6 +482,14 @@ int RunDistill(const std::vector<std::string>&, const c10::Device& device) {
     return 2;
   }
   options.deployment_precisions = *precisions;
+  absl::StatusOr<TrainingPrecision> teacher_precision =
+      ResolveTrainingPrecision(absl::GetFlag(FLAGS_teacher_precision), device);
+  if (!teacher_precision.ok()) {
+    std::fprintf(stderr, "kdbench distill: --teacher_precision: %s\n",
+                 std::string(teacher_precision.status().message()).c_str());
+    return 2;
+  }
+  options.teacher_precision = *teacher_precision;
   options.export_dir = absl::GetFlag(FLAGS_export_cell);
   absl::StatusOr<std::string> result = RunStudentCell(options, device);
   if (!result.ok()) {
@@ -503,10 +534,13 @@ const std::vector<Subcommand>& Subcommands() {
        "transfer set through the cache; prints forward/reuse counters), "
        "`predict` (--checkpoint; JSON lines with \"text\" on stdin -> "
        "logits, probs, cls, pooled)",
-       {"dataset", "path", "labels_per_class", "dev_per_class", "seed", "max_length", "size",
-        "vocab",
-        "vocab_size", "epochs", "max_epochs", "patience", "batch_size", "learning_rate",
-        "checkpoint", "cache_dir", "out", "device", "threads"},
+       {"dataset",       "path",          "labels_per_class",
+        "dev_per_class", "seed",          "max_length",
+        "size",          "vocab",         "vocab_size",
+        "epochs",        "max_epochs",    "patience",
+        "batch_size",    "learning_rate", "teacher_precision",
+        "checkpoint",    "cache_dir",     "out",
+        "device",        "threads"},
        {"pretrain", "finetune", "outputs", "predict"},
        RunTeacher},
       {"distill",
@@ -514,9 +548,27 @@ const std::vector<Subcommand>& Subcommands() {
        "accuracy, macro F1, parameters, epochs per phase, throughput, "
        "provenance); --teacher is a fine-tuned checkpoint whose outputs on "
        "the transfer set come through the teacher-output cache",
-       {"dataset", "path", "teacher", "profile", "method", "schedule", "student", "student_size",
-        "recurrent_dropout", "labels_per_class", "dev_per_class", "seed", "max_length", "teacher_max_length", "max_epochs", "patience",
-        "labels_only_max_epochs", "labels_only_patience", "step_budget", "unfreeze_order",
+       {"dataset",
+        "path",
+        "teacher",
+        "profile",
+        "method",
+        "schedule",
+        "student",
+        "student_size",
+        "recurrent_dropout",
+        "labels_per_class",
+        "dev_per_class",
+        "seed",
+        "max_length",
+        "teacher_max_length",
+        "teacher_precision",
+        "max_epochs",
+        "patience",
+        "labels_only_max_epochs",
+        "labels_only_patience",
+        "step_budget",
+        "unfreeze_order",
         "batch_size",
         "optimizer", "learning_rate", "cosine_restarts", "alpha", "beta", "gamma", "temperature",
         "logit_target", "representation_target", "representation_reduction", "shared_head",

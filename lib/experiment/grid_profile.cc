@@ -11,6 +11,7 @@
 #include "lib/distill/student_training.h"
 #include "lib/experiment/grid_spec.h"
 #include "lib/models/bert_config.h"
+#include "lib/models/mixed_precision.h"
 #include "lib/models/student_factory.h"
 #include "lib/util/atomic_file.h"
 #include "lib/util/status_macros.h"
@@ -98,12 +99,20 @@ const std::map<std::string, Setter>& Setters() {
       {"in_domain_epochs", IntegerSetter(&ProfileSettings::in_domain_epochs, 0)},
       {"dev_per_class", IntegerSetter(&ProfileSettings::dev_per_class, 0)},
       {"representation_reduction",
-       ChoiceSetter(&ProfileSettings::representation_reduction, {"half-sum", "mean"})},
-      {"finetune_max_epochs", IntegerSetter(&ProfileSettings::finetune_max_epochs, 1)},
-      {"finetune_patience", IntegerSetter(&ProfileSettings::finetune_patience, 1)},
-      {"finetune_learning_rate", FloatSetter(&ProfileSettings::finetune_learning_rate)},
-      {"student_size", ChoiceSetter(&ProfileSettings::student_size, KnownStudentSizes())},
-      {"recurrent_dropout", FloatSetter(&ProfileSettings::recurrent_dropout, /*below=*/1)},
+       ChoiceSetter(&ProfileSettings::representation_reduction,
+                    {"half-sum", "mean"})},
+      {"teacher_precision", ChoiceSetter(&ProfileSettings::teacher_precision,
+                                         TrainingPrecisionSettings())},
+      {"finetune_max_epochs",
+       IntegerSetter(&ProfileSettings::finetune_max_epochs, 1)},
+      {"finetune_patience",
+       IntegerSetter(&ProfileSettings::finetune_patience, 1)},
+      {"finetune_learning_rate",
+       FloatSetter(&ProfileSettings::finetune_learning_rate)},
+      {"student_size",
+       ChoiceSetter(&ProfileSettings::student_size, KnownStudentSizes())},
+      {"recurrent_dropout",
+       FloatSetter(&ProfileSettings::recurrent_dropout, /*below=*/1)},
       {"max_length", IntegerSetter(&ProfileSettings::max_length, 4)},
       {"max_epochs", IntegerSetter(&ProfileSettings::max_epochs, 1)},
       {"patience", IntegerSetter(&ProfileSettings::patience, 1)},

@@ -20,6 +20,7 @@
 #include "lib/experiment/sealed_record.h"
 #include "lib/experiment/student_cell.h"
 #include "lib/experiment/teacher_stages.h"
+#include "lib/models/mixed_precision.h"
 #include "lib/models/student_factory.h"
 #include "lib/util/atomic_file.h"
 #include "lib/util/content_hash.h"
@@ -57,18 +58,29 @@ nlohmann::json TeacherSettingsJson(const ProfileSettings& s) {
   if (!s.pretrain_corpus.empty()) json["pretrain_corpus"] = s.pretrain_corpus;
   if (s.in_domain_epochs > 0) json["in_domain_epochs"] = s.in_domain_epochs;
   if (s.dev_per_class > 0) json["dev_per_class"] = s.dev_per_class;
+  if (s.teacher_precision != "float32")
+    json["teacher_precision"] = s.teacher_precision;
   return json;
+}
+
+// The teacher's arithmetic, from settings that Settings() resolved.
+TrainingPrecision TeacherPrecision(const ProfileSettings& s) {
+  return s.teacher_precision == "bfloat16" ? TrainingPrecision::kBFloat16
+                                           : TrainingPrecision::kFloat32;
 }
 
 // What general pre-training reads: every dataset shares its checkpoint.
 nlohmann::json GeneralPretrainJson(const ProfileSettings& s) {
-  return {{"pretrain_corpus", s.pretrain_corpus},
-          {"teacher_size", s.teacher_size},
-          {"teacher_vocab_size", s.teacher_vocab_size},
-          {"teacher_max_length", s.teacher_max_length},
-          {"teacher_batch_size", s.teacher_batch_size},
-          {"pretrain_epochs", s.pretrain_epochs},
-          {"pretrain_learning_rate", s.pretrain_learning_rate}};
+  nlohmann::json json = {{"pretrain_corpus", s.pretrain_corpus},
+                         {"teacher_size", s.teacher_size},
+                         {"teacher_vocab_size", s.teacher_vocab_size},
+                         {"teacher_max_length", s.teacher_max_length},
+                         {"teacher_batch_size", s.teacher_batch_size},
+                         {"pretrain_epochs", s.pretrain_epochs},
+                         {"pretrain_learning_rate", s.pretrain_learning_rate}};
+  if (s.teacher_precision != "float32")
+    json["teacher_precision"] = s.teacher_precision;
+  return json;
 }
 
 nlohmann::json SettingsJson(const ProfileSettings& s) {
@@ -227,9 +239,9 @@ std::string SettingsRole(const GridCell& cell) {
 // own transfer-set size where its grid sets one. A profile's recurrent
 // dropout is for its LSTM students: the others have no recurrence, and their
 // results and keys do not change with it.
-ProfileSettings CellSettings(const GridProfile& profile, const GridCell& cell) {
-  ProfileSettings settings = profile.Resolve(cell.dataset, SettingsRole(cell));
-  if (cell.transfer != kProfileTransfer) settings.transfer_limit = cell.transfer;
+ProfileSettings CellSettings(ProfileSettings settings, const GridCell& cell) {
+  if (cell.transfer != kProfileTransfer)
+    settings.transfer_limit = cell.transfer;
   if (!StudentHasRecurrence(cell.student)) settings.recurrent_dropout = 0;
   return settings;
 }
@@ -277,7 +289,8 @@ GridRunner::~GridRunner() = default;
 
 std::string GridRunner::CellKey(const GridCell& cell) const {
   const std::vector<GridCell> members = MemberCells(cell);
-  const ProfileSettings settings = CellSettings(*profile_, cell);
+  const ProfileSettings settings =
+      CellSettings(Settings(cell.dataset, SettingsRole(cell)), cell);
   const uint64_t teacher_seed = profile_->teacher_per_seed() ? cell.seed : 1;
   ContentHasher hasher(kCellDomain);
   hasher.Add("cell", CellJson(cell).dump())
@@ -289,11 +302,22 @@ std::string GridRunner::CellKey(const GridCell& cell) const {
   if (members.size() > 1) {
     nlohmann::json member_settings = nlohmann::json::array();
     for (const GridCell& member : members) {
-      member_settings.push_back(SettingsJson(profile_->Resolve(cell.dataset, member.teacher)));
+      member_settings.push_back(
+          SettingsJson(Settings(cell.dataset, member.teacher)));
     }
     hasher.Add("ensemble_settings", member_settings.dump());
   }
   return hasher.HexDigest();
+}
+
+ProfileSettings GridRunner::Settings(const std::string& dataset,
+                                     const std::string& role) const {
+  ProfileSettings settings = profile_->Resolve(dataset, role);
+  // The setting's choices were checked when the profile was read.
+  settings.teacher_precision = TrainingPrecisionName(
+      ResolveTrainingPrecision(settings.teacher_precision, device_)
+          .value_or(TrainingPrecision::kFloat32));
+  return settings;
 }
 
 std::string GridRunner::CellPath(const GridCell& cell) const {
@@ -313,8 +337,9 @@ GridRunner::TeacherPaths GridRunner::LocateTeachers(const GridCell& cell) const 
     // The assistant's own pre-training; its fine-tuning learns the teacher too.
     TeacherPaths paths = LocateTeachers(WithTeacher(cell, (*chain)->assistant));
     if (cell.method == "none") return paths;
-    const TeacherPaths teacher = LocateTeachers(WithTeacher(cell, (*chain)->teacher));
-    const ProfileSettings s = profile_->Resolve(cell.dataset, (*chain)->assistant);
+    const TeacherPaths teacher =
+        LocateTeachers(WithTeacher(cell, (*chain)->teacher));
+    const ProfileSettings s = Settings(cell.dataset, (*chain)->assistant);
     paths.finetune_key = ContentHasher(kAssistantDomain)
                              .Add("finetune", paths.finetune_key)
                              .Add("teacher", teacher.finetune_key)
@@ -330,7 +355,7 @@ GridRunner::TeacherPaths GridRunner::LocateTeachers(const GridCell& cell) const 
     paths.distill_from = teacher.finetune_dir;
     return paths;
   }
-  const ProfileSettings s = profile_->Resolve(cell.dataset, cell.teacher);
+  const ProfileSettings s = Settings(cell.dataset, cell.teacher);
   TeacherPaths paths;
   const std::string teachers = options_.store_dir + "/teachers";
   // The encoder in-domain MLM starts from: general pre-training (made once
@@ -364,14 +389,18 @@ GridRunner::TeacherPaths GridRunner::LocateTeachers(const GridCell& cell) const 
   }
   if (cell.method == "none") return paths;  // the student needs only the vocabulary
   paths.finetune_seed = profile_->teacher_per_seed() ? cell.seed : 1;
-  paths.finetune_key = ContentHasher(kFinetuneDomain)
-                           .Add("pretrain", paths.pretrain_key)
-                           .Add("labels", cell.labels_per_class)
-                           .Add("seed", static_cast<int64_t>(paths.finetune_seed))
-                           .Add("max_epochs", s.finetune_max_epochs)
-                           .Add("patience", s.finetune_patience)
-                           .Add("learning_rate", s.finetune_learning_rate)
-                           .HexDigest();
+  ContentHasher finetune_key = ContentHasher(kFinetuneDomain);
+  finetune_key.Add("pretrain", paths.pretrain_key)
+      .Add("labels", cell.labels_per_class)
+      .Add("seed", static_cast<int64_t>(paths.finetune_seed))
+      .Add("max_epochs", s.finetune_max_epochs)
+      .Add("patience", s.finetune_patience)
+      .Add("learning_rate", s.finetune_learning_rate);
+  // Only a precision other than float32 joins the key: float32 keys stay
+  // as they were before precisions existed.
+  if (s.teacher_precision != "float32")
+    finetune_key.Add("precision", s.teacher_precision);
+  paths.finetune_key = finetune_key.HexDigest();
   paths.finetune_dir =
       absl::StrCat(teachers, "/finetune-", cell.dataset, "-", cell.teacher, "-l",
                    LabelsName(cell.labels_per_class), "-s", paths.finetune_seed, "-",
@@ -386,7 +415,7 @@ bool GridRunner::TeacherReady(const GridCell& cell) {
     const TeacherPaths paths = LocateTeachers(member);
     const bool pretrained =
         paths.pretrain_dir ==
-            profile_->Resolve(member.dataset, SettingsRole(member)).teacher_checkpoint ||
+            Settings(member.dataset, SettingsRole(member)).teacher_checkpoint ||
         FinishedArtifact(paths.pretrain_dir).ok();
     if (!pretrained || (!paths.finetune_dir.empty() && !FinishedArtifact(paths.finetune_dir).ok())) {
       return false;
@@ -397,7 +426,7 @@ bool GridRunner::TeacherReady(const GridCell& cell) {
 
 absl::StatusOr<GridRunner::TeacherPaths> GridRunner::Teachers(const GridCell& cell, bool wait) {
   const std::string role = SettingsRole(cell);
-  const ProfileSettings s = profile_->Resolve(cell.dataset, role);
+  const ProfileSettings s = Settings(cell.dataset, role);
   TeacherPaths paths = LocateTeachers(cell);
   // A chain's teacher first: the assistant learns from it. (Once the
   // assistant is made, the teacher is not needed again.)
@@ -410,89 +439,97 @@ absl::StatusOr<GridRunner::TeacherPaths> GridRunner::Teachers(const GridCell& ce
   if (!paths.general_key.empty()) {
     ASSIGN_OR_RETURN(
         paths.general_record,
-        MakeArtifact(paths.general_dir, locks + paths.general_key + ".lock", wait, &made_teachers_,
-                     [&](const std::string& out) {
-                       PretrainStageOptions pretrain{
-                           .data = {.max_length = s.teacher_max_length},
-                           .general_corpus = s.pretrain_corpus,
-                           .size = s.teacher_size,
-                           .vocab_size = static_cast<int>(s.teacher_vocab_size),
-                           .epochs = s.pretrain_epochs,
-                           .batch_size = s.teacher_batch_size,
-                           .learning_rate = s.pretrain_learning_rate,
-                           .out = out};
-                       std::fprintf(stderr,
-                                    "kdbench: general pre-training of the %s teacher on %s\n",
-                                    s.teacher_size.c_str(),
-                                    absl::StrJoin(s.pretrain_corpus, "+").c_str());
-                       return RunPretrainStage(pretrain, device_);
-                     }));
+        MakeArtifact(
+            paths.general_dir, locks + paths.general_key + ".lock", wait,
+            &made_teachers_, [&](const std::string& out) {
+              PretrainStageOptions pretrain{
+                  .data = {.max_length = s.teacher_max_length},
+                  .general_corpus = s.pretrain_corpus,
+                  .size = s.teacher_size,
+                  .vocab_size = static_cast<int>(s.teacher_vocab_size),
+                  .epochs = s.pretrain_epochs,
+                  .batch_size = s.teacher_batch_size,
+                  .learning_rate = s.pretrain_learning_rate,
+                  .precision = TeacherPrecision(s),
+                  .out = out};
+              std::fprintf(
+                  stderr,
+                  "kdbench: general pre-training of the %s teacher on %s\n",
+                  s.teacher_size.c_str(),
+                  absl::StrJoin(s.pretrain_corpus, "+").c_str());
+              return RunPretrainStage(pretrain, device_);
+            }));
   }
   if (paths.pretrain_dir == paths.general_dir) {
     paths.pretrain_record = paths.general_record;
   } else if (paths.pretrain_dir != s.teacher_checkpoint) {
     ASSIGN_OR_RETURN(
         paths.pretrain_record,
-        MakeArtifact(paths.pretrain_dir, locks + paths.pretrain_key + ".lock", wait, &made_teachers_,
-                     [&](const std::string& out) {
-                       PretrainStageOptions pretrain{
-                           .data = {.dataset = cell.dataset,
-                                    .path = s.path,
-                                    .labels_per_class = s.pretrain_labels,
-                                    .dev_per_class = s.dev_per_class,
-                                    .seed = 1,
-                                    .max_length = s.teacher_max_length},
-                           .init_checkpoint = paths.general_dir,
-                           .size = s.teacher_size,
-                           .vocab_size = static_cast<int>(s.teacher_vocab_size),
-                           .epochs = paths.general_dir.empty() ? s.pretrain_epochs
-                                                               : s.in_domain_epochs,
-                           .batch_size = s.teacher_batch_size,
-                           .learning_rate = s.pretrain_learning_rate,
-                           .out = out};
-                       std::fprintf(stderr, "kdbench: %s pre-training of the %s teacher on %s\n",
-                                    paths.general_dir.empty() ? "MLM" : "in-domain MLM",
-                                    role.c_str(), cell.dataset.c_str());
-                       return RunPretrainStage(pretrain, device_);
-                     }));
+        MakeArtifact(
+            paths.pretrain_dir, locks + paths.pretrain_key + ".lock", wait,
+            &made_teachers_, [&](const std::string& out) {
+              PretrainStageOptions pretrain{
+                  .data = {.dataset = cell.dataset,
+                           .path = s.path,
+                           .labels_per_class = s.pretrain_labels,
+                           .dev_per_class = s.dev_per_class,
+                           .seed = 1,
+                           .max_length = s.teacher_max_length},
+                  .init_checkpoint = paths.general_dir,
+                  .size = s.teacher_size,
+                  .vocab_size = static_cast<int>(s.teacher_vocab_size),
+                  .epochs = paths.general_dir.empty() ? s.pretrain_epochs
+                                                      : s.in_domain_epochs,
+                  .batch_size = s.teacher_batch_size,
+                  .learning_rate = s.pretrain_learning_rate,
+                  .precision = TeacherPrecision(s),
+                  .out = out};
+              std::fprintf(stderr,
+                           "kdbench: %s pre-training of the %s teacher on %s\n",
+                           paths.general_dir.empty() ? "MLM" : "in-domain MLM",
+                           role.c_str(), cell.dataset.c_str());
+              return RunPretrainStage(pretrain, device_);
+            }));
   }
   if (paths.finetune_dir.empty()) return paths;
   ASSIGN_OR_RETURN(
       paths.finetune_record,
-      MakeArtifact(paths.finetune_dir, locks + paths.finetune_key + ".lock", wait, &made_teachers_,
-                   [&](const std::string& out) {
-                     FinetuneStageOptions finetune{
-                         .data = {.dataset = cell.dataset,
-                                  .path = s.path,
-                                  .labels_per_class = cell.labels_per_class,
-                                  .dev_per_class = s.dev_per_class,
-                                  .seed = paths.finetune_seed,
-                                  .max_length = s.teacher_max_length},
-                         .checkpoint = paths.pretrain_dir,
-                         .max_epochs = s.finetune_max_epochs,
-                         .patience = s.finetune_patience,
-                         .batch_size = s.teacher_batch_size,
-                         .learning_rate = s.finetune_learning_rate,
-                         .out = out};
-                     if (!paths.distill_from.empty()) {
-                       finetune.distill_from = paths.distill_from;
-                       finetune.cache_dir = options_.store_dir + "/teacher-outputs";
-                       finetune.transfer_limit = s.transfer_limit;
-                       finetune.temperature = kAssistantTemperature;
-                       finetune.distill_weight = kAssistantWeight;
-                     }
-                     std::fprintf(stderr,
-                                  "kdbench: fine-tuning the %s teacher%s on %s, %s labels per "
-                                  "class, seed %llu\n",
-                                  role.c_str(),
-                                  paths.distill_from.empty()
-                                      ? ""
-                                      : (" (assistant of " + cell.teacher + ")").c_str(),
-                                  cell.dataset.c_str(),
-                                  LabelsName(cell.labels_per_class).c_str(),
-                                  static_cast<unsigned long long>(paths.finetune_seed));
-                     return RunFinetuneStage(finetune, device_);
-                   }));
+      MakeArtifact(
+          paths.finetune_dir, locks + paths.finetune_key + ".lock", wait,
+          &made_teachers_, [&](const std::string& out) {
+            FinetuneStageOptions finetune{
+                .data = {.dataset = cell.dataset,
+                         .path = s.path,
+                         .labels_per_class = cell.labels_per_class,
+                         .dev_per_class = s.dev_per_class,
+                         .seed = paths.finetune_seed,
+                         .max_length = s.teacher_max_length},
+                .checkpoint = paths.pretrain_dir,
+                .max_epochs = s.finetune_max_epochs,
+                .patience = s.finetune_patience,
+                .batch_size = s.teacher_batch_size,
+                .learning_rate = s.finetune_learning_rate,
+                .precision = TeacherPrecision(s),
+                .out = out};
+            if (!paths.distill_from.empty()) {
+              finetune.distill_from = paths.distill_from;
+              finetune.cache_dir = options_.store_dir + "/teacher-outputs";
+              finetune.transfer_limit = s.transfer_limit;
+              finetune.temperature = kAssistantTemperature;
+              finetune.distill_weight = kAssistantWeight;
+            }
+            std::fprintf(
+                stderr,
+                "kdbench: fine-tuning the %s teacher%s on %s, %s labels per "
+                "class, seed %llu\n",
+                role.c_str(),
+                paths.distill_from.empty()
+                    ? ""
+                    : (" (assistant of " + cell.teacher + ")").c_str(),
+                cell.dataset.c_str(), LabelsName(cell.labels_per_class).c_str(),
+                static_cast<unsigned long long>(paths.finetune_seed));
+            return RunFinetuneStage(finetune, device_);
+          }));
   return paths;
 }
 
@@ -506,8 +543,9 @@ absl::Status GridRunner::PrepareTeacher(const GridCell& cell, bool wait) {
 absl::StatusOr<std::string> GridRunner::Budget(const GridCell& cell) {
   if (cell.labels_per_class == 0) return std::string();
   const std::string id = absl::StrCat(cell.dataset, "/", cell.labels_per_class);
-  if (auto known = budget_errors_.find(id); known != budget_errors_.end()) return known->second;
-  const ProfileSettings s = profile_->Resolve(cell.dataset, cell.teacher);
+  if (auto known = budget_errors_.find(id); known != budget_errors_.end())
+    return known->second;
+  const ProfileSettings s = Settings(cell.dataset, cell.teacher);
   ASSIGN_OR_RETURN(std::shared_ptr<const Corpus> corpus,
                    ReadDatasetShared(cell.dataset, {.path = s.path}));
   absl::StatusOr<DataSplit> split =
@@ -530,7 +568,8 @@ absl::StatusOr<std::string> GridRunner::RunCell(const GridCell& cell, bool wait)
 
   const auto start = std::chrono::steady_clock::now();
   const std::vector<GridCell> members = MemberCells(cell);
-  const ProfileSettings s = CellSettings(*profile_, cell);
+  const ProfileSettings s =
+      CellSettings(Settings(cell.dataset, SettingsRole(cell)), cell);
   nlohmann::json record = {{"format", kRecordFormat},
                            {"key", key},
                            {"profile", profile_->name()},
@@ -555,17 +594,19 @@ absl::StatusOr<std::string> GridRunner::RunCell(const GridCell& cell, bool wait)
     std::string result;
     const std::string cache_dir = options_.store_dir + "/teacher-outputs";
     if (cell.is_teacher()) {
-      ASSIGN_OR_RETURN(result, RunTeacherOutputsStage(
-                                   {.data = {.dataset = cell.dataset,
-                                             .path = s.path,
-                                             .labels_per_class = cell.labels_per_class,
-                                             .seed = cell.seed,
-                                             .max_length = s.teacher_max_length},
-                                    .checkpoint = teacher.finetune_dir,
-                                    .cache_dir = cache_dir,
-                                    .batch_size = s.batch_size,
-                                    .transfer_limit = s.transfer_limit},
-                                   device_));
+      ASSIGN_OR_RETURN(result,
+                       RunTeacherOutputsStage(
+                           {.data = {.dataset = cell.dataset,
+                                     .path = s.path,
+                                     .labels_per_class = cell.labels_per_class,
+                                     .seed = cell.seed,
+                                     .max_length = s.teacher_max_length},
+                            .checkpoint = teacher.finetune_dir,
+                            .cache_dir = cache_dir,
+                            .batch_size = s.batch_size,
+                            .transfer_limit = s.transfer_limit,
+                            .precision = TeacherPrecision(s)},
+                           device_));
     } else {
       StudentCellOptions student{
           .dataset = cell.dataset,
@@ -581,6 +622,7 @@ absl::StatusOr<std::string> GridRunner::RunCell(const GridCell& cell, bool wait)
           .seed = cell.seed,
           .max_length = s.max_length,
           .teacher_max_length = s.teacher_max_length,
+          .teacher_precision = TeacherPrecision(s),
           .max_epochs = s.max_epochs,
           .patience = s.patience,
           .labels_only_max_epochs = s.labels_only_max_epochs,

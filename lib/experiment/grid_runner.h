@@ -65,6 +65,10 @@ class GridRunner {
 
  private:
   struct TeacherPaths;
+  // The profile's settings with "auto" choices made for this machine and
+  // device: what keys and records hold.
+  ProfileSettings Settings(const std::string& dataset,
+                           const std::string& role) const;
   TeacherPaths LocateTeachers(const GridCell& cell) const;
   absl::StatusOr<TeacherPaths> Teachers(const GridCell& cell, bool wait);
   absl::StatusOr<std::string> Budget(const GridCell& cell);

@@ -346,13 +346,19 @@ absl::StatusOr<std::string> RunStudentCell(const StudentCellOptions& options,
     std::vector<std::string> texts;
     for (int64_t index : unlabeled) texts.push_back(CorpusExample(corpus, index).text);
     const std::vector<std::string> pool = TeacherOutputPool(corpus);
-    ASSIGN_OR_RETURN(CachedTeacherRun run,
-                     TeacherOutputsThroughCache(teacher, pool, texts, options.teacher_max_length,
-                                                options.cache_dir, options.batch_size, device));
-    std::vector<int64_t> held_out_indices(unlabeled.begin(), unlabeled.begin() + held_out_count);
-    std::vector<int64_t> transfer_indices(unlabeled.begin() + held_out_count, unlabeled.end());
-    held_out.examples = EncodeExamplesWith(corpus, held_out_indices, encode, options.max_length);
-    transfer.examples = EncodeExamplesWith(corpus, transfer_indices, encode, options.max_length);
+    ASSIGN_OR_RETURN(
+        CachedTeacherRun run,
+        TeacherOutputsThroughCache(
+            teacher, pool, texts, options.teacher_max_length, options.cache_dir,
+            options.batch_size, options.teacher_precision, device));
+    std::vector<int64_t> held_out_indices(unlabeled.begin(),
+                                          unlabeled.begin() + held_out_count);
+    std::vector<int64_t> transfer_indices(unlabeled.begin() + held_out_count,
+                                          unlabeled.end());
+    held_out.examples = EncodeExamplesWith(corpus, held_out_indices, encode,
+                                           options.max_length);
+    transfer.examples = EncodeExamplesWith(corpus, transfer_indices, encode,
+                                           options.max_length);
     const torch::Tensor held_out_rows = torch::arange(held_out_count);
     const torch::Tensor transfer_rows =
         torch::arange(held_out_count, static_cast<int64_t>(unlabeled.size()));
@@ -371,11 +377,16 @@ absl::StatusOr<std::string> RunStudentCell(const StudentCellOptions& options,
       std::vector<std::string> hashes = {teacher.checkpoint_hash};
       for (size_t k = 0; k < others.size(); ++k) {
         ASSIGN_OR_RETURN(CachedTeacherRun other_run,
-                         TeacherOutputsThroughCache(others[k], pool, texts, options.teacher_max_length,
-                                                    options.cache_dir, options.batch_size, device));
-        held_out_members.push_back(SliceTargets(other_run.outputs, held_out_rows, options));
-        transfer_members.push_back(SliceTargets(other_run.outputs, transfer_rows, options));
-        const BertParameterCounts counts = CountClassifierParameters(*others[k].model);
+                         TeacherOutputsThroughCache(
+                             others[k], pool, texts, options.teacher_max_length,
+                             options.cache_dir, options.batch_size,
+                             options.teacher_precision, device));
+        held_out_members.push_back(
+            SliceTargets(other_run.outputs, held_out_rows, options));
+        transfer_members.push_back(
+            SliceTargets(other_run.outputs, transfer_rows, options));
+        const BertParameterCounts counts =
+            CountClassifierParameters(*others[k].model);
         members.push_back({{"hash", others[k].checkpoint_hash},
                            {"checkpoint", options.ensemble_members[k]},
                            {"parameters", counts.total},
@@ -421,6 +432,7 @@ absl::StatusOr<std::string> RunStudentCell(const StudentCellOptions& options,
       !ensemble.has_value()) {
     teacher_transformer = ShapeOf(teacher.model->config());
     teacher.model->to(device);
+    teacher.model->set_precision(options.teacher_precision);
     std::shared_ptr<BertTeacherImpl> layers_teacher = teacher.model.ptr();
     const Vocabulary& vocabulary = tokenizer.vocabulary();
     TeacherLayerSource source = [layers_teacher, &vocabulary, pad](const torch::Tensor& ids,

@@ -19,6 +19,7 @@
 
 #include "absl/status/statusor.h"
 #include "lib/models/inference_precision.h"
+#include "lib/models/mixed_precision.h"
 
 namespace kdbench {
 
@@ -42,8 +43,10 @@ struct StudentCellOptions {
   uint64_t seed = 1;
   int64_t max_length = 128;          // the student's input, in its own tokens
   int64_t teacher_max_length = 128;  // the teacher's, [CLS] and [SEP] included
-  int64_t max_epochs = 30;  // per phase
-  int64_t patience = 5;     // per phase
+  // The arithmetic of the teacher's outputs and layers (as it was trained).
+  TrainingPrecision teacher_precision = TrainingPrecision::kFloat32;
+  int64_t max_epochs = 30;               // per phase
+  int64_t patience = 5;                  // per phase
   int64_t labels_only_max_epochs = 100;  // phases on labeled data alone
   int64_t labels_only_patience = 10;
   int64_t step_budget = 0;  // ScheduleOptions::step_budget; 0: no cap

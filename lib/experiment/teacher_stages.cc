@@ -153,6 +153,7 @@ absl::StatusOr<std::string> RunPretrainStage(const PretrainStageOptions& options
     config.labels = labels;
     teacher = BertTeacher(config);
   }
+  teacher->set_precision(options.precision);
   const BertConfig& config = teacher->config();
   BertTokenizer tokenizer(*vocabulary);
   const Vocabulary& vocab = tokenizer.vocabulary();
@@ -190,6 +191,7 @@ absl::StatusOr<std::string> RunPretrainStage(const PretrainStageOptions& options
       {"mlm_loss_per_epoch", report.epoch_losses},
       {"unigram_entropy", UnigramEntropy(mlm, vocab)},
       {"seconds", report.seconds},
+      {"precision", TrainingPrecisionName(options.precision)},
       {"split_hash", split_hash},
       {"checkpoint", options.out},
   };
@@ -210,12 +212,15 @@ absl::StatusOr<std::string> RunFinetuneStage(const FinetuneStageOptions& options
   ASSIGN_OR_RETURN(PreparedData data, Prepare(options.data));
   // An encoder without labels (general pre-training, a BERT checkpoint) gets
   // the dataset's and a new classifier.
-  ASSIGN_OR_RETURN(LoadedTeacher loaded,
-                   LoadBertTeacher(options.checkpoint,
-                                   {.require_classifier = false,
-                                    .labels_if_missing = data.corpus->label_names}));
-  RETURN_IF_ERROR(CheckTeacherLabels(loaded.model->config().labels, options.checkpoint,
-                                     options.data.dataset, data.corpus->label_names));
+  ASSIGN_OR_RETURN(
+      LoadedTeacher loaded,
+      LoadBertTeacher(options.checkpoint,
+                      {.require_classifier = false,
+                       .labels_if_missing = data.corpus->label_names}));
+  RETURN_IF_ERROR(CheckTeacherLabels(loaded.model->config().labels,
+                                     options.checkpoint, options.data.dataset,
+                                     data.corpus->label_names));
+  loaded.model->set_precision(options.precision);
   BertTokenizer tokenizer(loaded.vocabulary);
   const int64_t max_length =
       std::min(options.data.max_length, loaded.model->config().max_position_embeddings);
@@ -238,9 +243,10 @@ absl::StatusOr<std::string> RunFinetuneStage(const FinetuneStageOptions& options
     std::vector<std::string> texts;
     for (int64_t index : unlabeled) texts.push_back(CorpusExample(*data.corpus, index).text);
     ASSIGN_OR_RETURN(CachedTeacherRun run,
-                     TeacherOutputsThroughCache(larger, TeacherOutputPool(*data.corpus), texts,
-                                                options.data.max_length,
-                                                options.cache_dir, options.batch_size, device));
+                     TeacherOutputsThroughCache(
+                         larger, TeacherOutputPool(*data.corpus), texts,
+                         options.data.max_length, options.cache_dir,
+                         options.batch_size, options.precision, device));
     transfer = EncodeExamples(*data.corpus, unlabeled, tokenizer, max_length);
     finetune.distillation = {.transfer = &transfer,
                              .teacher_logits = run.outputs.logits,
@@ -284,6 +290,7 @@ absl::StatusOr<std::string> RunFinetuneStage(const FinetuneStageOptions& options
       {"test_predictions", predicted},
       {"test_labels", test.labels},
       {"seconds", report.seconds},
+      {"precision", TrainingPrecisionName(options.precision)},
       {"split_hash", data.split.split_hash},
       {"pretrained_checkpoint_hash", loaded.checkpoint_hash},
       {"checkpoint", options.out},
@@ -296,6 +303,20 @@ std::string DefaultTeacherOutputCacheDirectory() {
   return DataDirectory() + "/../teacher-outputs";
 }
 
+namespace {
+
+// How the cached outputs were computed: float32 keeps the name it had before
+// precisions existed, so existing caches stay valid.
+std::string CacheComputation(TrainingPrecision precision) {
+  std::string computation = "canonical-pool/v3";
+  if (precision != TrainingPrecision::kFloat32) {
+    absl::StrAppend(&computation, "/", TrainingPrecisionName(precision));
+  }
+  return computation;
+}
+
+}  // namespace
+
 std::vector<std::string> TeacherOutputPool(const Corpus& corpus) {
   std::vector<std::string> pool;
   pool.reserve(corpus.train.size() + corpus.unlabeled.size());
@@ -306,8 +327,9 @@ std::vector<std::string> TeacherOutputPool(const Corpus& corpus) {
 
 absl::StatusOr<CachedTeacherRun> TeacherOutputsThroughCache(
     const LoadedTeacher& loaded, const std::vector<std::string>& pool,
-    const std::vector<std::string>& texts, int64_t max_length_in, const std::string& cache_root,
-    int64_t batch_size, const c10::Device& device) {
+    const std::vector<std::string>& texts, int64_t max_length_in,
+    const std::string& cache_root, int64_t batch_size,
+    TrainingPrecision precision, const c10::Device& device) {
   BertTokenizer tokenizer(loaded.vocabulary);
   const Vocabulary& vocab = tokenizer.vocabulary();
   const int64_t max_length =
@@ -315,15 +337,17 @@ absl::StatusOr<CachedTeacherRun> TeacherOutputsThroughCache(
   BertTeacher model = loaded.model;
   model->to(device);
   model->eval();
+  model->set_precision(precision);
   const std::string cache_dir =
       cache_root.empty() ? DefaultTeacherOutputCacheDirectory() : cache_root;
-  ASSIGN_OR_RETURN(TeacherOutputCache cache,
-                   TeacherOutputCache::Open(
-                       cache_dir, {.teacher_hash = loaded.checkpoint_hash,
-                                   .tokenizer_hash = Sha256Hex(absl::StrCat(
-                                       "wordpiece/uncased\n", vocab.ToText())),
-                                   .max_length = max_length,
-                                   .computation = "canonical-pool/v3"}));
+  ASSIGN_OR_RETURN(
+      TeacherOutputCache cache,
+      TeacherOutputCache::Open(
+          cache_dir, {.teacher_hash = loaded.checkpoint_hash,
+                      .tokenizer_hash = Sha256Hex(
+                          absl::StrCat("wordpiece/uncased\n", vocab.ToText())),
+                      .max_length = max_length,
+                      .computation = CacheComputation(precision)}));
   auto compute = [&](const std::vector<std::string>& missing)
       -> absl::StatusOr<CachedTeacherOutputs> {
     std::vector<std::vector<int32_t>> ids;
@@ -413,9 +437,10 @@ absl::StatusOr<std::string> RunTeacherOutputsStage(const TeacherOutputsStageOpti
     texts.push_back(CorpusExample(*data.corpus, index).text);
   }
   ASSIGN_OR_RETURN(CachedTeacherRun run,
-                   TeacherOutputsThroughCache(loaded, TeacherOutputPool(*data.corpus), texts,
-                                              options.data.max_length,
-                                              options.cache_dir, options.batch_size, device));
+                   TeacherOutputsThroughCache(
+                       loaded, TeacherOutputPool(*data.corpus), texts,
+                       options.data.max_length, options.cache_dir,
+                       options.batch_size, options.precision, device));
   // Mean over examples of the population variance of the class
   // probabilities (the paper's Table 9 statistic).
   const double variance =
@@ -439,6 +464,7 @@ absl::StatusOr<std::string> RunTeacherOutputsStage(const TeacherOutputsStageOpti
       {"layers", loaded.model->config().num_hidden_layers},
       {"hidden", loaded.model->config().hidden_size},
       {"seconds", run.seconds},
+      {"precision", TrainingPrecisionName(options.precision)},
       {"cache", run.cache_directory},
       {"teacher_hash", loaded.checkpoint_hash},
       {"split_hash", data.split.split_hash},

@@ -17,6 +17,7 @@
 #include "lib/distill/teacher_output_cache.h"
 #include "lib/models/bert_checkpoint.h"
 #include "lib/models/bert_config.h"
+#include "lib/models/mixed_precision.h"
 
 namespace kdbench {
 
@@ -54,6 +55,8 @@ struct PretrainStageOptions {
   int64_t epochs = 10;
   int64_t batch_size = 32;
   double learning_rate = 1e-3;
+  // The arithmetic of the MLM steps (mixed_precision.h).
+  TrainingPrecision precision = TrainingPrecision::kFloat32;
   std::string out;
 };
 
@@ -64,6 +67,9 @@ struct FinetuneStageOptions {
   int64_t patience = 4;
   int64_t batch_size = 32;
   double learning_rate = 3e-4;
+  // The arithmetic of training, dev selection, the test predictions and the
+  // larger teacher's outputs (an assistant's).
+  TrainingPrecision precision = TrainingPrecision::kFloat32;
   std::string out;
   // A teacher assistant (TAKD): a fine-tuned teacher whose outputs on the
   // split's transfer set (at most transfer_limit examples, 0: all; through
@@ -88,6 +94,7 @@ struct TeacherOutputsStageOptions {
   std::string cache_dir;  // the teacher-output cache's root
   int64_t batch_size = 64;
   int64_t transfer_limit = 0;  // as the student cell selects them; 0: all
+  TrainingPrecision precision = TrainingPrecision::kFloat32;
 };
 
 // The transfer examples a cell uses: the split's unlabeled indices in an
@@ -111,16 +118,18 @@ struct CachedTeacherRun {
 };
 
 // The teacher's outputs for `texts` ([CLS] text [SEP], truncated to
-// max_length), computed once and then served from the cache under
-// `cache_root` (empty: the default). The whole `pool` (every text the
+// max_length), computed once in `precision` and then served from the cache
+// under `cache_root` (empty: the default); the precision is part of the
+// cache key. The whole `pool` (every text the
 // teacher may be asked about, in a fixed order) is computed first: a row's
 // outputs depend, in their last bits, on the other texts in its batch, so
 // batches made from the requests of whichever cell came first would make
 // results depend on the order cells ran in.
 absl::StatusOr<CachedTeacherRun> TeacherOutputsThroughCache(
     const LoadedTeacher& loaded, const std::vector<std::string>& pool,
-    const std::vector<std::string>& texts, int64_t max_length, const std::string& cache_root,
-    int64_t batch_size, const c10::Device& device);
+    const std::vector<std::string>& texts, int64_t max_length,
+    const std::string& cache_root, int64_t batch_size,
+    TrainingPrecision precision, const c10::Device& device);
 
 // A dataset's pool for TeacherOutputsThroughCache: its non-test texts (train,
 // then unlabeled), in the corpus's order, whatever the split and seed.

@@ -137,7 +137,31 @@ BertEncoderOutputs BertModelImpl::forward(const torch::Tensor& input_ids,
                                           const torch::Tensor& attention_mask,
                                           const torch::Tensor& token_type_ids,
                                           bool all_layers) {
-  torch::Tensor types = token_type_ids.defined() ? token_type_ids : torch::zeros_like(input_ids);
+  BertEncoderOutputs outputs =
+      Compute(input_ids, attention_mask, token_type_ids, all_layers);
+  if (precision_ != TrainingPrecision::kFloat32) {
+    // Consumers (losses, the teacher-output cache, feature matching) get
+    // float32 whatever the arithmetic inside.
+    auto to_float = [](torch::Tensor& tensor) {
+      if (tensor.defined()) tensor = tensor.to(torch::kFloat32);
+    };
+    to_float(outputs.last_hidden);
+    to_float(outputs.pooled);
+    for (auto* list : {&outputs.hidden_states, &outputs.attentions,
+                       &outputs.attention_scores, &outputs.values}) {
+      for (torch::Tensor& tensor : *list) to_float(tensor);
+    }
+  }
+  return outputs;
+}
+
+BertEncoderOutputs BertModelImpl::Compute(const torch::Tensor& input_ids,
+                                          const torch::Tensor& attention_mask,
+                                          const torch::Tensor& token_type_ids,
+                                          bool all_layers) {
+  AutocastScope autocast(input_ids.device().type(), precision_);
+  torch::Tensor types =
+      token_type_ids.defined() ? token_type_ids : torch::zeros_like(input_ids);
   // Additive mask: 0 on real tokens, the most negative float on padding.
   torch::Tensor keep = attention_mask.to(torch::kFloat32).unsqueeze(1).unsqueeze(2);
   torch::Tensor mask_bias = (1.0 - keep) * std::numeric_limits<float>::lowest();
@@ -180,8 +204,12 @@ void BertPredictionTransformImpl::reset() {
   LayerNorm = register_module("LayerNorm", MakeLayerNorm(config_));
 }
 
-torch::Tensor BertPredictionTransformImpl::forward(const torch::Tensor& hidden) {
-  return LayerNorm(torch::gelu(dense(hidden)));
+torch::Tensor BertPredictionTransformImpl::forward(
+    const torch::Tensor& hidden) {
+  // In the weights' type: under bfloat16 autocast the product is bfloat16,
+  // which LibTorch 1.13's CPU layer_norm refuses beside float32 weights.
+  return LayerNorm(
+      torch::gelu(dense(hidden)).to(LayerNorm->weight.scalar_type()));
 }
 
 void BertLmPredictionsImpl::reset() {
@@ -221,7 +249,15 @@ BertTeacherImpl::Outputs BertTeacherImpl::forward(const torch::Tensor& input_ids
 }
 
 torch::Tensor BertTeacherImpl::MlmLogits(const torch::Tensor& hidden) {
-  return cls->predictions(hidden, bert->embeddings->word_embeddings->weight);
+  // The vocabulary projection is the costliest product of a pre-training step.
+  AutocastScope autocast(hidden.device().type(), bert->precision());
+  torch::Tensor logits =
+      cls->predictions(hidden, bert->embeddings->word_embeddings->weight);
+  return autocast.active() ? logits.to(torch::kFloat32) : logits;
+}
+
+void BertTeacherImpl::set_precision(TrainingPrecision precision) {
+  bert->set_precision(precision);
 }
 
 void InitializeBertWeights(torch::nn::Module& module, double initializer_range) {

@@ -17,6 +17,7 @@
 
 #include "lib/models/bert_config.h"
 #include "lib/models/dropout.h"
+#include "lib/models/mixed_precision.h"
 #include "lib/models/transformer_internals.h"
 
 namespace kdbench {
@@ -185,6 +186,12 @@ class BertModelImpl : public torch::nn::Cloneable<BertModelImpl> {
                              const torch::Tensor& token_type_ids = {},
                              bool all_layers = false);
 
+  // The arithmetic of forward (mixed_precision.h); float32 by default. Not
+  // part of the checkpoint: whoever trains or runs the model sets it. Every
+  // output is float32 whatever the precision.
+  void set_precision(TrainingPrecision precision) { precision_ = precision; }
+  TrainingPrecision precision() const { return precision_; }
+
   const BertConfig& config() const { return config_; }
 
   BertEmbeddings embeddings{nullptr};
@@ -192,7 +199,13 @@ class BertModelImpl : public torch::nn::Cloneable<BertModelImpl> {
   BertPooler pooler{nullptr};
 
  private:
+  BertEncoderOutputs Compute(const torch::Tensor& input_ids,
+                             const torch::Tensor& attention_mask,
+                             const torch::Tensor& token_type_ids,
+                             bool all_layers);
+
   BertConfig config_;
+  TrainingPrecision precision_ = TrainingPrecision::kFloat32;
 };
 TORCH_MODULE(BertModel);
 
@@ -258,6 +271,10 @@ class BertTeacherImpl : public torch::nn::Cloneable<BertTeacherImpl> {
 
   // Shape: hidden [n, hidden] (selected masked positions) -> [n, vocab].
   torch::Tensor MlmLogits(const torch::Tensor& hidden);
+
+  // The arithmetic of the encoder and both heads (BertModelImpl).
+  void set_precision(TrainingPrecision precision);
+  TrainingPrecision precision() const { return bert->precision(); }
 
   const BertConfig& config() const { return config_; }
   int64_t num_labels() const { return static_cast<int64_t>(config_.labels.size()); }

@@ -176,6 +176,15 @@ std::string OpenBlasCoreTypeForCpuFlags(const std::string& cpu_flags) {
   return "";
 }
 
+std::string CpuFlags() { return ReadCpuInfoField("flags"); }
+
+bool CpuFlagsHaveBFloat16Products(const std::string& cpu_flags) {
+  for (absl::string_view flag : absl::StrSplit(cpu_flags, ' ')) {
+    if (flag == "avx512_bf16" || flag == "amx_bf16") return true;
+  }
+  return false;
+}
+
 bool OpenBlasUsesFallbackKernels(const BlasInfo& blas) {
   if (blas.kind != BlasKind::kOpenBlas) return false;
   const bool generic = absl::StrContains(blas.details, " Prescott ") ||

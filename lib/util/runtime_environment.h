@@ -66,6 +66,14 @@ const char* BlasKindName(BlasKind kind);
 // "flags" line of /proc/cpuinfo.
 std::string OpenBlasCoreTypeForCpuFlags(const std::string& cpu_flags);
 
+// The "flags" line of /proc/cpuinfo ("" where there is none).
+std::string CpuFlags();
+
+// Whether the CPU multiplies bfloat16 natively (avx512_bf16 or amx_bf16):
+// without it LibTorch's bfloat16 products are emulated and slower than
+// float32. `cpu_flags` as CpuFlags() gives them.
+bool CpuFlagsHaveBFloat16Products(const std::string& cpu_flags);
+
 // True when OpenBLAS runs its generic fallback kernels although this CPU
 // supports faster ones.
 bool OpenBlasUsesFallbackKernels(const BlasInfo& blas);

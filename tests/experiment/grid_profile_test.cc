@@ -122,9 +122,15 @@ TEST(GridProfileTest, ErrorsNameTheFileLineAndAllowedValues) {
 
   // Names a cell would reject only after the teachers trained fail at load.
   const std::pair<std::string, std::string> choices[] = {
-      {"optimizer = \"sgd\"", "p9.toml:3: 'optimizer' must be one of: adadelta, adam"},
-      {"teacher_size = \"huge\"", "p9.toml:3: 'teacher_size' must be one of: tiny, base, large"},
-      {"student_size = \"xl\"", "p9.toml:3: 'student_size' must be one of: tiny, mini, paper"},
+      {"optimizer = \"sgd\"",
+       "p9.toml:3: 'optimizer' must be one of: adadelta, adam"},
+      {"teacher_size = \"huge\"",
+       "p9.toml:3: 'teacher_size' must be one of: tiny, base, large"},
+      {"student_size = \"xl\"",
+       "p9.toml:3: 'student_size' must be one of: tiny, mini, paper"},
+      {"teacher_precision = \"float16\"",
+       "p9.toml:3: 'teacher_precision' must be one of: float32, bfloat16, "
+       "auto"},
       {"word_vectors = \"/no/such/vectors.bin\"",
        "p9.toml:3: 'word_vectors' = \"/no/such/vectors.bin\": no such file"}};
   for (const auto& [line, message] : choices) {

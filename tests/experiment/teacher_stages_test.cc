@@ -52,19 +52,22 @@ TEST(TeacherOutputsThroughCacheTest, OutputsDoNotDependOnWhichCellAskedFirst) {
   }
   const std::string root = std::string(std::getenv("TEST_TMPDIR"));
   absl::StatusOr<CachedTeacherRun> together =
-      TeacherOutputsThroughCache(teacher, texts, texts, 48, root + "/together", 8, torch::kCPU);
+      TeacherOutputsThroughCache(teacher, texts, texts, 48, root + "/together",
+                                 8, TrainingPrecision::kFloat32, torch::kCPU);
   ASSERT_TRUE(together.ok()) << together.status();
   EXPECT_EQ(together->counters.computed, 40);
 
   // The other cache is first asked for two texts alone: the whole pool is
   // computed then, in the same batches, and the later request reuses it.
   absl::StatusOr<CachedTeacherRun> first = TeacherOutputsThroughCache(
-      teacher, texts, {texts[5], texts[2]}, 48, root + "/apart", 8, torch::kCPU);
+      teacher, texts, {texts[5], texts[2]}, 48, root + "/apart", 8,
+      TrainingPrecision::kFloat32, torch::kCPU);
   ASSERT_TRUE(first.ok()) << first.status();
   EXPECT_EQ(first->counters.computed, 40);
   EXPECT_EQ(first->outputs.logits.size(0), 2);
   absl::StatusOr<CachedTeacherRun> apart =
-      TeacherOutputsThroughCache(teacher, texts, texts, 48, root + "/apart", 8, torch::kCPU);
+      TeacherOutputsThroughCache(teacher, texts, texts, 48, root + "/apart", 8,
+                                 TrainingPrecision::kFloat32, torch::kCPU);
   ASSERT_TRUE(apart.ok()) << apart.status();
   EXPECT_EQ(apart->counters.computed, 0);
   EXPECT_EQ(apart->counters.reused, 40);
@@ -73,6 +76,36 @@ TEST(TeacherOutputsThroughCacheTest, OutputsDoNotDependOnWhichCellAskedFirst) {
   EXPECT_TRUE(torch::equal(together->outputs.cls, apart->outputs.cls));
   EXPECT_TRUE(torch::equal(together->outputs.pooled, apart->outputs.pooled));
   EXPECT_TRUE(torch::isfinite(together->outputs.logits).all().item<bool>());
+}
+
+// Outputs computed in bfloat16 are other numbers: they are cached apart and
+// never served for a float32 request (or the reverse).
+TEST(TeacherOutputsThroughCacheTest, ThePrecisionIsPartOfTheCacheKey) {
+  const LoadedTeacher teacher = TinyTeacher();
+  const std::vector<std::string> texts = {"free money now", "meeting at noon",
+                                          "call now"};
+  const std::string root =
+      std::string(std::getenv("TEST_TMPDIR")) + "/precisions";
+  absl::StatusOr<CachedTeacherRun> exact =
+      TeacherOutputsThroughCache(teacher, texts, texts, 48, root, 8,
+                                 TrainingPrecision::kFloat32, torch::kCPU);
+  ASSERT_TRUE(exact.ok()) << exact.status();
+  absl::StatusOr<CachedTeacherRun> mixed =
+      TeacherOutputsThroughCache(teacher, texts, texts, 48, root, 8,
+                                 TrainingPrecision::kBFloat16, torch::kCPU);
+  ASSERT_TRUE(mixed.ok()) << mixed.status();
+  EXPECT_EQ(mixed->counters.computed, 3);
+  EXPECT_NE(mixed->cache_directory, exact->cache_directory);
+  EXPECT_EQ(mixed->outputs.logits.scalar_type(), torch::kFloat32);
+  EXPECT_FALSE(torch::equal(mixed->outputs.cls, exact->outputs.cls));
+  EXPECT_TRUE(
+      torch::allclose(mixed->outputs.cls, exact->outputs.cls, 0.05, 0.05));
+  absl::StatusOr<CachedTeacherRun> again =
+      TeacherOutputsThroughCache(teacher, texts, texts, 48, root, 8,
+                                 TrainingPrecision::kFloat32, torch::kCPU);
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->counters.computed, 0);
+  EXPECT_TRUE(torch::equal(again->outputs.cls, exact->outputs.cls));
 }
 
 TEST(CheckTeacherLabelsTest, NamesAndOrderMustMatchTheDataset) {
