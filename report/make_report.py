@@ -2704,6 +2704,44 @@ def peer_cell_blocks(archive):
     return blocks
 
 
+def teacher_precision_blocks(archive):
+    """Teachers in bfloat16 against float32, paired by seed
+    (results/teacher-precision/, from benchmarks/teacher_precision_check.py)."""
+    paths = sorted(glob.glob(os.path.join(archive, "teacher-precision", "*.json")))
+    blocks = [H(3, "Teachers in bfloat16", "teacher-precision")]
+    if not paths:
+        return blocks + [P("Not available: no `results/teacher-precision/` comparison "
+                           "(`benchmarks/teacher_precision_check.py`).")]
+    for path in paths:
+        doc = load_json(path, "teacher precision check")
+        blocks.append(P(
+            f"`{os.path.relpath(path, os.path.dirname(archive))}`: the cells of "
+            f"`{doc['run']}` (teacher_precision = bfloat16, LibTorch's CPU autocast) against "
+            f"the same cells of `{doc['reference']}` (float32), one machine, nothing else "
+            f"running; git `{doc['git_revision'][:12]}`. Rule: {doc['rule']}. "
+            f"Overall: **{doc['verdict']}**. The profiles keep float32 by default: the "
+            "reference run is float32, and a change of precision changes every teacher key."))
+        rows = []
+        for c in doc["configurations"]:
+            d = c["difference_pts"]
+            interval = ("no interval" if d["lo"] is None
+                        else f"{d['mean']:+.2f} [{d['lo']:+.2f}, {d['hi']:+.2f}]")
+            f32 = list(c["float32_accuracy"].values())
+            bf16 = list(c["bfloat16_accuracy"].values())
+            rows.append((c["configuration"], d["n"], fmt_num(statistics.fmean(f32), 2),
+                         fmt_num(statistics.fmean(bf16), 2), interval,
+                         fmt_num(c["float32_seed_sd_pts"], 2), c["verdict"]))
+        blocks.append(T(["configuration", "seeds", "float32 test acc. %", "bfloat16 test acc. %",
+                         "bfloat16 − float32 (pts, 95% CI)", "float32 seed SD", "verdict"],
+                        rows))
+        rows = [(s["stage"], s["n"], fmt_num(s["float32_seconds"], 0),
+                 fmt_num(s["bfloat16_seconds"], 0), ratio_text(s["speedup"]))
+                for s in doc["stages"]]
+        blocks.append(T(["stage", "runs", "float32 s", "bfloat16 s",
+                         "float32 / bfloat16 (95% CI over seeds)"], rows))
+    return blocks
+
+
 def deployment_blocks(speed, archive):
     """The students as deployed (lib/models/deployed_bilstm.h): batch-1
     latency at paper size beside BERT's at the same threads, and what each
@@ -2816,6 +2854,7 @@ def speed_blocks(bench_dir, optimizations_dir, gpu_dir, paper, runs, archive):
     if bench_dir is None:
         return (blocks + [P("Not available: no `./kdbench bench` run in `results/history/` yet.")]
                 + deployment_blocks({}, archive) + peer_cell_blocks(archive)
+                + teacher_precision_blocks(archive)
                 + optimization_blocks(optimizations_dir) + grid_timing_blocks(archive)
                 + gpu_speed_blocks(gpu_dir))
     speed = bench_medians(os.path.join(bench_dir, "speed.json"))
@@ -2857,7 +2896,8 @@ def speed_blocks(bench_dir, optimizations_dir, gpu_dir, paper, runs, archive):
     blocks.append(P("Parameters here count everything, embeddings included, over a 30,522-token "
                     "WordPiece vocabulary at paper size; the paper's ratio counts its own "
                     "student's vocabulary, which the text does not give."))
-    blocks += deployment_blocks(speed, archive) + peer_cell_blocks(archive)
+    blocks += (deployment_blocks(speed, archive) + peer_cell_blocks(archive)
+               + teacher_precision_blocks(archive))
     eff = []
     for name, row in sorted(speed.items()):
         if name.startswith("peak/"):

@@ -1,0 +1,204 @@
+#!/usr/bin/python3
+"""Teachers in bfloat16 against float32 (issue "Speed where it matters",
+item 1): two finished grid runs of the same cells, one with
+teacher_precision = "bfloat16" (benchmarks/grids/bf16_teachers.toml), the
+other in float32, paired by seed. Writes results/teacher-precision/NAME.json.
+
+Per stage, the time each run's records give (general MLM pre-training, each
+seed's fine-tuning, each student cell) and float32 / bfloat16 as a geometric
+mean with its 95% interval over seeds (report/paired_stats.ratio).
+
+Per configuration (the teacher itself, each student distilled from it), the
+test accuracy bfloat16 − float32 in points, paired by seed, with its 95% t
+interval. "Within seed noise" when that interval lies inside ± the float32
+cells' seed standard deviation (the spread one reseeding gives); "not within"
+when it lies outside; otherwise inconclusive. Cells whose student never reads
+the teacher's outputs (method none) must be bit-identical: the precision
+changes only the teacher's arithmetic.
+
+  /usr/bin/python3 benchmarks/teacher_precision_check.py \\
+      --run=runs/mini-BF16 --reference=runs/mini-F32 [--name=spamassassin-base] \\
+      [--out=results/teacher-precision]
+
+Both runs should have run on one machine with nothing else running: their
+stage times are compared directly.
+"""
+import argparse
+import datetime
+import glob
+import json
+import os
+import statistics
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "report"))
+import paired_stats as ps  # noqa: E402
+import reference_check  # noqa: E402
+
+
+def fail(message):
+    print(f"teacher_precision_check: {message}", file=sys.stderr)
+    sys.exit(2)
+
+
+def records(run_dir):
+    paths = glob.glob(os.path.join(run_dir, "results", "cells", "*.json"))
+    if not paths:
+        fail(f"{run_dir}: no cell records in results/cells (not a finished grid run?)")
+    out = []
+    for path in paths:
+        with open(path) as f:
+            record = json.load(f)["record"]
+        if record.get("status", "ok") == "ok":
+            out.append(record)
+    return out
+
+
+def identity(record):
+    """What a cell computes, the teacher's precision left out."""
+    stripped = dict(record)
+    stripped["settings"] = {k: v for k, v in (record.get("settings") or {}).items()
+                            if k != "teacher_precision"}
+    return reference_check.identity(stripped)
+
+
+def configuration(record):
+    cell = record["cell"]
+    return "/".join(str(cell.get(k, "")) for k in
+                    ("dataset", "teacher", "labels", "student", "method", "schedule")).replace(
+                        "//", "/")
+
+
+def accuracy(record):
+    if record["kind"] == "teacher":
+        return 100 * record["teacher"]["finetune"]["test_accuracy"]
+    return 100 * record["result"]["test_accuracy"]
+
+
+def interval(delta):
+    return {"mean": delta.mean, "lo": delta.lo if delta.has_interval else None,
+            "hi": delta.hi if delta.has_interval else None, "n": delta.n,
+            "per_seed": {str(s): v for s, v in sorted(delta.per_seed.items())}}
+
+
+def git_revision():
+    try:
+        return subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True,
+                              text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--run", required=True, help="the run with bfloat16 teachers")
+    parser.add_argument("--reference", required=True, help="the run with float32 teachers")
+    parser.add_argument("--name", default="spamassassin-base")
+    parser.add_argument("--out", default=os.path.join(ROOT, "results", "teacher-precision"))
+    args = parser.parse_args()
+
+    mixed = records(args.run)
+    exact = {identity(r): r for r in records(args.reference)}
+    pairs = {}
+    for r in mixed:
+        precision = (r.get("settings") or {}).get("teacher_precision", "float32")
+        if precision != "bfloat16":
+            fail(f"{args.run}: cell {r.get('name')} has teacher_precision {precision}, "
+                 "not bfloat16")
+        other = exact.get(identity(r))
+        if other is None:
+            continue
+        if (other.get("settings") or {}).get("teacher_precision", "float32") != "float32":
+            fail(f"{args.reference}: cell {other.get('name')} is not float32")
+        pairs.setdefault(configuration(r), {})[int(r["cell"]["seed"])] = (r, other)
+    if not pairs:
+        fail("no cell of --run has a float32 counterpart in --reference")
+
+    configurations = []
+    stages = {}
+    for name, seeds in sorted(pairs.items()):
+        bf16 = {s: accuracy(m) for s, (m, _) in seeds.items()}
+        f32 = {s: accuracy(e) for s, (_, e) in seeds.items()}
+        delta = ps.paired(bf16, f32)
+        noise = statistics.stdev(f32.values()) if len(f32) > 1 else None
+        kind = next(iter(seeds.values()))[0]["kind"]
+        reads_teacher = kind == "teacher" or next(iter(seeds.values()))[0]["cell"]["method"] != "none"
+        if not reads_teacher:
+            identical = all(reference_check.deterministic_metrics(m) ==
+                            reference_check.deterministic_metrics(e) for m, e in seeds.values())
+            verdict = "bit-identical" if identical else "differs (a defect: the teacher is not read)"
+        elif not delta.has_interval or noise is None or delta.n < ps.MIN_PAIRS:
+            verdict = ps.INCONCLUSIVE
+        elif -noise < delta.lo and delta.hi < noise:
+            verdict = "within seed noise"
+        elif delta.lo > noise or delta.hi < -noise:
+            verdict = "not within seed noise"
+        else:
+            verdict = ps.INCONCLUSIVE
+        configurations.append({
+            "configuration": name, "kind": kind, "reads_teacher": reads_teacher,
+            "bfloat16_accuracy": {str(s): v for s, v in sorted(bf16.items())},
+            "float32_accuracy": {str(s): v for s, v in sorted(f32.items())},
+            "difference_pts": interval(delta), "float32_seed_sd_pts": noise,
+            "verdict": verdict})
+        # Stage times: a teacher cell's record carries its teacher's stages.
+        for s, (m, e) in seeds.items():
+            if kind == "teacher":
+                for stage, field in (("general pre-training", "general_pretrain"),
+                                     ("fine-tuning", "finetune")):
+                    mt, et = (m["teacher"].get(field) or {}), (e["teacher"].get(field) or {})
+                    if mt.get("seconds") and et.get("seconds"):
+                        key = (stage, "" if stage == "general pre-training" else s)
+                        stages.setdefault(stage, {})[key[1]] = (et["seconds"], mt["seconds"])
+            elif reads_teacher:
+                stages.setdefault(f"student cell {name}", {})[s] = (
+                    e["result"]["seconds"], m["result"]["seconds"])
+    stage_rows = []
+    for stage, values in stages.items():
+        f32 = {k if k != "" else 0: v[0] for k, v in values.items()}
+        bf16 = {k if k != "" else 0: v[1] for k, v in values.items()}
+        stage_rows.append({"stage": stage, "float32_seconds": sum(f32.values()),
+                           "bfloat16_seconds": sum(bf16.values()),
+                           "speedup": ps.ratio(f32, bf16), "n": len(values)})
+
+    teacher_parts = [c for c in configurations if c["reads_teacher"]]
+    verdicts = {c["verdict"] for c in teacher_parts}
+    overall = ("within seed noise" if verdicts == {"within seed noise"}
+               else "not within seed noise" if "not within seed noise" in verdicts
+               else ps.INCONCLUSIVE)
+    result = {
+        "what": "teachers in bfloat16 (autocast) against float32, paired by seed",
+        "run": os.path.relpath(os.path.abspath(args.run), ROOT),
+        "reference": os.path.relpath(os.path.abspath(args.reference), ROOT),
+        "git_revision": git_revision(),
+        "made_at": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "rule": "within seed noise: the 95% interval of bfloat16 − float32 inside ± the "
+                "float32 cells' seed standard deviation",
+        "configurations": configurations, "stages": stage_rows, "verdict": overall,
+        "machine": next(iter(pairs.values()))[next(iter(next(iter(pairs.values()))))][0].get(
+            "machine", {}),
+    }
+    os.makedirs(args.out, exist_ok=True)
+    path = os.path.join(args.out, f"{args.name}.json")
+    with open(path + ".tmp", "w") as f:
+        json.dump(result, f, indent=1, sort_keys=True)
+    os.replace(path + ".tmp", path)
+    for c in configurations:
+        d = c["difference_pts"]
+        lo = "?" if d["lo"] is None else f"{d['lo']:+.2f}"
+        hi = "?" if d["hi"] is None else f"{d['hi']:+.2f}"
+        sd = "?" if c["float32_seed_sd_pts"] is None else f"{c['float32_seed_sd_pts']:.2f}"
+        print(f"{c['configuration']}: bf16 − f32 {d['mean']:+.2f} pts [{lo}, {hi}] "
+              f"(n={d['n']}, seed SD {sd}) → {c['verdict']}")
+    for s in stage_rows:
+        r = s["speedup"]
+        ci = (f" [{r['lo']:.2f}, {r['hi']:.2f}]" if r["lo"] is not None else "")
+        print(f"{s['stage']}: {s['float32_seconds']:.0f} s → {s['bfloat16_seconds']:.0f} s, "
+              f"{r['geometric_mean']:.2f}x{ci} (n={s['n']})")
+    print(f"verdict: {overall}; wrote {path}")
+
+
+if __name__ == "__main__":
+    main()
