@@ -18,6 +18,9 @@ ABSL_FLAG(int, threads, 0,
 ABSL_FLAG(std::string, device, "cpu", "cpu, cuda, cuda:N or auto (models' benchmarks)");
 ABSL_FLAG(std::string, teacher_autocast, "none",
           "none, bf16 or fp16: autocast for the teachers (on the CPU bf16 only)");
+ABSL_FLAG(bool, student_autocast, false,
+          "the students too under --teacher_autocast (training and LibTorch inference; the "
+          "deployed cases have their own precisions)");
 
 namespace kdbench {
 namespace {
@@ -73,6 +76,10 @@ int main(int argc, char** argv) {
   const char* core_type = std::getenv("OPENBLAS_CORETYPE");
   benchmark::AddCustomContext("openblas_coretype", core_type != nullptr ? core_type : "");
   benchmark::AddCustomContext("teacher_autocast", autocast);
+  kdbench::options.student_autocast =
+      absl::GetFlag(FLAGS_student_autocast) && kdbench::options.teacher_autocast.has_value();
+  benchmark::AddCustomContext("student_autocast",
+                              kdbench::options.student_autocast ? autocast : "none");
   kdbench::RuntimeEnvironment environment = kdbench::DetectRuntimeEnvironment();
   std::fprintf(stderr, "kdbench: %s\n",
                kdbench::FormatRuntimeEnvironment(environment).c_str());

@@ -15,6 +15,8 @@ struct BenchmarkOptions {
   c10::Device device = c10::Device(c10::kCPU);
   // bf16 or fp16 autocast for the teachers on CUDA; none by default.
   std::optional<c10::ScalarType> teacher_autocast;
+  // The students under the same autocast (a trial: kept only if it pays).
+  bool student_autocast = false;
 };
 
 // Set once by main() before any benchmark runs.

@@ -113,10 +113,11 @@ int ThreadsFor(int64_t batch) {
 }
 
 // The operand type of a case's matrix products: the autocast type for
-// teachers under autocast, else float.
+// cases under autocast, else float.
 c10::ScalarType MatmulType(bool teacher) {
   const auto& autocast = GetBenchmarkOptions().teacher_autocast;
-  return teacher && autocast ? *autocast : c10::kFloat;
+  const bool under_autocast = teacher || GetBenchmarkOptions().student_autocast;
+  return under_autocast && autocast ? *autocast : c10::kFloat;
 }
 
 // Work on a GPU is asynchronous: a timing ends when the device is done.
@@ -124,11 +125,12 @@ void WaitForDevice() {
   if (Device().is_cuda()) torch::cuda::synchronize();
 }
 
-// The arithmetic of a case: the autocast type for teachers under autocast,
-// else float32.
+// The arithmetic of a case: the autocast type for teachers under autocast
+// (and students with --student_autocast), else float32.
 TrainingPrecision CaseArithmetic(bool teacher) {
   const auto& autocast = GetBenchmarkOptions().teacher_autocast;
-  if (!teacher || !autocast) return TrainingPrecision::kFloat32;
+  const bool under_autocast = teacher || GetBenchmarkOptions().student_autocast;
+  if (!under_autocast || !autocast) return TrainingPrecision::kFloat32;
   return *autocast == c10::kHalf ? TrainingPrecision::kFloat16
                                  : TrainingPrecision::kBFloat16;
 }

@@ -6,7 +6,9 @@ other in float32, paired by seed. Writes results/teacher-precision/NAME.json.
 
 Per stage, the time each run's records give (general MLM pre-training, each
 seed's fine-tuning, each student cell) and float32 / bfloat16 as a geometric
-mean with its 95% interval over seeds (report/paired_stats.ratio).
+mean with its 95% interval over seeds (report/paired_stats.ratio), whole and
+per epoch (early stopping ends the two at different epochs). A student cell's
+time includes the teacher's outputs where that cell computed them.
 
 Per configuration (the teacher itself, each student distilled from it), the
 test accuracy bfloat16 − float32 in points, paired by seed, with its 95% t
@@ -16,12 +18,14 @@ when it lies outside; otherwise inconclusive. Cells whose student never reads
 the teacher's outputs (method none) must be bit-identical: the precision
 changes only the teacher's arithmetic.
 
-  /usr/bin/python3 benchmarks/teacher_precision_check.py \\
-      --run=runs/mini-BF16 --reference=runs/mini-F32 [--name=spamassassin-base] \\
-      [--out=results/teacher-precision]
+  /usr/bin/python3 benchmarks/teacher_precision_check.py [--name=spamassassin-base] \\
+      [--run=runs/mini-BF16 --reference=runs/mini-F32] [--out=results/teacher-precision]
 
-Both runs should have run on one machine with nothing else running: their
-stage times are compared directly.
+Without --run and --reference it makes both, one after the other, cold:
+./kdbench reproduce --tables=5 with benchmarks/grids/bf16_teachers.toml, then
+with f32_teachers.toml (about 30 min on the project's 2-core machine). Both
+runs should run on one machine with nothing else running: their stage times
+are compared directly.
 """
 import argparse
 import datetime
@@ -91,13 +95,35 @@ def git_revision():
         return "unknown"
 
 
+def make_run(config):
+    """A cold `./kdbench reproduce --tables=5 --config=CONFIG`; its run directory."""
+    command = [os.path.join(ROOT, "kdbench"), "reproduce", "--tables=5", "--jobs=2",
+               f"--config={config}"]
+    print("teacher_precision_check: " + " ".join(command), file=sys.stderr, flush=True)
+    done = subprocess.run(command, cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    sys.stderr.write(done.stdout[-2000:])
+    if done.returncode != 0:
+        fail(f"{' '.join(command)} failed (exit {done.returncode})")
+    for line in done.stdout.splitlines():
+        marker = "results in "
+        if line.startswith("kdbench reproduce:") and marker in line:
+            results = line.split(marker, 1)[1].split(",")[0].strip()
+            return os.path.join(ROOT, os.path.dirname(results))
+    fail(f"{' '.join(command)}: no run directory in its output")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--run", required=True, help="the run with bfloat16 teachers")
-    parser.add_argument("--reference", required=True, help="the run with float32 teachers")
+    parser.add_argument("--run", help="the run with bfloat16 teachers (default: make it)")
+    parser.add_argument("--reference", help="the run with float32 teachers (default: make it)")
     parser.add_argument("--name", default="spamassassin-base")
     parser.add_argument("--out", default=os.path.join(ROOT, "results", "teacher-precision"))
     args = parser.parse_args()
+    if (args.run is None) != (args.reference is None):
+        fail("give both --run and --reference, or neither (then both are made)")
+    if args.run is None:
+        args.run = make_run("benchmarks/grids/bf16_teachers.toml")
+        args.reference = make_run("benchmarks/grids/f32_teachers.toml")
 
     mixed = records(args.run)
     exact = {identity(r): r for r in records(args.reference)}
@@ -150,18 +176,29 @@ def main():
                                      ("fine-tuning", "finetune")):
                     mt, et = (m["teacher"].get(field) or {}), (e["teacher"].get(field) or {})
                     if mt.get("seconds") and et.get("seconds"):
-                        key = (stage, "" if stage == "general pre-training" else s)
-                        stages.setdefault(stage, {})[key[1]] = (et["seconds"], mt["seconds"])
+                        key = 0 if stage == "general pre-training" else s
+                        epochs = (lambda t: len(t.get("mlm_loss_per_epoch") or
+                                                t.get("dev_accuracy_per_epoch") or []))
+                        stages.setdefault(stage, {})[key] = (et["seconds"], mt["seconds"],
+                                                             epochs(et), epochs(mt))
             elif reads_teacher:
                 stages.setdefault(f"student cell {name}", {})[s] = (
-                    e["result"]["seconds"], m["result"]["seconds"])
+                    e["result"]["seconds"], m["result"]["seconds"], e["result"]["epochs"],
+                    m["result"]["epochs"])
     stage_rows = []
     for stage, values in stages.items():
-        f32 = {k if k != "" else 0: v[0] for k, v in values.items()}
-        bf16 = {k if k != "" else 0: v[1] for k, v in values.items()}
+        f32 = {k: v[0] for k, v in values.items()}
+        bf16 = {k: v[1] for k, v in values.items()}
+        # Early stopping ends the two at different epochs: per epoch is the
+        # arithmetic's own speed-up.
+        per_epoch = {k: v[0] / v[2] for k, v in values.items() if v[2]}, \
+            {k: v[1] / v[3] for k, v in values.items() if v[3]}
         stage_rows.append({"stage": stage, "float32_seconds": sum(f32.values()),
                            "bfloat16_seconds": sum(bf16.values()),
-                           "speedup": ps.ratio(f32, bf16), "n": len(values)})
+                           "float32_epochs": sum(v[2] for v in values.values()),
+                           "bfloat16_epochs": sum(v[3] for v in values.values()),
+                           "speedup": ps.ratio(f32, bf16),
+                           "speedup_per_epoch": ps.ratio(*per_epoch), "n": len(values)})
 
     teacher_parts = [c for c in configurations if c["reads_teacher"]]
     verdicts = {c["verdict"] for c in teacher_parts}
@@ -173,6 +210,9 @@ def main():
         "run": os.path.relpath(os.path.abspath(args.run), ROOT),
         "reference": os.path.relpath(os.path.abspath(args.reference), ROOT),
         "git_revision": git_revision(),
+        "run_git_revisions": sorted({r.get("git_revision", "?") for r in mixed}),
+        "reference_git_revisions": sorted({r.get("git_revision", "?")
+                                           for r in exact.values()}),
         "made_at": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "rule": "within seed noise: the 95% interval of bfloat16 − float32 inside ± the "
                 "float32 cells' seed standard deviation",
@@ -195,8 +235,11 @@ def main():
     for s in stage_rows:
         r = s["speedup"]
         ci = (f" [{r['lo']:.2f}, {r['hi']:.2f}]" if r["lo"] is not None else "")
+        e = s["speedup_per_epoch"]
+        ce = (f" [{e['lo']:.2f}, {e['hi']:.2f}]" if e["lo"] is not None else "")
         print(f"{s['stage']}: {s['float32_seconds']:.0f} s → {s['bfloat16_seconds']:.0f} s, "
-              f"{r['geometric_mean']:.2f}x{ci} (n={s['n']})")
+              f"{r['geometric_mean']:.2f}x{ci}; epochs {s['float32_epochs']} → "
+              f"{s['bfloat16_epochs']}, per epoch {e['geometric_mean']:.2f}x{ce} (n={s['n']})")
     print(f"verdict: {overall}; wrote {path}")
 
 

@@ -2735,10 +2735,13 @@ def teacher_precision_blocks(archive):
                          "bfloat16 − float32 (pts, 95% CI)", "float32 seed SD", "verdict"],
                         rows))
         rows = [(s["stage"], s["n"], fmt_num(s["float32_seconds"], 0),
-                 fmt_num(s["bfloat16_seconds"], 0), ratio_text(s["speedup"]))
+                 fmt_num(s["bfloat16_seconds"], 0), ratio_text(s["speedup"]),
+                 f"{s.get('float32_epochs', '?')} / {s.get('bfloat16_epochs', '?')}",
+                 ratio_text(s.get("speedup_per_epoch") or {}))
                 for s in doc["stages"]]
         blocks.append(T(["stage", "runs", "float32 s", "bfloat16 s",
-                         "float32 / bfloat16 (95% CI over seeds)"], rows))
+                         "float32 / bfloat16 (95% CI over seeds)", "epochs float32 / bfloat16",
+                         "per epoch"], rows))
     return blocks
 
 
