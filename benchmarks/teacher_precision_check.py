@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Teachers in bfloat16 against float32 (issue "Speed where it matters",
 item 1): two finished grid runs of the same cells, one with
-teacher_precision = "bfloat16" (benchmarks/grids/bf16_teachers.toml), the
+teacher_precision = "bfloat16" (benchmarks/configs/bf16_teachers.toml), the
 other in float32, paired by seed. Writes results/teacher-precision/NAME.json.
 
 Per stage, the time each run's records give (general MLM pre-training, each
@@ -22,7 +22,7 @@ changes only the teacher's arithmetic.
       [--run=runs/mini-BF16 --reference=runs/mini-F32] [--out=results/teacher-precision]
 
 Without --run and --reference it makes both, one after the other, cold:
-./kdbench reproduce --tables=5 with benchmarks/grids/bf16_teachers.toml, then
+./kdbench reproduce --tables=5 with benchmarks/configs/bf16_teachers.toml, then
 with f32_teachers.toml (about 30 min on the project's 2-core machine). Both
 runs should run on one machine with nothing else running: their stage times
 are compared directly.
@@ -122,11 +122,16 @@ def main():
     if (args.run is None) != (args.reference is None):
         fail("give both --run and --reference, or neither (then both are made)")
     if args.run is None:
-        args.run = make_run("benchmarks/grids/bf16_teachers.toml")
-        args.reference = make_run("benchmarks/grids/f32_teachers.toml")
+        args.run = make_run("benchmarks/configs/bf16_teachers.toml")
+        args.reference = make_run("benchmarks/configs/f32_teachers.toml")
 
     mixed = records(args.run)
-    exact = {identity(r): r for r in records(args.reference)}
+    exact = {}
+    for r in records(args.reference):
+        if identity(r) in exact:
+            fail(f"{args.reference}: two records compute the same cell ({r.get('name')})")
+        exact[identity(r)] = r
+    unpaired = []
     pairs = {}
     for r in mixed:
         precision = (r.get("settings") or {}).get("teacher_precision", "float32")
@@ -135,7 +140,15 @@ def main():
                  "not bfloat16")
         other = exact.get(identity(r))
         if other is None:
+            unpaired.append(r.get("name"))
             continue
+        if int(r["cell"]["seed"]) in pairs.get(configuration(r), {}):
+            fail(f"{args.run}: two records compute the same cell ({r.get('name')})")
+        if reference_check.kernel_class(r) != reference_check.kernel_class(other):
+            fail(f"cell {r.get('name')}: the runs ran on other kernels "
+                 f"({reference_check.describe_class(reference_check.kernel_class(r))} against "
+                 f"{reference_check.describe_class(reference_check.kernel_class(other))}): "
+                 "their times and numbers do not compare")
         if (other.get("settings") or {}).get("teacher_precision", "float32") != "float32":
             fail(f"{args.reference}: cell {other.get('name')} is not float32")
         pairs.setdefault(configuration(r), {})[int(r["cell"]["seed"])] = (r, other)
@@ -155,7 +168,10 @@ def main():
             identical = all(reference_check.deterministic_metrics(m) ==
                             reference_check.deterministic_metrics(e) for m, e in seeds.values())
             verdict = "bit-identical" if identical else "differs (a defect: the teacher is not read)"
-        elif not delta.has_interval or noise is None or delta.n < ps.MIN_PAIRS:
+        elif (not delta.has_interval or noise is None or delta.n < ps.MIN_PAIRS
+              or not all(m.get("teacher_per_seed") for m, _ in seeds.values())):
+            # One teacher fine-tune shared by every seed: the pairs are not
+            # independent draws of the teacher.
             verdict = ps.INCONCLUSIVE
         elif -noise < delta.lo and delta.hi < noise:
             verdict = "within seed noise"
@@ -217,8 +233,10 @@ def main():
         "rule": "within seed noise: the 95% interval of bfloat16 − float32 inside ± the "
                 "float32 cells' seed standard deviation",
         "configurations": configurations, "stages": stage_rows, "verdict": overall,
-        "machine": next(iter(pairs.values()))[next(iter(next(iter(pairs.values()))))][0].get(
-            "machine", {}),
+        "unpaired_cells": sorted(unpaired),
+        "machine": sorted({json.dumps(r.get("machine", {}), sort_keys=True) for r in mixed}
+                          | {json.dumps(r.get("machine", {}), sort_keys=True)
+                             for r in exact.values()}),
     }
     os.makedirs(args.out, exist_ok=True)
     path = os.path.join(args.out, f"{args.name}.json")
@@ -240,6 +258,9 @@ def main():
         print(f"{s['stage']}: {s['float32_seconds']:.0f} s → {s['bfloat16_seconds']:.0f} s, "
               f"{r['geometric_mean']:.2f}x{ci}; epochs {s['float32_epochs']} → "
               f"{s['bfloat16_epochs']}, per epoch {e['geometric_mean']:.2f}x{ce} (n={s['n']})")
+    if unpaired:
+        print(f"{len(unpaired)} cell(s) of --run without a float32 counterpart: "
+              f"{', '.join(sorted(unpaired)[:5])}")
     print(f"verdict: {overall}; wrote {path}")
 
 

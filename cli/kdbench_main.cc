@@ -146,7 +146,8 @@ ABSL_FLAG(std::string, teacher_precision,
           "arithmetic: float32, "
           "bfloat16 (autocast: products in bfloat16, weights and sums in "
           "float32) or auto "
-          "(bfloat16 where the CPU multiplies it natively, else float32)");
+          "(bfloat16 where the CPU multiplies it natively, else float32); checkpoints do not "
+          "store it: for outputs, predict and distill give the one the teacher was trained in");
 ABSL_FLAG(bool, shared_head, false,
           "distill: the released code's student head, Dense(teacher width, gelu) after pooling, "
           "shared by the classifier and L_RL (bilstm only)");
@@ -371,7 +372,7 @@ int RunTeacher(const std::vector<std::string>& args, const c10::Device& device) 
     }
     std::ios::sync_with_stdio(false);
     absl::Status status = RunPredictStage(absl::GetFlag(FLAGS_checkpoint), data.max_length,
-                                          device, std::cin, std::cout, "stdin");
+                                          *precision, device, std::cin, std::cout, "stdin");
     std::cout.flush();
     return status.ok() ? 0 : fail(status);
   }

@@ -2717,8 +2717,10 @@ def teacher_precision_blocks(archive):
         blocks.append(P(
             f"`{os.path.relpath(path, os.path.dirname(archive))}`: the cells of "
             f"`{doc['run']}` (teacher_precision = bfloat16, LibTorch's CPU autocast) against "
-            f"the same cells of `{doc['reference']}` (float32), one machine, nothing else "
-            f"running; git `{doc['git_revision'][:12]}`. Rule: {doc['rule']}. "
+            f"the same cells of `{doc['reference']}` (float32) on the same kernels; runs at "
+            f"git {', '.join('`' + r[:12] + '`' for r in doc.get('run_git_revisions', []))} "
+            f"and {', '.join('`' + r[:12] + '`' for r in doc.get('reference_git_revisions', []))}, "
+            f"compared at `{doc['git_revision'][:12]}`. Rule: {doc['rule']}. "
             f"Overall: **{doc['verdict']}**. The profiles keep float32 by default: the "
             "reference run is float32, and a change of precision changes every teacher key."))
         rows = []

@@ -570,6 +570,23 @@ absl::StatusOr<std::string> GridRunner::RunCell(const GridCell& cell, bool wait)
   const std::vector<GridCell> members = MemberCells(cell);
   const ProfileSettings s =
       CellSettings(Settings(cell.dataset, SettingsRole(cell)), cell);
+  // An ensemble's members, and a chain's teacher whose outputs its assistant
+  // learns, are read in one precision: their roles must agree on it.
+  std::vector<std::string> roles;
+  for (const GridCell& member : members) roles.push_back(member.teacher);
+  if (absl::StatusOr<std::optional<TeacherChain>> chain = ParseTeacherChain(cell.teacher);
+      chain.ok() && chain->has_value()) {
+    roles = {(*chain)->teacher, (*chain)->assistant};
+  }
+  for (const std::string& role : roles) {
+    const std::string precision = Settings(cell.dataset, role).teacher_precision;
+    if (precision != s.teacher_precision) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "cell ", cell.Name(), ": teacher role '", role, "' has teacher_precision ", precision,
+          " but '", SettingsRole(cell), "' has ", s.teacher_precision,
+          "; the teachers of one cell must share it (profile setting teacher_precision)"));
+    }
+  }
   nlohmann::json record = {{"format", kRecordFormat},
                            {"key", key},
                            {"profile", profile_->name()},

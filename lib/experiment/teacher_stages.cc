@@ -473,10 +473,11 @@ absl::StatusOr<std::string> RunTeacherOutputsStage(const TeacherOutputsStageOpti
 }
 
 absl::Status RunPredictStage(const std::string& checkpoint, int64_t max_length,
-                             const c10::Device& device, std::istream& in, std::ostream& out,
-                             const std::string& source_name) {
+                             TrainingPrecision precision, const c10::Device& device,
+                             std::istream& in, std::ostream& out, const std::string& source_name) {
   ASSIGN_OR_RETURN(LoadedTeacher loaded, LoadBertTeacher(checkpoint, {.require_classifier = true}));
   loaded.model->to(device);
+  loaded.model->set_precision(precision);
   BertTokenizer tokenizer(loaded.vocabulary);
   const Vocabulary& vocab = tokenizer.vocabulary();
   max_length = std::min(max_length, loaded.model->config().max_position_embeddings);

@@ -142,8 +142,8 @@ std::string DefaultTeacherOutputCacheDirectory();
 // JSON lines {"text": ...} -> {"logits", "probs", "cls", "pooled"}; errors
 // name `source_name` and the line.
 absl::Status RunPredictStage(const std::string& checkpoint, int64_t max_length,
-                             const c10::Device& device, std::istream& in, std::ostream& out,
-                             const std::string& source_name);
+                             TrainingPrecision precision, const c10::Device& device,
+                             std::istream& in, std::ostream& out, const std::string& source_name);
 
 }  // namespace kdbench
 

@@ -272,7 +272,8 @@ class BertTeacherImpl : public torch::nn::Cloneable<BertTeacherImpl> {
   // Shape: hidden [n, hidden] (selected masked positions) -> [n, vocab].
   torch::Tensor MlmLogits(const torch::Tensor& hidden);
 
-  // The arithmetic of the encoder and both heads (BertModelImpl).
+  // The arithmetic of the encoder and the MLM head (BertModelImpl); the
+  // classification head, one small product, stays float32.
   void set_precision(TrainingPrecision precision);
   TrainingPrecision precision() const { return bert->precision(); }
 

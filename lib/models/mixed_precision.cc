@@ -70,7 +70,8 @@ absl::StatusOr<TrainingPrecision> ResolveTrainingPrecision(absl::string_view set
   if (setting == "float32") return TrainingPrecision::kFloat32;
   if (setting == "bfloat16") return TrainingPrecision::kBFloat16;
   if (setting == "auto") {
-    return !device.is_cuda() && CpuFlagsHaveBFloat16Products(CpuFlags())
+    static const bool native = CpuFlagsHaveBFloat16Products(CpuFlags());  // read once
+    return !device.is_cuda() && native
                ? TrainingPrecision::kBFloat16
                : TrainingPrecision::kFloat32;
   }
