@@ -24,6 +24,7 @@
 #include "lib/models/student_factory.h"
 #include "lib/util/atomic_file.h"
 #include "lib/util/content_hash.h"
+#include "lib/util/cpu_time.h"
 #include "lib/util/directory_listing.h"
 #include "lib/util/file_lock.h"
 #include "lib/util/library_versions.h"
@@ -185,9 +186,13 @@ absl::StatusOr<std::string> MakeArtifact(const std::string& directory, const std
     }
   }
   const std::string temporary = absl::StrCat(directory, ".partial-", ::getpid());
+  const double cpu_start = ProcessCpuSeconds();
   ASSIGN_OR_RETURN(std::string summary, stage(temporary));
   // The stage names the directory it wrote; the record names the final one.
   nlohmann::json record = nlohmann::json::parse(summary);
+  // Beside the stage's wall "seconds": unaffected by a stopped process or a
+  // busy machine.
+  record["cpu_seconds"] = ProcessCpuSeconds() - cpu_start;
   if (record.contains("checkpoint")) record["checkpoint"] = directory;
   for (const std::string& file : SortedFilesEndingWith(temporary, "")) {
     if (!std::filesystem::is_regular_file(file)) continue;
@@ -608,6 +613,7 @@ absl::StatusOr<std::string> GridRunner::RunCell(const GridCell& cell, bool wait)
     const TeacherPaths& teacher = member_teachers[0];
     if (options_.progress) std::fprintf(stderr, "kdbench: cell %s\n", cell.Name().c_str());
     const auto cell_start = std::chrono::steady_clock::now();
+    const double cell_cpu_start = ProcessCpuSeconds();
     std::string result;
     const std::string cache_dir = options_.store_dir + "/teacher-outputs";
     if (cell.is_teacher()) {
@@ -665,6 +671,7 @@ absl::StatusOr<std::string> GridRunner::RunCell(const GridCell& cell, bool wait)
     record["status"] = "ok";
     record["result"] = nlohmann::json::parse(result);
     record["cell_seconds"] = SecondsSince(cell_start);
+    record["cell_cpu_seconds"] = ProcessCpuSeconds() - cell_cpu_start;
     auto teacher_json = [](const TeacherPaths& paths) {
       nlohmann::json json{{"pretrain_key", paths.pretrain_key},
                             {"pretrain_checkpoint", paths.pretrain_dir},

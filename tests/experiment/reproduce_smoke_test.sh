@@ -95,6 +95,19 @@ for f in sorted(pathlib.Path(sys.argv[1], "cells").glob("*.json")):
     n += 1
 assert n > 10, n
 PY
+check "teacher stages and cells record CPU seconds beside wall seconds" \
+  python3 - "$T/results" "$T/store/teachers" <<'PY'
+import json, sys, pathlib
+cells = [json.loads(f.read_text())["record"]
+         for f in pathlib.Path(sys.argv[1], "cells").glob("*.json")]
+ok = [r for r in cells if r["status"] == "ok"]
+assert ok and all(r["cell_cpu_seconds"] > 0 for r in ok)
+# One thread per worker: CPU time cannot exceed wall time by much.
+assert all(r["cell_cpu_seconds"] <= 1.5 * r["cell_seconds"] + 0.5 for r in ok)
+stages = [json.loads(f.read_text())["record"]
+          for f in pathlib.Path(sys.argv[2]).glob("*/record.json")]
+assert stages and all(s["cpu_seconds"] > 0 for s in stages), stages[:1]
+PY
 check "the report runs McNemar's test from those predictions" \
   grep -qE "[0-9]+ vs [0-9]+ discordant, p = " "$T/report/report.md"
 check "the report has a linked table of contents" \
