@@ -2715,9 +2715,9 @@ def teacher_precision_blocks(archive):
     for path in paths:
         doc = load_json(path, "teacher precision check")
         blocks.append(P(
-            f"`{os.path.relpath(path, os.path.dirname(archive))}`: the cells of "
-            f"`{doc['run']}` (teacher_precision = bfloat16, LibTorch's CPU autocast) against "
-            f"the same cells of `{doc['reference']}` (float32) on the same kernels; runs at "
+            f"`{os.path.relpath(path, os.path.dirname(archive))}`: {doc['what']} "
+            f"(bfloat16 side: {doc['run']}; float32 side: `{doc['reference']}`; LibTorch's CPU "
+            f"autocast, the same kernels); runs at "
             f"git {', '.join('`' + r[:12] + '`' for r in doc.get('run_git_revisions', []))} "
             f"and {', '.join('`' + r[:12] + '`' for r in doc.get('reference_git_revisions', []))}, "
             f"compared at `{doc['git_revision'][:12]}`. Rule: {doc['rule']}. "
