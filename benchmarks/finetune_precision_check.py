@@ -126,12 +126,7 @@ def main():
         f32 = {s: 100 * results[(s, "float32")][metric] for s in seeds}
         delta = ps.paired(bf16, f32)
         noise = statistics.stdev(f32.values())
-        if -noise < delta.lo and delta.hi < noise:
-            verdict = "within seed noise"
-        elif delta.lo > noise or delta.hi < -noise:
-            verdict = "not within seed noise"
-        else:
-            verdict = ps.INCONCLUSIVE
+        verdict = tpc.noise_verdict(delta, noise)
         cell = template["cell"]
         configurations.append({
             "configuration": f"{cell['dataset']}/{cell['teacher']}/{cell['labels']}/teacher "
@@ -153,7 +148,6 @@ def main():
                "speedup_per_epoch": ps.ratio(
                    {s: seconds["float32"][s] / epochs["float32"][s] for s in seeds},
                    {s: seconds["bfloat16"][s] / epochs["bfloat16"][s] for s in seeds})}]
-    verdicts = {c["verdict"] for c in configurations}
     result = {
         "what": "teacher fine-tuning in bfloat16 (autocast) against float32 from one float32 "
                 "pre-trained encoder, paired by seed",
@@ -167,16 +161,10 @@ def main():
         "rule": "within seed noise: the 95% interval of bfloat16 − float32 inside ± the "
                 "float32 fine-tunes' seed standard deviation",
         "configurations": configurations, "stages": stages, "unpaired_cells": [],
-        "verdict": ("within seed noise" if verdicts == {"within seed noise"}
-                    else "not within seed noise" if "not within seed noise" in verdicts
-                    else ps.INCONCLUSIVE),
+        "verdict": tpc.overall_verdict(c["verdict"] for c in configurations),
         "checked_against_records": sorted(s for s in records if s <= args.seeds),
     }
-    os.makedirs(args.out, exist_ok=True)
-    path = os.path.join(args.out, f"{args.name}.json")
-    with open(path + ".tmp", "w") as f:
-        json.dump(result, f, indent=1, sort_keys=True)
-    os.replace(path + ".tmp", path)
+    path = tpc.write_result(args.out, args.name, result)
     for c in configurations:
         d = c["difference_pts"]
         print(f"{c['configuration']}: bf16 − f32 {d['mean']:+.2f} pts [{d['lo']:+.2f}, "

@@ -87,6 +87,36 @@ def interval(delta):
             "per_seed": {str(s): v for s, v in sorted(delta.per_seed.items())}}
 
 
+WITHIN, NOT_WITHIN = "within seed noise", "not within seed noise"
+
+
+def noise_verdict(delta, noise):
+    """The rule: the interval inside ± the float32 seed SD, or outside it."""
+    if -noise < delta.lo and delta.hi < noise:
+        return WITHIN
+    if delta.lo > noise or delta.hi < -noise:
+        return NOT_WITHIN
+    return ps.INCONCLUSIVE
+
+
+def overall_verdict(verdicts):
+    """Within when every part is; not within when some part is not."""
+    verdicts = set(verdicts)
+    if verdicts == {WITHIN}:
+        return WITHIN
+    return NOT_WITHIN if NOT_WITHIN in verdicts else ps.INCONCLUSIVE
+
+
+def write_result(out_dir, name, result):
+    """results/teacher-precision/NAME.json, written atomically; its path."""
+    os.makedirs(out_dir, exist_ok=True)
+    path = os.path.join(out_dir, f"{name}.json")
+    with open(path + ".tmp", "w") as f:
+        json.dump(result, f, indent=1, sort_keys=True)
+    os.replace(path + ".tmp", path)
+    return path
+
+
 def git_revision():
     try:
         return subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True,
@@ -173,12 +203,8 @@ def main():
             # One teacher fine-tune shared by every seed: the pairs are not
             # independent draws of the teacher.
             verdict = ps.INCONCLUSIVE
-        elif -noise < delta.lo and delta.hi < noise:
-            verdict = "within seed noise"
-        elif delta.lo > noise or delta.hi < -noise:
-            verdict = "not within seed noise"
         else:
-            verdict = ps.INCONCLUSIVE
+            verdict = noise_verdict(delta, noise)
         configurations.append({
             "configuration": name, "kind": kind, "reads_teacher": reads_teacher,
             "bfloat16_accuracy": {str(s): v for s, v in sorted(bf16.items())},
@@ -216,11 +242,7 @@ def main():
                            "speedup": ps.ratio(f32, bf16),
                            "speedup_per_epoch": ps.ratio(*per_epoch), "n": len(values)})
 
-    teacher_parts = [c for c in configurations if c["reads_teacher"]]
-    verdicts = {c["verdict"] for c in teacher_parts}
-    overall = ("within seed noise" if verdicts == {"within seed noise"}
-               else "not within seed noise" if "not within seed noise" in verdicts
-               else ps.INCONCLUSIVE)
+    overall = overall_verdict(c["verdict"] for c in configurations if c["reads_teacher"])
     result = {
         "what": "teachers in bfloat16 (autocast) against float32, paired by seed",
         "run": os.path.relpath(os.path.abspath(args.run), ROOT),
@@ -238,11 +260,7 @@ def main():
                           | {json.dumps(r.get("machine", {}), sort_keys=True)
                              for r in exact.values()}),
     }
-    os.makedirs(args.out, exist_ok=True)
-    path = os.path.join(args.out, f"{args.name}.json")
-    with open(path + ".tmp", "w") as f:
-        json.dump(result, f, indent=1, sort_keys=True)
-    os.replace(path + ".tmp", path)
+    path = write_result(args.out, args.name, result)
     for c in configurations:
         d = c["difference_pts"]
         lo = "?" if d["lo"] is None else f"{d['lo']:+.2f}"
