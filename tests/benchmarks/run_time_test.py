@@ -1,0 +1,113 @@
+"""benchmarks/run_time.py on a constructed run: the cold time is the
+segments minus the pauses inside them, each record loses its overlap with
+the pauses, and a malformed log is an error that names the line.
+
+  run_time_test.py benchmarks/run_time.py
+"""
+import datetime
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+SCRIPT = os.path.abspath(sys.argv.pop(1))
+
+LOG = """# a comment line
+segment 1 start 2026-12-06T10:00:00+00:00
+pause 2026-12-06T10:10:00+00:00 pids 1 2
+resume 2026-12-06T10:20:00+00:00 pids 1 2
+segment 1 end 2026-12-06T11:00:00+00:00 (killed)
+segment 2 start 2026-12-06T12:00:00+00:00
+pause 2026-12-06T12:30:00+00:00
+segment 2 end 2026-12-06T12:40:00+00:00 (stopped while paused)
+"""
+
+
+class RunTimeTest(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.dir = self.tmp.name
+        os.makedirs(os.path.join(self.dir, "results", "cells"))
+        self.write_log(LOG)
+        # A student cell of 30 min that ends at 10:25: 10 of its minutes are paused.
+        self.write_cell("a", {"cell": {"student": "bilstm", "method": "soft"},
+                              "cell_seconds": 1800.0, "finished_at": "2026-12-06T10:25:00Z"})
+        # A teacher cell entirely outside the pauses.
+        self.write_cell("b", {"cell": {"method": "teacher"}, "cell_seconds": 60.0,
+                              "finished_at": "2026-12-06T10:50:00Z"})
+        # A fine-tuning of 20 min ending at 12:40; the last 10 paused.
+        teacher = os.path.join(self.dir, "store", "teachers", "finetune-x-s1-0123")
+        os.makedirs(teacher)
+        path = os.path.join(teacher, "record.json")
+        with open(path, "w") as f:
+            json.dump({"record": {"stage": "finetune", "seconds": 1200.0}}, f)
+        end = datetime.datetime(2026, 12, 6, 12, 40, tzinfo=datetime.timezone.utc).timestamp()
+        os.utime(path, (end, end))
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def write_log(self, text):
+        with open(os.path.join(self.dir, "log.txt"), "w") as f:
+            f.write(text)
+
+    def write_cell(self, name, record):
+        with open(os.path.join(self.dir, "results", "cells", f"{name}.json"), "w") as f:
+            json.dump({"record": record}, f)
+
+    def run_script(self, *extra):
+        return subprocess.run([sys.executable, SCRIPT, f"--log={self.dir}/log.txt",
+                               f"--results={self.dir}/results", *extra],
+                              capture_output=True, text=True)
+
+    def test_cold_time_and_stages(self):
+        out = os.path.join(self.dir, "time.json")
+        run = self.run_script(f"--store={self.dir}/store", f"--out={out}")
+        self.assertEqual(run.returncode, 0, run.stderr)
+        with open(out) as f:
+            summary = json.load(f)
+        # 60 + 40 min of segments, 10 + 10 min paused.
+        self.assertAlmostEqual(summary["segment_seconds"], 6000.0)
+        self.assertAlmostEqual(summary["paused_seconds"], 1200.0)
+        self.assertAlmostEqual(summary["cold_seconds"], 4800.0)
+        stages = summary["stages"]
+        self.assertAlmostEqual(stages["cells: bilstm"]["seconds"], 1200.0)
+        self.assertAlmostEqual(stages["cells: bilstm"]["recorded_seconds"], 1800.0)
+        self.assertAlmostEqual(stages["teacher: transfer-set outputs (teacher cells)"]["seconds"], 60.0)
+        self.assertAlmostEqual(stages["teacher: fine-tuning"]["seconds"], 600.0)
+        self.assertIn("Cold wall time: **80.0 min**", run.stdout)
+
+    def test_without_store_only_cells(self):
+        run = self.run_script()
+        self.assertEqual(run.returncode, 0, run.stderr)
+        self.assertNotIn("fine-tuning", run.stdout)
+
+    def test_bad_logs_name_the_line(self):
+        cases = {
+            "segment 1 start 2026-12-06T10:00:00+00:00\nsegment 2 start 2026-12-06T11:00:00+00:00\n":
+                ":2: a segment starts before the previous one ended",
+            "segment 1 start yesterday\n": ":1: not an ISO 8601 time",
+            "segment 1 start 2026-12-06T10:00:00\n": ":1: the time '2026-12-06T10:00:00' has no time zone",
+            "resume 2026-12-06T10:00:00+00:00\n": ":1: a resume without a pause",
+            "segment 1 start 2026-12-06T10:00:00+00:00\n": "the last segment has no end line",
+            "# nothing\n": "no segment lines",
+        }
+        for text, message in cases.items():
+            with self.subTest(text=text):
+                self.write_log(text)
+                run = self.run_script()
+                self.assertEqual(run.returncode, 1)
+                self.assertIn(message, run.stderr)
+                self.assertNotIn("Traceback", run.stderr)
+
+    def test_a_record_without_times_is_named(self):
+        self.write_cell("c", {"cell": {"student": "rnn"}})
+        run = self.run_script()
+        self.assertEqual(run.returncode, 1)
+        self.assertIn("c.json: no cell_seconds or finished_at", run.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()
