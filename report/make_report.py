@@ -1170,9 +1170,11 @@ def precondition_blocks(index):
 # ---------------------------------------------------------------------------
 # Report sections.
 
-def header_blocks(manifest, runs, index):
+def header_blocks(manifest, runs, index, run_time=None):
     """The report's opening table and notes, and the run facts that go to the
-    provenance section instead (hash, history, environment)."""
+    provenance section instead (hash, history, environment). run_time is
+    the run's `run-time.json` (benchmarks/run_time.py) when it was computed
+    in segments: the manifest's own seconds then cover the last one only."""
     seeds = manifest.get("seeds")
     finished = sorted(r["finished_at"] for r in runs.values() if r["finished_at"])
     n_teacher = [r for r in runs.values() if r["kind"] == "teacher" and r["status"] == "ok"]
@@ -1189,7 +1191,10 @@ def header_blocks(manifest, runs, index):
         ("datasets", ", ".join(dataset_title(ds, dataset_classes(index, ds))
                                for ds in index.datasets()) or "none"),
         ("device", manifest.get("device", "not recorded")),
-        ("run time", fmt_seconds(manifest.get("seconds"))),
+        ("run time", fmt_seconds(manifest.get("seconds")) if not run_time else
+         f"{fmt_seconds(run_time['cold_seconds'])} cold: {run_time['segments']} segments "
+         f"minus {run_time['pauses']} pauses (`run-time.json`, see [its cost](#run-cost)); "
+         f"the last segment alone {fmt_seconds(manifest.get('seconds'))}"),
         ("distinct cells in the grids", f"{len(runs)} ({na} not available)"),
         ("teacher fine-tunes", f"{len(fts)} distinct over {len(n_teacher)} teacher records"
          f" (teacher_per_seed: {', '.join(per_seed) or 'not recorded in the settings'})"),
@@ -2923,6 +2928,28 @@ def speed_blocks(bench_dir, optimizations_dir, gpu_dir, paper, runs, archive):
             + grid_timing_blocks(archive) + gpu_speed_blocks(gpu_dir))
 
 
+def run_cost_blocks(run_time):
+    """Where a run computed in segments spent its time, pauses removed."""
+    if not run_time:
+        return []
+    try:
+        rows = [(stage, row["records"], f"{row['seconds'] / 60:.1f}",
+                 f"{row['recorded_seconds'] / 60:.1f}")
+                for stage, row in sorted(run_time["stages"].items())]
+    except (KeyError, TypeError, AttributeError) as e:
+        raise InputError(f"run-time.json: malformed stages ({e})")
+    return [H(2, "What this run cost", "run-cost"),
+            P(f"Cold wall time **{run_time['cold_seconds'] / 60:.1f} min**: "
+              f"{run_time['segments']} segments ({run_time['segment_seconds'] / 60:.1f} min) "
+              f"minus the {run_time['pauses']} pauses inside them "
+              f"({run_time['paused_seconds'] / 60:.1f} min), from the run's log by "
+              "`benchmarks/run_time.py`. Work in progress when a segment was stopped was "
+              "computed again in the next, so this is an upper bound. Per stage, each "
+              "record's own seconds minus its overlap with the pauses, summed over the two "
+              "workers (teacher stages end at their record's file time):"),
+            T(["stage", "records", "minutes", "minutes as recorded (pauses included)"], rows)]
+
+
 # Set when the run disagrees with the reference: the exit status says so.
 REFERENCE_FAILED = False
 # The repository's results/: speed history, GPU runs, grid timings.
@@ -2988,7 +3015,10 @@ def build(results, out, paper_path, reference_dir=None, archive=ARCHIVE):
         if old.endswith(".png"):  # stale plots from an earlier run
             os.remove(os.path.join(plot_dir, old))
     verdicts = compute_verdicts(index, paper)
-    header, facts = header_blocks(manifest, runs, index)
+    run_time_path = os.path.join(results, "run-time.json")
+    run_time = (load_json(run_time_path, "the run's segments and pauses, benchmarks/run_time.py")
+                if os.path.isfile(run_time_path) else None)
+    header, facts = header_blocks(manifest, runs, index, run_time)
     if reference_dir and os.path.realpath(reference_dir) == os.path.realpath(results):
         reference_dir = None  # the reference's own report
     check, check_line = reference_blocks(runs, reference_dir)
@@ -3000,6 +3030,7 @@ def build(results, out, paper_path, reference_dir=None, archive=ARCHIVE):
                         + speed_blocks(latest_bench_run(archive),
                                        latest_optimizations_run(archive),
                                        latest_gpu_run(archive), paper, runs, archive)
+                        + run_cost_blocks(run_time)
                         + provenance_blocks(manifest, grids, runs, results, facts))
     blocks = header + toc_blocks(body) + body
     title = f"kd-bench report: profile {manifest.get('profile', 'unknown')}"

@@ -11,6 +11,7 @@ usage: make_report_speed_test.py PATH/TO/make_report.py
   same threads with the compression ratio, and the accuracy files (not the
   latency files) of results/deployment/.
 - peer_cell_blocks: the whole-cell peer, per cell and per epoch.
+- run_cost_blocks: a run computed in segments, its cold time and stages.
 """
 import importlib.util
 import json
@@ -158,13 +159,32 @@ def test_peer_cell_blocks(report):
         assert "| d/bilstm/soft | 5 | 10.0 | 40.0 | 3.00x [2.00, 4.00] | 2.00x [2.00, 2.00] (whole processes) | ≥ 1.3x: holds | +0.20 [-0.50, +0.90] | within ±1.0: holds | 0123456789ab |" in text, text
 
 
+def test_run_cost_blocks(report):
+    assert report.run_cost_blocks(None) == []
+    run_time = {"segments": 2, "pauses": 3, "segment_seconds": 6000.0, "paused_seconds": 1200.0,
+                "cold_seconds": 4800.0,
+                "stages": {"cells: bilstm": {"records": 4, "seconds": 1200.0,
+                                             "recorded_seconds": 1800.0}}}
+    text = report.render_md(report.run_cost_blocks(run_time))
+    assert "Cold wall time **80.0 min**: 2 segments (100.0 min) minus the 3 pauses" in text, text
+    assert "| cells: bilstm | 4 | 20.0 | 30.0 |" in text, text
+    try:
+        report.run_cost_blocks({**run_time, "stages": {"x": {}}})
+    except report.InputError as e:
+        assert "run-time.json" in str(e)
+    else:
+        raise AssertionError("a malformed run-time.json was accepted")
+
+
 def main():
     report = load_module(sys.argv[1])
     test_lstm_kernel_blocks(report)
     test_grid_timing_blocks(report)
     test_deployment_blocks(report)
     test_peer_cell_blocks(report)
-    print("ok: lstm_kernel_blocks, grid_timing_blocks, deployment_blocks, peer_cell_blocks")
+    test_run_cost_blocks(report)
+    print("ok: lstm_kernel_blocks, grid_timing_blocks, deployment_blocks, peer_cell_blocks, "
+          "run_cost_blocks")
 
 
 if __name__ == "__main__":
