@@ -44,6 +44,7 @@
 #include "benchmark/benchmark.h"
 #include "lib/experiment/grid_profile.h"
 #include "lib/experiment/grid_runner.h"
+#include "lib/experiment/run_log.h"
 #include "lib/experiment/sealed_record.h"
 #include "lib/experiment/grid_spec.h"
 #include "lib/util/atomic_file.h"
@@ -774,6 +775,19 @@ int Main(int argc, char** argv) {
   for (const auto& [key, cell] : cells) pending += runner.FinishedCell(cell).ok() ? 0 : 1;
   std::fprintf(stderr, "kdbench: %zu grid(s), %zu distinct cells, %lld to compute; results in %s\n",
                grids.size(), cells.size(), static_cast<long long>(pending), results_dir.c_str());
+  // The run that reports logs its segments when it computes, so that a run
+  // stopped and resumed is timed by all of them (report/run_time.py).
+  int segment = 0;
+  if (phase == "benchmark" && shard->count == 1 && pending > 0) {
+    absl::StatusOr<int> started = StartRunSegment(
+        results_dir, absl::StrCat("git ", git_revision.substr(0, 12), ", ", jobs, " jobs, ",
+                                  pending, " cells to compute"));
+    if (!started.ok()) {
+      std::fprintf(stderr, "kdbench: %s\n", std::string(started.status().message()).c_str());
+      return 1;
+    }
+    segment = *started;
+  }
   if (shard->count > 1) {
     std::fprintf(stderr, "kdbench: shard %lld/%lld: %zu of the grids' cells\n",
                  static_cast<long long>(shard->index), static_cast<long long>(shard->count),
@@ -897,6 +911,14 @@ int Main(int argc, char** argv) {
       !status.ok()) {
     std::fprintf(stderr, "kdbench: %s\n", std::string(status.message()).c_str());
     return 1;
+  }
+  if (segment > 0) {
+    if (absl::Status status = EndRunSegment(
+            results_dir, segment, absl::StrCat(pending, " cells to compute, ", failures, " failed"));
+        !status.ok()) {
+      std::fprintf(stderr, "kdbench: %s\n", std::string(status.message()).c_str());
+      return 1;
+    }
   }
   std::fprintf(stderr, "kdbench: %zu grid(s) done in %s; %d cell(s) failed; manifest %s\n",
                grids.size(), FormatDuration(SecondsSince(start)).c_str(), failures,

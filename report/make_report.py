@@ -51,13 +51,14 @@ def _import_matplotlib():
 
 
 plt = _import_matplotlib()
-# paired_stats and reference_check sit beside this file (in Bazel's runfiles too).
+# paired_stats, reference_check and run_time sit beside this file (in Bazel's runfiles too).
 for _dir in (os.path.dirname(os.path.abspath(__file__)),
              os.path.dirname(os.path.realpath(__file__))):
     if _dir not in sys.path:
         sys.path.insert(0, _dir)
 import paired_stats as ps  # noqa: E402
 import reference_check as rc  # noqa: E402
+import run_time  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402  (only after the Agg switch)
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
@@ -1170,11 +1171,11 @@ def precondition_blocks(index):
 # ---------------------------------------------------------------------------
 # Report sections.
 
-def header_blocks(manifest, runs, index, run_time=None):
+def header_blocks(manifest, runs, index, cost=None):
     """The report's opening table and notes, and the run facts that go to the
-    provenance section instead (hash, history, environment). run_time is
-    the run's `run-time.json` (benchmarks/run_time.py) when it was computed
-    in segments: the manifest's own seconds then cover the last one only."""
+    provenance section instead (hash, history, environment). cost is what
+    report/run_time.py makes of the run's log: a run stopped and resumed
+    is timed by its segments, where the manifest's seconds cover the last."""
     seeds = manifest.get("seeds")
     finished = sorted(r["finished_at"] for r in runs.values() if r["finished_at"])
     n_teacher = [r for r in runs.values() if r["kind"] == "teacher" and r["status"] == "ok"]
@@ -1191,10 +1192,11 @@ def header_blocks(manifest, runs, index, run_time=None):
         ("datasets", ", ".join(dataset_title(ds, dataset_classes(index, ds))
                                for ds in index.datasets()) or "none"),
         ("device", manifest.get("device", "not recorded")),
-        ("run time", fmt_seconds(manifest.get("seconds")) if not run_time else
-         f"{fmt_seconds(run_time['cold_seconds'])} cold: {run_time['segments']} segments "
-         f"minus {run_time['pauses']} pauses (`run-time.json`, see [its cost](#run-cost)); "
-         f"the last segment alone {fmt_seconds(manifest.get('seconds'))}"),
+        ("run time", fmt_seconds(manifest.get("seconds"))
+         if not cost or (cost["segments"] < 2 and not cost["pauses"]) else
+         f"{fmt_seconds(cost['cold_seconds'])} cold: {cost['segments']} segments minus "
+         f"{cost['pauses']} pauses (see [what this run cost](#run-cost)); the last segment "
+         f"alone {fmt_seconds(manifest.get('seconds'))}"),
         ("distinct cells in the grids", f"{len(runs)} ({na} not available)"),
         ("teacher fine-tunes", f"{len(fts)} distinct over {len(n_teacher)} teacher records"
          f" (teacher_per_seed: {', '.join(per_seed) or 'not recorded in the settings'})"),
@@ -2928,25 +2930,30 @@ def speed_blocks(bench_dir, optimizations_dir, gpu_dir, paper, runs, archive):
             + grid_timing_blocks(archive) + gpu_speed_blocks(gpu_dir))
 
 
-def run_cost_blocks(run_time):
+def run_cost_blocks(cost):
     """Where a run computed in segments spent its time, pauses removed."""
-    if not run_time:
+    if not cost:
         return []
     try:
         rows = [(stage, row["records"], f"{row['seconds'] / 60:.1f}",
                  f"{row['recorded_seconds'] / 60:.1f}")
-                for stage, row in sorted(run_time["stages"].items())]
+                for stage, row in sorted(cost["stages"].items())]
     except (KeyError, TypeError, AttributeError) as e:
         raise InputError(f"run-time.json: malformed stages ({e})")
     return [H(2, "What this run cost", "run-cost"),
-            P(f"Cold wall time **{run_time['cold_seconds'] / 60:.1f} min**: "
-              f"{run_time['segments']} segments ({run_time['segment_seconds'] / 60:.1f} min) "
-              f"minus the {run_time['pauses']} pauses inside them "
-              f"({run_time['paused_seconds'] / 60:.1f} min), from the run's log by "
-              "`benchmarks/run_time.py`. Work in progress when a segment was stopped was "
-              "computed again in the next, so this is an upper bound. Per stage, each "
-              "record's own seconds minus its overlap with the pauses, summed over the two "
-              "workers (teacher stages end at their record's file time):"),
+            P(f"Cold wall time **{cost['cold_seconds'] / 60:.1f} min**: "
+              f"{cost['segments']} segments ({cost['segment_seconds'] / 60:.1f} min) "
+              f"minus the {cost['pauses']} pauses inside them "
+              f"({cost['paused_seconds'] / 60:.1f} min), from the run's log by "
+              "`report/run_time.py`. A segment that was killed ends at its last record "
+              f"({cost.get('segments_without_end', 0)} here); its work in progress was "
+              "computed again in the next. Per stage, each record's own seconds minus its "
+              "overlap with the pauses, summed over the workers"
+              + (" (teacher stages end at their record's file time):"
+                 if any(k.startswith("teacher: ") and "outputs" not in k
+                        for k in cost["stages"]) else
+                 "; teacher pre-training and fine-tuning are not listed (their records are in "
+                 "the store: `report/run_time.py --store=DIR` adds them):")),
             T(["stage", "records", "minutes", "minutes as recorded (pauses included)"], rows)]
 
 
@@ -3016,9 +3023,17 @@ def build(results, out, paper_path, reference_dir=None, archive=ARCHIVE):
             os.remove(os.path.join(plot_dir, old))
     verdicts = compute_verdicts(index, paper)
     run_time_path = os.path.join(results, "run-time.json")
-    run_time = (load_json(run_time_path, "the run's segments and pauses, benchmarks/run_time.py")
-                if os.path.isfile(run_time_path) else None)
-    header, facts = header_blocks(manifest, runs, index, run_time)
+    log_path = os.path.join(results, "run-log.txt")
+    run_time_summary = None
+    if os.path.isfile(run_time_path):  # written with the store: teacher stages too
+        run_time_summary = load_json(run_time_path, "the run's segments and pauses, "
+                                     "report/run_time.py")
+    elif os.path.isfile(log_path):
+        try:
+            run_time_summary = run_time.measure(log_path, results)
+        except run_time.InputError as e:
+            raise InputError(str(e))
+    header, facts = header_blocks(manifest, runs, index, run_time_summary)
     if reference_dir and os.path.realpath(reference_dir) == os.path.realpath(results):
         reference_dir = None  # the reference's own report
     check, check_line = reference_blocks(runs, reference_dir)
@@ -3030,7 +3045,7 @@ def build(results, out, paper_path, reference_dir=None, archive=ARCHIVE):
                         + speed_blocks(latest_bench_run(archive),
                                        latest_optimizations_run(archive),
                                        latest_gpu_run(archive), paper, runs, archive)
-                        + run_cost_blocks(run_time)
+                        + run_cost_blocks(run_time_summary)
                         + provenance_blocks(manifest, grids, runs, results, facts))
     blocks = header + toc_blocks(body) + body
     title = f"kd-bench report: profile {manifest.get('profile', 'unknown')}"

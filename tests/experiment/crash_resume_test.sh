@@ -81,7 +81,14 @@ check "artifacts had finished before the kills (so the next check means somethin
   test "$finished_before_kills" -gt 0
 check "no finished cell or teacher was computed again" test "$recomputed" -eq 0
 check "no partial teacher directory is left" bash -c "! ls -d '$T'/store-killed/teachers/*.partial-* 2>/dev/null"
+starts=$(grep -c '^segment [0-9]* start ' "$T/killed/run-log.txt")
+ends=$(grep -c '^segment [0-9]* end ' "$T/killed/run-log.txt")
+check "the run log has a segment per computing attempt ($starts) and one that ended normally" \
+  test "$starts" -ge 2 -a "$starts" -le $((kills + 1)) -a "$ends" -eq 1
 report "$T/killed" "$T/report-killed"
+check "the report times the run by its $starts segments" \
+  grep -q "cold: $starts segments minus 0 pauses" "$T/report-killed/report.md"
+check "and says what each stage cost" grep -q '^## What this run cost' "$T/report-killed/report.md"
 hash="$(metrics_hash "$T/report-clean")"
 check "the interrupted run's results equal the uninterrupted run's (metrics hash $hash)" \
   test -n "$hash" -a "$hash" = "$(metrics_hash "$T/report-killed")"

@@ -26,8 +26,11 @@ distinct_cells() { grep -oE '[0-9]+ distinct cells' "$1" | head -1 | cut -d' ' -
 # depends on how the run was split).
 report_body() {
   # From the verdicts on, less what differs between runs of the same cells:
-  # dates, cache counters, and the provenance rows about the run itself.
-  sed -n '/^## Verdicts/,$p' "$1/report.md" | sed 's/: date [^,]*,/: date -,/' |
+  # dates, cache counters, what the run cost, and the provenance rows about
+  # the run itself.
+  sed -n '/^## Verdicts/,$p' "$1/report.md" |
+    awk '/^<a id="run-cost">/ { skip = 1; next } /^<a id=/ { skip = 0 } !skip' |
+    sed 's/: date [^,]*,/: date -,/' |
     grep -v '^| teacher forward passes' |
     grep -vE '^\| (environment|jobs|cells computed by this run|cells finished|runs into these results)[^|]*\|'
 }

@@ -1,8 +1,8 @@
-"""benchmarks/run_time.py on a constructed run: the cold time is the
+"""report/run_time.py on a constructed run: the cold time is the
 segments minus the pauses inside them, each record loses its overlap with
 the pauses, and a malformed log is an error that names the line.
 
-  run_time_test.py benchmarks/run_time.py
+  run_time_test.py report/run_time.py
 """
 import datetime
 import json
@@ -86,12 +86,10 @@ class RunTimeTest(unittest.TestCase):
 
     def test_bad_logs_name_the_line(self):
         cases = {
-            "segment 1 start 2026-12-06T10:00:00+00:00\nsegment 2 start 2026-12-06T11:00:00+00:00\n":
-                ":2: a segment starts before the previous one ended",
             "segment 1 start yesterday\n": ":1: not an ISO 8601 time",
             "segment 1 start 2026-12-06T10:00:00\n": ":1: the time '2026-12-06T10:00:00' has no time zone",
             "resume 2026-12-06T10:00:00+00:00\n": ":1: a resume without a pause",
-            "segment 1 start 2026-12-06T10:00:00+00:00\n": "the last segment has no end line",
+            "pause 2026-12-06T10:00:00+00:00\n": "the last pause has no resume line",
             "# nothing\n": "no segment lines",
         }
         for text, message in cases.items():
@@ -101,6 +99,26 @@ class RunTimeTest(unittest.TestCase):
                 self.assertEqual(run.returncode, 1)
                 self.assertIn(message, run.stderr)
                 self.assertNotIn("Traceback", run.stderr)
+
+    def test_a_killed_segment_ends_at_its_last_record(self):
+        # Segment 1 was killed (no end line): its last record finished at
+        # 10:50, so it lasts 50 min, 10 of them paused. Segment 2 was killed
+        # before any record: it counts nothing.
+        self.write_log("segment 1 start 2026-12-06T10:00:00+00:00\n"
+                       "pause 2026-12-06T10:10:00+00:00\n"
+                       "resume 2026-12-06T10:20:00+00:00\n"
+                       "segment 2 start 2026-12-06T11:00:00+00:00\n"
+                       "segment 3 start 2026-12-06T12:00:00+00:00\n"
+                       "segment 3 end 2026-12-06T12:30:00+00:00\n")
+        out = os.path.join(self.dir, "time.json")
+        run = self.run_script(f"--out={out}")
+        self.assertEqual(run.returncode, 0, run.stderr)
+        with open(out) as f:
+            summary = json.load(f)
+        self.assertEqual(summary["segments"], 3)
+        self.assertEqual(summary["segments_without_end"], 2)
+        self.assertAlmostEqual(summary["segment_seconds"], (50 + 0 + 30) * 60.0)
+        self.assertAlmostEqual(summary["cold_seconds"], (40 + 0 + 30) * 60.0)
 
     def test_a_record_without_times_is_named(self):
         self.write_cell("c", {"cell": {"student": "rnn"}})

@@ -16,6 +16,11 @@ The log is plain text, one event per line (other lines are ignored):
   pause 2026-12-06T06:41:52+00:00 (free text)
   resume 2026-12-06T06:44:59+00:00 (free text)
 
+`grids_benchmark` writes the segment lines into RESULTS/run-log.txt itself;
+pause lines come from whoever paused it. A segment that was killed has no
+end line: it ends at the last cell record finished inside it (the work in
+progress at the kill is not counted, and was computed again later).
+
 Teacher stage records (STORE/teachers/*/record.json) carry their seconds but
 no finishing time; the file's modification time stands for it, so give the
 store as the run left it. Cell records carry `finished_at`.
@@ -48,7 +53,8 @@ def parse_time(text, where):
 
 
 def read_log(path):
-    """Returns (segments, pauses): lists of (start, end) in epoch seconds."""
+    """Returns (segments, pauses): lists of (start, end) in epoch seconds. A
+    segment without an end line (killed) has end None."""
     segments, pauses = [], []
     open_segment = open_pause = None
     try:
@@ -64,7 +70,7 @@ def read_log(path):
         kind = match.group(1)
         if kind.endswith("start"):
             if open_segment is not None:
-                raise InputError(f"{where}: a segment starts before the previous one ended")
+                segments.append((open_segment, None))  # killed: no end line
             open_segment = moment
         elif kind.endswith("end"):
             if open_segment is None:
@@ -85,13 +91,28 @@ def read_log(path):
             pauses.append((open_pause, moment))
             open_pause = None
     if open_segment is not None:
-        raise InputError(f"{path}: the last segment has no end line")
+        segments.append((open_segment, None))
     if open_pause is not None:
         raise InputError(f"{path}: the last pause has no resume line")
     for start, end in segments + pauses:
-        if end < start:
+        if end is not None and end < start:
             raise InputError(f"{path}: an interval ends before it starts")
     return segments, pauses
+
+
+def close_killed_segments(segments, finish_times):
+    """Ends each segment without an end line at the last record finished
+    inside it (before the next segment's start); one with none ends at its
+    start. Returns the segments and how many were closed so."""
+    closed, killed = [], 0
+    for i, (start, end) in enumerate(segments):
+        if end is None:
+            killed += 1
+            limit = segments[i + 1][0] if i + 1 < len(segments) else float("inf")
+            inside = [t for t in finish_times if start <= t < limit]
+            end = max(inside, default=start)
+        closed.append((start, end))
+    return closed, killed
 
 
 def overlap(start, end, intervals):
@@ -136,12 +157,15 @@ def measure(log, results, store=None):
     cell_paths = sorted(glob.glob(os.path.join(results, "cells", "*.json")))
     if not cell_paths:
         raise InputError(f"{results}/cells: no cell records")
+    cells = []
     for path in cell_paths:
         record = load_record(path)
         seconds = record.get("cell_seconds")
         if not isinstance(seconds, (int, float)) or "finished_at" not in record:
             raise InputError(f"{path}: no cell_seconds or finished_at")
-        end = parse_time(record["finished_at"], path)
+        cells.append((record, seconds, parse_time(record["finished_at"], path)))
+    segments, killed = close_killed_segments(segments, [end for _, _, end in cells])
+    for record, seconds, end in cells:
         cell = record.get("cell", {})
         if cell.get("method") == "teacher":
             stage = "teacher: transfer-set outputs (teacher cells)"
@@ -166,6 +190,7 @@ def measure(log, results, store=None):
         "format": "kdbench-run-time/1",
         "log": log,
         "segments": len(segments),
+        "segments_without_end": killed,
         "pauses": len(pauses),
         "segment_seconds": segment_seconds,
         "paused_seconds": paused,
@@ -178,7 +203,9 @@ def markdown(summary):
     minutes = lambda s: f"{s / 60:.1f}"
     lines = [f"Cold wall time: **{minutes(summary['cold_seconds'])} min** "
              f"({summary['segments']} segments, {minutes(summary['segment_seconds'])} min, "
-             f"minus {summary['pauses']} pauses, {minutes(summary['paused_seconds'])} min).", "",
+             f"minus {summary['pauses']} pauses, {minutes(summary['paused_seconds'])} min; "
+             f"{summary['segments_without_end']} segments killed, each ended at its last "
+             "record).", "",
              "| stage | records | summed minutes (pauses removed) | as recorded |",
              "|---|---|---|---|"]
     for stage, row in summary["stages"].items():
