@@ -2,6 +2,7 @@
 
 #include <torch/torch.h>
 
+#include "absl/cleanup/cleanup.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include <chrono>
@@ -337,7 +338,11 @@ absl::StatusOr<CachedTeacherRun> TeacherOutputsThroughCache(
   BertTeacher model = loaded.model;
   model->to(device);
   model->eval();
+  // The loaded teacher is shared with its other users: its precision is
+  // left as it was found.
+  const TrainingPrecision found_precision = model->precision();
   model->set_precision(precision);
+  absl::Cleanup restore_precision = [&] { model->set_precision(found_precision); };
   const std::string cache_dir =
       cache_root.empty() ? DefaultTeacherOutputCacheDirectory() : cache_root;
   ASSIGN_OR_RETURN(

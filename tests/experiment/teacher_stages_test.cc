@@ -94,6 +94,8 @@ TEST(TeacherOutputsThroughCacheTest, ThePrecisionIsPartOfTheCacheKey) {
       TeacherOutputsThroughCache(teacher, texts, texts, 48, root, 8,
                                  TrainingPrecision::kBFloat16, torch::kCPU);
   ASSERT_TRUE(mixed.ok()) << mixed.status();
+  // The shared teacher's own precision is left as it was.
+  EXPECT_EQ(teacher.model->precision(), TrainingPrecision::kFloat32);
   EXPECT_EQ(mixed->counters.computed, 3);
   EXPECT_NE(mixed->cache_directory, exact->cache_directory);
   EXPECT_EQ(mixed->outputs.logits.scalar_type(), torch::kFloat32);
