@@ -25,7 +25,13 @@ Teacher stage records (STORE/teachers/*/record.json) carry their seconds but
 no finishing time; the file's modification time stands for it, so give the
 store as the run left it. Cell records carry `finished_at`.
 
+With --subset=NAME=GRID,GRID (the grids of the results' manifest.json), it
+also sums the distinct cells of those grids and the teacher stages they use
+(every checkpoint named in their records): the work a cold run of those
+grids alone would do, at least that sum over the workers in wall time.
+
 usage: run_time.py --log=LOG --results=RESULTS_DIR [--store=STORE_DIR] [--out=FILE.json]
+                   [--subset=NAME=GRID,GRID ...]
 """
 import argparse
 import datetime
@@ -149,7 +155,61 @@ def load_record(path):
     return record
 
 
-def measure(log, results, store=None):
+def teacher_directories(record):
+    """The store directories (basenames) of the teacher stages a cell used:
+    every `checkpoint` / `*_checkpoint` string in its teacher block."""
+    found = set()
+
+    def walk(value, key=""):
+        if isinstance(value, dict):
+            for k, v in value.items():
+                walk(v, k)
+        elif isinstance(value, list):
+            for v in value:
+                walk(v, key)
+        elif isinstance(value, str) and (key == "checkpoint" or key.endswith("_checkpoint")):
+            found.add(os.path.basename(value.rstrip("/")))
+    walk(record.get("teacher", {}))
+    return found
+
+
+def subset_costs(subsets, results, cell_seconds, teacher_seconds, teachers_of):
+    """Per named subset of the manifest's grids: its distinct cells' and
+    teacher stages' pause-corrected seconds, summed."""
+    if not subsets:
+        return {}
+    manifest_path = os.path.join(results, "manifest.json")
+    try:
+        with open(manifest_path, encoding="utf-8") as f:
+            grids = json.load(f)["grids"]
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        raise InputError(f"{manifest_path}: cannot read the grids ({e})")
+    out = {}
+    for name, grid_ids in subsets.items():
+        keys = set()
+        for grid_id in grid_ids:
+            if grid_id not in grids:
+                raise InputError(f"--subset={name}: no grid {grid_id!r} in {manifest_path} "
+                                 f"(it has {', '.join(sorted(grids))})")
+            keys.update(c["key"] for c in grids[grid_id]["cells"])
+        missing = sorted(k for k in keys if k not in cell_seconds)
+        if missing:
+            raise InputError(f"--subset={name}: {len(missing)} of its cells have no record in "
+                             f"{results}/cells (the first: {missing[0]})")
+        used = set().union(*(teachers_of[k] for k in keys))
+        unknown = sorted(d for d in used if d not in teacher_seconds)
+        if teacher_seconds and unknown:
+            raise InputError(f"--subset={name}: teacher stage {unknown[0]} is not in the store")
+        cells = sum(cell_seconds[k] for k in keys)
+        teachers = sum(teacher_seconds.get(d, 0.0) for d in used)
+        out[name] = {"grids": list(grid_ids), "cells": len(keys), "cell_seconds": cells,
+                     "teacher_stages": len(used) if teacher_seconds else None,
+                     "teacher_seconds": teachers if teacher_seconds else None,
+                     "summed_seconds": cells + teachers}
+    return out
+
+
+def measure(log, results, store=None, subsets=None):
     segments, pauses = read_log(log)
     if not segments:
         raise InputError(f"{log}: no segment lines")
@@ -165,13 +225,18 @@ def measure(log, results, store=None):
             raise InputError(f"{path}: no cell_seconds or finished_at")
         cells.append((record, seconds, parse_time(record["finished_at"], path)))
     segments, killed = close_killed_segments(segments, [end for _, _, end in cells])
+    cell_seconds, teachers_of, teacher_seconds = {}, {}, {}
     for record, seconds, end in cells:
         cell = record.get("cell", {})
         if cell.get("method") == "teacher":
             stage = "teacher: transfer-set outputs (teacher cells)"
         else:
             stage = f"cells: {cell.get('student', '?')}"
-        add(stages, stage, seconds, overlap(end - seconds, end, pauses))
+        paused_part = overlap(end - seconds, end, pauses)
+        add(stages, stage, seconds, paused_part)
+        key = record.get("key")
+        cell_seconds[key] = seconds - paused_part
+        teachers_of[key] = teacher_directories(record)
     if store:
         for path in sorted(glob.glob(os.path.join(store, "teachers", "*", "record.json"))):
             record = load_record(path)
@@ -180,8 +245,9 @@ def measure(log, results, store=None):
                 raise InputError(f"{path}: no seconds")
             end = os.path.getmtime(path)
             name = os.path.basename(os.path.dirname(path))
-            add(stages, stage_of_teacher_record(name, record), seconds,
-                overlap(end - seconds, end, pauses))
+            paused_part = overlap(end - seconds, end, pauses)
+            add(stages, stage_of_teacher_record(name, record), seconds, paused_part)
+            teacher_seconds[name] = seconds - paused_part
     segment_seconds = sum(b - a for a, b in segments)
     paused = sum(overlap(a, b, pauses) for a, b in segments)
     for row in stages.values():
@@ -196,6 +262,7 @@ def measure(log, results, store=None):
         "paused_seconds": paused,
         "cold_seconds": segment_seconds - paused,
         "stages": dict(sorted(stages.items())),
+        "subsets": subset_costs(subsets, results, cell_seconds, teacher_seconds, teachers_of),
     }
 
 
@@ -211,6 +278,15 @@ def markdown(summary):
     for stage, row in summary["stages"].items():
         lines.append(f"| {stage} | {row['records']} | {minutes(row['seconds'])} | "
                      f"{minutes(row['recorded_seconds'])} |")
+    if summary.get("subsets"):
+        lines += ["", "| subset | grids | cells | teacher stages | summed minutes | "
+                  "over 2 workers, at least |", "|---|---|---|---|---|---|"]
+        for name, row in summary["subsets"].items():
+            teachers = ("not counted (no --store)" if row["teacher_stages"] is None
+                        else row["teacher_stages"])
+            lines.append(f"| {name} | {', '.join(row['grids'])} | {row['cells']} | {teachers} | "
+                         f"{minutes(row['summed_seconds'])} | "
+                         f"{minutes(row['summed_seconds'] / 2)} |")
     return "\n".join(lines)
 
 
@@ -220,9 +296,19 @@ def main(argv):
     parser.add_argument("--results", required=True)
     parser.add_argument("--store")
     parser.add_argument("--out")
+    parser.add_argument("--subset", action="append", default=[], metavar="NAME=GRID,GRID",
+                        help="also sum the cells of these grids (manifest.json) and the teacher "
+                        "stages they use; repeatable")
     args = parser.parse_args(argv)
+    subsets = {}
+    for text in args.subset:
+        name, _, grids = text.partition("=")
+        if not name or not grids:
+            print(f"run_time.py: --subset={text}: expected NAME=GRID,GRID,...", file=sys.stderr)
+            return 2
+        subsets[name] = [g for g in grids.split(",") if g]
     try:
-        summary = measure(args.log, args.results, args.store)
+        summary = measure(args.log, args.results, args.store, subsets)
     except InputError as e:
         print(f"run_time.py: {e}", file=sys.stderr)
         return 1

@@ -120,6 +120,38 @@ class RunTimeTest(unittest.TestCase):
         self.assertAlmostEqual(summary["segment_seconds"], (50 + 0 + 30) * 60.0)
         self.assertAlmostEqual(summary["cold_seconds"], (40 + 0 + 30) * 60.0)
 
+    def test_subsets_sum_their_cells_and_the_teacher_stages_they_use(self):
+        # Cell a (20 min after pauses) used the fine-tuning (10 min after
+        # pauses); cell b (1 min) used none. Grid g1 = {a}, g2 = {a, b}.
+        self.write_cell("a", {"key": "a", "cell": {"student": "bilstm", "method": "soft"},
+                              "cell_seconds": 1800.0, "finished_at": "2026-12-06T10:25:00Z",
+                              "teacher": {"finetune": {"checkpoint": "store/teachers/finetune-x-s1-0123"},
+                                          "general_pretrain_checkpoint": "store/teachers/general-y"}})
+        self.write_cell("b", {"key": "b", "cell": {"method": "teacher"}, "cell_seconds": 60.0,
+                              "finished_at": "2026-12-06T10:50:00Z"})
+        with open(os.path.join(self.dir, "results", "manifest.json"), "w") as f:
+            json.dump({"grids": {"g1": {"cells": [{"key": "a"}]},
+                                 "g2": {"cells": [{"key": "a"}, {"key": "b"}]}}}, f)
+        general = os.path.join(self.dir, "store", "teachers", "general-y")
+        os.makedirs(general)
+        with open(os.path.join(general, "record.json"), "w") as f:
+            json.dump({"record": {"stage": "pretrain", "seconds": 120.0}}, f)
+        out = os.path.join(self.dir, "time.json")
+        run = self.run_script(f"--store={self.dir}/store", f"--out={out}",
+                              "--subset=one=g1", "--subset=both=g1,g2")
+        self.assertEqual(run.returncode, 0, run.stderr)
+        with open(out) as f:
+            subsets = json.load(f)["subsets"]
+        self.assertEqual(subsets["one"]["cells"], 1)
+        self.assertEqual(subsets["one"]["teacher_stages"], 2)
+        self.assertAlmostEqual(subsets["one"]["summed_seconds"], 1200.0 + 600.0 + 120.0)
+        self.assertEqual(subsets["both"]["cells"], 2)
+        self.assertAlmostEqual(subsets["both"]["summed_seconds"], 1200.0 + 60.0 + 600.0 + 120.0)
+        self.assertIn("| one | g1 | 1 | 2 | 32.0 | 16.0 |", run.stdout)
+        bad = self.run_script("--subset=x=g3")
+        self.assertEqual(bad.returncode, 1)
+        self.assertIn("--subset=x: no grid 'g3'", bad.stderr)
+
     def test_a_record_without_times_is_named(self):
         self.write_cell("c", {"cell": {"student": "rnn"}})
         run = self.run_script()
