@@ -439,6 +439,13 @@ class Index:
                 return self.groups[k]
         return None
 
+    def roles(self, dataset, labels):
+        """The teacher roles with a group of their own at this budget, by
+        name only: find()'s stand-ins (a size for its in-domain role) would
+        count one teacher twice."""
+        present = {k[1] for k in self.groups if k[0] == dataset and k[5] == labels}
+        return [role for role in TEACHER_ORDER if role in present]
+
     def stat(self, *args, field="acc", **kw):
         runs = self.find(*args, **kw)
         return group_stats(runs, field) if runs else Stat()
@@ -721,14 +728,19 @@ class Verdict:
         for ds in self.at_chance:
             ps.decide_claim(self.parts(ds))
 
+    def outcomes(self, ds, attribute):
+        # A part without data is inconclusive (paired_stats.decide_claim).
+        return [ps.INCONCLUSIVE if p.missing or p.delta is None else getattr(p, attribute)
+                for p in self.parts(ds)]
+
     def dataset_verdict(self, ds):
         if ds in self.at_chance:
             return ps.INCONCLUSIVE
-        return ps.combine(p.verdict for p in self.parts(ds) if not p.missing)
+        return ps.combine(self.outcomes(ds, "verdict"))
 
     def dataset_alone(self, ds):
         """What the 95% intervals alone say, before the preconditions."""
-        return ps.combine(p.alone for p in self.parts(ds) if not p.missing)
+        return ps.combine(self.outcomes(ds, "alone"))
 
     def overall(self):
         return self._overall
@@ -745,7 +757,7 @@ def gap_closing(index, datasets):
                 "The no-distil student (Table 5) serves both roles: it uses no teacher.")
     for ds in datasets:
         parts = []
-        for role in TEACHER_ORDER:
+        for role in index.roles(ds, "all"):
             t = index.find(ds, "teacher", "all", teacher=role)
             d = index.find(ds, "soft+repr", "all", teacher=role)
             n = index.find(ds, "none", "all", teacher=role)
@@ -855,7 +867,7 @@ def teacher_confidence(index, datasets, paper):
     for ds in datasets:
         parts = []
         per_role = {}
-        for role in TEACHER_ORDER:
+        for role in index.roles(ds, "all"):
             runs = index.find(ds, "teacher", "all", teacher=role)
             if not runs:
                 continue
@@ -2005,7 +2017,8 @@ def verdict_blocks(verdicts):
                 "on the wrong side; under a null effect each call is made falsely at most "
                 f"2.5% of the time. A part with fewer than {ps.MIN_PAIRS} seed pairs, or one "
                 "against a teacher fine-tuned once for every seed, is inconclusive whatever "
-                "its interval; the text gives the interval and what it alone says. A dataset "
+                "its interval; the text gives the interval and what it alone says. A part "
+                "without data (a table not in the run) keeps its claim from holding. A dataset "
                 "where no teacher beats the majority label of its test set by "
                 f"{CHANCE_MARGIN:.0f} point is left out of the overall verdict (distilling a "
                 "teacher that learned nothing tests no claim).")]

@@ -166,7 +166,9 @@ def decide_claim(parts, level=LEVEL):
     A part holds when its interval at `level` clears the bound; it does not
     hold when its interval at 1 − (1 − level)/k clears the bound the other way
     (k = parts with data). The claim holds when every part holds, does not hold
-    when some part does not hold, else (or with no part) is inconclusive.
+    when some part does not hold, else (or with no part) is inconclusive. A
+    part without data counts as inconclusive: a claim made over several
+    tables is not established by the tables that happened to run.
     """
     live = [p for p in parts if not p.missing and p.delta is not None]
     k = max(1, len(live))
@@ -182,7 +184,8 @@ def decide_claim(parts, level=LEVEL):
             p.verdict = NOT
         else:
             p.verdict = INCONCLUSIVE
-    return combine([p.verdict for p in live])
+    return combine([p.verdict for p in live]
+                   + [INCONCLUSIVE for p in parts if p.missing or p.delta is None])
 
 
 def combine(verdicts):

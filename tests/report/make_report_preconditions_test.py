@@ -1,6 +1,6 @@
 """The report's preconditions on made-up records: the single-class detector
 (from predictions, and from accuracy and macro F1 alone) and the teacher
-gates, each passing and failing.
+gates, each passing and failing; and the verdicts counting each teacher once.
 
 usage: make_report_preconditions_test.py PATH/TO/make_report.py
 """
@@ -111,6 +111,48 @@ def test_loss_term_scales(m):
     lone = run("n", "none", "100", 1, 60.0, 59.0, phases=[
         {"name": "labels", "selection": "dev accuracy", "curve": [0.6], "terms": {"L_CE": [1.0]}}])
     assert m.loss_term_rows(m.Index([lone])) == []
+
+
+def test_verdicts_count_each_teacher_once(m):
+    # Base and Large at all labels, and Table 11's large-in-domain at 100:
+    # claims (1) and (5) have one part per teacher present at all labels.
+    # find() lets a size stand in for its in-domain role (older records), which
+    # must not add a copy of the size's part.
+    runs = []
+    for s in range(1, 6):
+        for role in ("base", "large"):
+            runs.append(teacher(f"{role}-t{s}", "all", s, 90.0, 90.0))
+            runs[-1]["teacher"] = role
+            runs.append(run(f"{role}-d{s}", "soft+repr", "all", s, 89.0 + s / 10, 89.0,
+                            teacher=role))
+        runs.append(run(f"n{s}", "none", "all", s, 85.0 + s / 10, 85.0, teacher="base"))
+        runs.append(teacher(f"in-t{s}", "100", s, 80.0, 80.0))
+        runs[-1]["teacher"] = "large-in-domain"
+    index = m.Index(runs)
+    assert index.roles("d", "all") == ["base", "large"], index.roles("d", "all")
+    assert index.roles("d", "100") == ["large-in-domain"]
+    gap = m.gap_closing(index, ["d"])
+    assert [p.label for p in gap.per_dataset["d"]] == \
+        ["base: |T − N| − |T − D|", "large: |T − N| − |T − D|"], gap.per_dataset["d"]
+    confident = m.teacher_confidence(index, ["d"], {"tables": {"9": {"rows": []}}, "claims": {}})
+    labels = [p.label for p in confident.per_dataset["d"]]
+    assert labels[:2] == ["base: variance / max", "large: variance / max"], labels
+    assert not any("in-domain" in label for label in labels), labels
+
+
+def test_a_missing_part_keeps_a_dataset_from_holding(m):
+    ps = m.ps
+    holding = ps.Part("a", ps.PairedDelta({s: 5.0 + s / 10 for s in range(1, 6)}))
+    v = m.Verdict(9, "claim", "rule")
+    v.per_dataset["d"] = [holding, ps.Part("b", None, missing="soft")]
+    v.decide()
+    assert holding.verdict == ps.HOLDS
+    assert v.dataset_verdict("d") == ps.INCONCLUSIVE, v.dataset_verdict("d")
+    assert v.dataset_alone("d") == ps.INCONCLUSIVE
+    assert v.overall() == ps.INCONCLUSIVE
+    v.per_dataset["d"] = [holding]
+    v.decide()
+    assert v.dataset_verdict("d") == ps.HOLDS and v.overall() == ps.HOLDS
 
 
 def main():

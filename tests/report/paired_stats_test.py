@@ -98,6 +98,13 @@ def test_preconditions(ps):
     assert p.verdict == ps.INCONCLUSIVE and "one teacher" in p.text(), p.text()
     p = ps.Part("x", None, missing="soft")
     assert ps.decide_claim([p]) == ps.INCONCLUSIVE and "data missing" in p.text()
+    # A part without data keeps a claim whose other parts hold from holding;
+    # a part that does not hold still refutes it.
+    holding = part(ps, [5.0, 5.1, 4.9, 5.2, 5.0])
+    assert ps.decide_claim([holding]) == ps.HOLDS
+    assert ps.decide_claim([holding, ps.Part("y", None, missing="soft")]) == ps.INCONCLUSIVE
+    failing = part(ps, [-5.0, -5.1, -4.9, -5.2, -5.0])
+    assert ps.decide_claim([failing, ps.Part("y", None, missing="soft")]) == ps.NOT
     # A single pair has no interval.
     assert part(ps, [3.0]).text().find("no interval") > 0
 
