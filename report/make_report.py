@@ -2176,12 +2176,17 @@ CURVE_SERIES = [  # (label, method, schedule)
 
 
 def curve_run(index, ds, method, schedule):
-    """Seed 1's run at 100 labels (the smallest seed if seed 1 is absent)."""
-    runs = index.find(ds, method, "100", teacher="large",
-                      schedule=None if method == "teacher" else schedule)
-    ok = sorted((r for r in runs or [] if r["status"] == "ok" and r.get("phases")),
-                key=lambda r: (r["seed"] != 1, r["seed"], r["key"]))
-    return ok[0] if ok else None
+    """Seed 1's run at 100 labels (the smallest seed if seed 1 is absent),
+    with Table 11's teacher: the in-domain Large one, or the Large one in
+    runs that have no in-domain role."""
+    for role in ("large-in-domain", "large"):
+        runs = index.find(ds, method, "100", teacher=role,
+                          schedule=None if method == "teacher" else schedule)
+        ok = sorted((r for r in runs or [] if r["status"] == "ok" and r.get("phases")),
+                    key=lambda r: (r["seed"] != 1, r["seed"], r["key"]))
+        if ok:
+            return ok[0]
+    return None
 
 
 def plot_learning_curves(index, plot_dir):

@@ -155,6 +155,16 @@ def test_a_missing_part_keeps_a_dataset_from_holding(m):
     assert v.dataset_verdict("d") == ps.HOLDS and v.overall() == ps.HOLDS
 
 
+def test_learning_curves_use_table_11s_teacher(m):
+    # Table 11 distils from large-in-domain; older runs named it large.
+    phases = [{"name": "joint", "selection": "dev accuracy", "curve": [0.8, 0.9]}]
+    in_domain = run("h1", "hard", "100", 1, 80.0, 80.0, teacher="large-in-domain", phases=phases)
+    assert m.curve_run(m.Index([in_domain]), "d", "hard", "joint")["key"] == "h1"
+    older = run("h2", "hard", "100", 1, 80.0, 80.0, teacher="large", phases=phases)
+    assert m.curve_run(m.Index([older]), "d", "hard", "joint")["key"] == "h2"
+    assert m.curve_run(m.Index([older]), "d", "soft+repr", "joint") is None
+
+
 def main():
     m = load_module(sys.argv[1])
     tests = [v for k, v in sorted(globals().items()) if k.startswith("test_")]
