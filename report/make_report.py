@@ -414,12 +414,14 @@ class Index:
     def datasets(self):
         return sorted({k[0] for k in self.groups})
 
-    def find(self, dataset, method, labels, teacher=None, student=None, schedule=None):
+    def find(self, dataset, method, labels, teacher=None, student=None, schedule=None,
+             exact=False):
         """Runs of the matching group; None where no group matches.
 
         For method "none" the teacher is not used in training, so when the
         asked-for teacher role has no such group any role's group serves
         (Table 5's no-distil student stands in for the Large-teacher grids).
+        exact: the named role only, no stand-in.
         """
         if method == "teacher":
             student, schedule = "", ""
@@ -427,11 +429,11 @@ class Index:
             student = student or "bilstm"
             schedule = "joint" if schedule is None else schedule
         roles = [teacher] if teacher else TEACHER_ORDER
-        if teacher and teacher.endswith(IN_DOMAIN):
+        if teacher and teacher.endswith(IN_DOMAIN) and not exact:
             # Records made before the in-domain roles named Table 11's
             # teacher by its size.
             roles.append(teacher[:-len(IN_DOMAIN)])
-        if method == "none" and teacher:
+        if method == "none" and teacher and not exact:
             roles = [teacher] + [t for t in TEACHER_ORDER if t != teacher]
         for role in roles:
             k = (dataset, role, student, method, schedule, labels)
@@ -758,8 +760,8 @@ def gap_closing(index, datasets):
     for ds in datasets:
         parts = []
         for role in index.roles(ds, "all"):
-            t = index.find(ds, "teacher", "all", teacher=role)
-            d = index.find(ds, "soft+repr", "all", teacher=role)
+            t = index.find(ds, "teacher", "all", teacher=role, exact=True)
+            d = index.find(ds, "soft+repr", "all", teacher=role, exact=True)
             n = index.find(ds, "none", "all", teacher=role)
             if not (t or d):
                 continue  # this role is not in the run at all
@@ -868,7 +870,7 @@ def teacher_confidence(index, datasets, paper):
         parts = []
         per_role = {}
         for role in index.roles(ds, "all"):
-            runs = index.find(ds, "teacher", "all", teacher=role)
+            runs = index.find(ds, "teacher", "all", teacher=role, exact=True)
             if not runs:
                 continue
             ratios = {r["seed"]: r["variance"] / r["one_hot"] for r in distinct_ok_runs(runs)
@@ -1207,8 +1209,8 @@ def header_blocks(manifest, runs, index, cost=None):
         ("run time", fmt_seconds(manifest.get("seconds"))
          if not cost or (cost["segments"] < 2 and not cost["pauses"]) else
          f"{fmt_seconds(cost['cold_seconds'])} cold: {cost['segments']} segments minus "
-         f"{cost['pauses']} pauses (see [what this run cost](#run-cost)); the last segment "
-         f"alone {fmt_seconds(manifest.get('seconds'))}"),
+         f"{cost['pauses']} pauses (see [what this run cost](#run-cost)); the last "
+         f"invocation alone {fmt_seconds(manifest.get('seconds'))}"),
         ("distinct cells in the grids", f"{len(runs)} ({na} not available)"),
         ("teacher fine-tunes", f"{len(fts)} distinct over {len(n_teacher)} teacher records"
          f" (teacher_per_seed: {', '.join(per_seed) or 'not recorded in the settings'})"),
@@ -2180,7 +2182,7 @@ def curve_run(index, ds, method, schedule):
     with Table 11's teacher: the in-domain Large one, or the Large one in
     runs that have no in-domain role."""
     for role in ("large-in-domain", "large"):
-        runs = index.find(ds, method, "100", teacher=role,
+        runs = index.find(ds, method, "100", teacher=role, exact=True,
                           schedule=None if method == "teacher" else schedule)
         ok = sorted((r for r in runs or [] if r["status"] == "ok" and r.get("phases")),
                     key=lambda r: (r["seed"] != 1, r["seed"], r["key"]))
@@ -2948,6 +2950,33 @@ def speed_blocks(bench_dir, optimizations_dir, gpu_dir, paper, runs, archive):
             + grid_timing_blocks(archive) + gpu_speed_blocks(gpu_dir))
 
 
+def run_cost(results):
+    """What report/run_time.py makes of the run's log (RESULTS/run-log.txt):
+    its `run-time.json` when that is at least as new as the log (written
+    with the store, it has the teacher stages), else computed from the log
+    and the cell records; None without a log."""
+    json_path = os.path.join(results, "run-time.json")
+    log_path = os.path.join(results, "run-log.txt")
+    if os.path.isfile(json_path) and (not os.path.isfile(log_path) or
+                                      os.path.getmtime(json_path) >= os.path.getmtime(log_path)):
+        cost = load_json(json_path, "the run's segments and pauses, report/run_time.py")
+    elif os.path.isfile(log_path):
+        try:
+            cost = run_time.measure(log_path, results)
+        except run_time.InputError as e:
+            raise InputError(str(e))
+    else:
+        return None
+    numbers = ("segments", "segments_without_end", "pauses", "segment_seconds",
+               "paused_seconds", "cold_seconds")
+    if not isinstance(cost, dict) or any(not isinstance(cost.get(k), (int, float))
+                                         for k in numbers) \
+            or not isinstance(cost.get("stages"), dict):
+        raise InputError(f"{json_path}: malformed (needs {', '.join(numbers)} and stages; "
+                         "rewrite it with report/run_time.py --out)")
+    return cost
+
+
 def run_cost_blocks(cost):
     """Where a run computed in segments spent its time, pauses removed."""
     if not cost:
@@ -2961,15 +2990,14 @@ def run_cost_blocks(cost):
     return [H(2, "What this run cost", "run-cost"),
             P(f"Cold wall time **{cost['cold_seconds'] / 60:.1f} min**: "
               f"{cost['segments']} segments ({cost['segment_seconds'] / 60:.1f} min) "
-              f"minus the {cost['pauses']} pauses inside them "
+              f"minus the {cost['pauses']} pauses that fall in them "
               f"({cost['paused_seconds'] / 60:.1f} min), from the run's log by "
               "`report/run_time.py`. A segment that was killed ends at its last record "
               f"({cost.get('segments_without_end', 0)} here); its work in progress was "
               "computed again in the next. Per stage, each record's own seconds minus its "
               "overlap with the pauses, summed over the workers"
               + (" (teacher stages end at their record's file time):"
-                 if any(k.startswith("teacher: ") and "outputs" not in k
-                        for k in cost["stages"]) else
+                 if cost.get("teacher_stages_counted") else
                  "; teacher pre-training and fine-tuning are not listed (their records are in "
                  "the store: `report/run_time.py --store=DIR` adds them):")),
             T(["stage", "records", "minutes", "minutes as recorded (pauses included)"], rows)]
@@ -3040,17 +3068,7 @@ def build(results, out, paper_path, reference_dir=None, archive=ARCHIVE):
         if old.endswith(".png"):  # stale plots from an earlier run
             os.remove(os.path.join(plot_dir, old))
     verdicts = compute_verdicts(index, paper)
-    run_time_path = os.path.join(results, "run-time.json")
-    log_path = os.path.join(results, "run-log.txt")
-    run_time_summary = None
-    if os.path.isfile(run_time_path):  # written with the store: teacher stages too
-        run_time_summary = load_json(run_time_path, "the run's segments and pauses, "
-                                     "report/run_time.py")
-    elif os.path.isfile(log_path):
-        try:
-            run_time_summary = run_time.measure(log_path, results)
-        except run_time.InputError as e:
-            raise InputError(str(e))
+    run_time_summary = run_cost(results)
     header, facts = header_blocks(manifest, runs, index, run_time_summary)
     if reference_dir and os.path.realpath(reference_dir) == os.path.realpath(results):
         reference_dir = None  # the reference's own report

@@ -163,6 +163,12 @@ def test_learning_curves_use_table_11s_teacher(m):
     older = run("h2", "hard", "100", 1, 80.0, 80.0, teacher="large", phases=phases)
     assert m.curve_run(m.Index([older]), "d", "hard", "joint")["key"] == "h2"
     assert m.curve_run(m.Index([older]), "d", "soft+repr", "joint") is None
+    # The no-distil student of the Large teacher, not the Base one's (each
+    # reads its teacher's vocabulary), though find() lets any role stand in.
+    base_none = run("n-base", "none", "100", 1, 70.0, 70.0, teacher="base", phases=phases)
+    large_none = run("n-large", "none", "100", 1, 71.0, 71.0, teacher="large", phases=phases)
+    index = m.Index([base_none, large_none])
+    assert m.curve_run(index, "d", "none", "joint")["key"] == "n-large"
 
 
 def main():

@@ -176,6 +176,34 @@ def test_run_cost_blocks(report):
         raise AssertionError("a malformed run-time.json was accepted")
 
 
+def test_run_cost(report):
+    with tempfile.TemporaryDirectory() as results:
+        assert report.run_cost(results) is None
+        os.makedirs(os.path.join(results, "cells"))
+        with open(os.path.join(results, "cells", "a.json"), "w") as f:
+            json.dump({"record": {"key": "a", "cell": {"student": "bilstm"}, "cell_seconds": 60.0,
+                                  "finished_at": "2026-12-06T10:30:00Z"}}, f)
+        log = os.path.join(results, "run-log.txt")
+        with open(log, "w") as f:
+            f.write("segment 1 start 2026-12-06T10:00:00Z (2 jobs)\n"
+                    "segment 1 end 2026-12-06T11:00:00Z\n")
+        assert report.run_cost(results)["cold_seconds"] == 3600.0
+        # A run-time.json older than the log (written before a later
+        # segment) is not used; one as new is, and a malformed one is an error.
+        stale = os.path.join(results, "run-time.json")
+        with open(stale, "w") as f:
+            json.dump({"cold_seconds": 1.0}, f)
+        os.utime(stale, (os.path.getmtime(log) - 10,) * 2)
+        assert report.run_cost(results)["cold_seconds"] == 3600.0
+        os.utime(stale, (os.path.getmtime(log) + 10,) * 2)
+        try:
+            report.run_cost(results)
+        except report.InputError as e:
+            assert "run-time.json: malformed" in str(e), e
+        else:
+            raise AssertionError("a malformed run-time.json was accepted")
+
+
 def main():
     report = load_module(sys.argv[1])
     test_lstm_kernel_blocks(report)
@@ -183,8 +211,9 @@ def main():
     test_deployment_blocks(report)
     test_peer_cell_blocks(report)
     test_run_cost_blocks(report)
+    test_run_cost(report)
     print("ok: lstm_kernel_blocks, grid_timing_blocks, deployment_blocks, peer_cell_blocks, "
-          "run_cost_blocks")
+          "run_cost_blocks, run_cost")
 
 
 if __name__ == "__main__":

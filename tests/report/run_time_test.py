@@ -19,9 +19,10 @@ segment 1 start 2026-12-06T10:00:00+00:00
 pause 2026-12-06T10:10:00+00:00 pids 1 2
 resume 2026-12-06T10:20:00+00:00 pids 1 2
 segment 1 end 2026-12-06T11:00:00+00:00 (killed)
-segment 2 start 2026-12-06T12:00:00+00:00
+segment 2 start 2026-12-06T12:00:00+00:00 (git abc, 2 jobs, 9 cells to compute)
 pause 2026-12-06T12:30:00+00:00
-segment 2 end 2026-12-06T12:40:00+00:00 (stopped while paused)
+segment 2 end 2026-12-06T12:40:00+00:00 (SIGCONT sent; the run finished before the resume line)
+resume 2026-12-06T12:45:00+00:00
 """
 
 
@@ -89,6 +90,9 @@ class RunTimeTest(unittest.TestCase):
             "segment 1 start yesterday\n": ":1: not an ISO 8601 time",
             "segment 1 start 2026-12-06T10:00:00\n": ":1: the time '2026-12-06T10:00:00' has no time zone",
             "resume 2026-12-06T10:00:00+00:00\n": ":1: a resume without a pause",
+            "segment 1 start 2026-12-06T10:00:00+00:00\nsegment 2 end 2026-12-06T11:00:00+00:00\n":
+                ":2: segment 2 ends while segment 1 is the one running",
+            "segment 1 start null\n": ":1: not an ISO 8601 time",
             "pause 2026-12-06T10:00:00+00:00\n": "the last pause has no resume line",
             "# nothing\n": "no segment lines",
         }
@@ -136,6 +140,8 @@ class RunTimeTest(unittest.TestCase):
         os.makedirs(general)
         with open(os.path.join(general, "record.json"), "w") as f:
             json.dump({"record": {"stage": "pretrain", "seconds": 120.0}}, f)
+        end = datetime.datetime(2026, 12, 6, 10, 5, tzinfo=datetime.timezone.utc).timestamp()
+        os.utime(os.path.join(general, "record.json"), (end, end))
         out = os.path.join(self.dir, "time.json")
         run = self.run_script(f"--store={self.dir}/store", f"--out={out}",
                               "--subset=one=g1", "--subset=both=g1,g2")
@@ -151,12 +157,64 @@ class RunTimeTest(unittest.TestCase):
         bad = self.run_script("--subset=x=g3")
         self.assertEqual(bad.returncode, 1)
         self.assertIn("--subset=x: no grid 'g3'", bad.stderr)
+        with open(os.path.join(self.dir, "results", "manifest.json"), "w") as f:
+            json.dump({"grids": {"g1": {"cells": [{"name": "no key"}]}}}, f)
+        bad = self.run_script("--subset=x=g1")
+        self.assertEqual(bad.returncode, 1)
+        self.assertIn("manifest.json: cannot read the grids' cell keys", bad.stderr)
+        self.assertNotIn("Traceback", bad.stderr)
+
+    def test_not_available_cells_and_other_runs_teachers_count_nothing(self):
+        self.write_cell("na", {"key": "na", "status": "not_available", "cell": {},
+                               "finished_at": "2026-12-06T10:30:00Z", "seconds": 0.0})
+        other = os.path.join(self.dir, "store", "teachers", "finetune-other-s1-9999")
+        os.makedirs(other)
+        path = os.path.join(other, "record.json")
+        with open(path, "w") as f:
+            json.dump({"record": {"stage": "finetune", "seconds": 500.0}}, f)
+        before = datetime.datetime(2026, 12, 5, 9, 0, tzinfo=datetime.timezone.utc).timestamp()
+        os.utime(path, (before, before))  # finished a day before this run
+        out = os.path.join(self.dir, "time.json")
+        run = self.run_script(f"--store={self.dir}/store", f"--out={out}")
+        self.assertEqual(run.returncode, 0, run.stderr)
+        with open(out) as f:
+            summary = json.load(f)
+        self.assertEqual(summary["stages"]["teacher: fine-tuning"]["records"], 1)
+        self.assertAlmostEqual(summary["stages"]["teacher: fine-tuning"]["seconds"], 600.0)
+        self.assertEqual(summary["workers"], 2)  # "2 jobs" in the log
+
+    def test_a_killed_segment_ends_at_its_last_teacher_stage_too(self):
+        # Killed at 12:50 during a fine-tuning that ended at 12:40: no cell
+        # finished inside it; with the store it lasts 40 min, without 0.
+        self.write_log("segment 1 start 2026-12-06T10:00:00+00:00\n"
+                       "segment 1 end 2026-12-06T11:00:00+00:00\n"
+                       "segment 2 start 2026-12-06T12:00:00+00:00\n")
+        with_store = self.run_script(f"--store={self.dir}/store", f"--out={self.dir}/a.json")
+        without = self.run_script(f"--out={self.dir}/b.json")
+        self.assertEqual(with_store.returncode, 0, with_store.stderr)
+        self.assertEqual(without.returncode, 0, without.stderr)
+        with open(f"{self.dir}/a.json") as f:
+            self.assertAlmostEqual(json.load(f)["segment_seconds"], (60 + 40) * 60.0)
+        with open(f"{self.dir}/b.json") as f:
+            self.assertAlmostEqual(json.load(f)["segment_seconds"], 60 * 60.0)
+
+    def test_argument_errors(self):
+        run = self.run_script("--subset=a=g1", "--subset=a=g2")
+        self.assertEqual(run.returncode, 2)
+        self.assertIn("the name 'a' is given twice", run.stderr)
+        run = self.run_script("--workers=0")
+        self.assertEqual(run.returncode, 2)
 
     def test_a_record_without_times_is_named(self):
         self.write_cell("c", {"cell": {"student": "rnn"}})
         run = self.run_script()
         self.assertEqual(run.returncode, 1)
         self.assertIn("c.json: no cell_seconds or finished_at", run.stderr)
+        self.write_cell("c", {"cell": {}, "cell_seconds": 1.0, "finished_at": None})
+        run = self.run_script()
+        self.assertEqual(run.returncode, 1)
+        self.assertIn("c.json: finished_at: not an ISO 8601 time: None", run.stderr)
+        self.assertNotIn("Traceback", run.stderr)
 
 
 if __name__ == "__main__":
