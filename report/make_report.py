@@ -1470,7 +1470,9 @@ def mcnemar_text(a_runs, b_runs):
             return "not available (the test sets differ)"
         pairs.append((xa, xb, ga))
     b, c, p = ps.mcnemar(pairs)
-    return f"{b} vs {c} discordant, p = {p:.3g} (n={len(common)})"
+    # Below the smallest double the binomial tail reads 0: say so, not "p = 0".
+    p_text = f"p = {p:.3g}" if p > 0 else "p < 1e-300"
+    return f"{b} vs {c} discordant, {p_text} (n={len(common)})"
 
 
 def interval_side(part):

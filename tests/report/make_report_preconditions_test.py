@@ -171,6 +171,16 @@ def test_learning_curves_use_table_11s_teacher(m):
     assert m.curve_run(index, "d", "none", "joint")["key"] == "n-large"
 
 
+def test_mcnemar_text_never_reads_p_zero(m):
+    gold = [0] * 4000
+    right = run("a", "soft+repr", "100", 1, 100.0, 100.0, predictions=([0] * 4000, gold))
+    wrong = run("b", "none", "100", 1, 0.0, 0.0, predictions=([1] * 4000, gold))
+    text = m.mcnemar_text([right], [wrong])
+    assert text == "4000 vs 0 discordant, p < 1e-300 (n=1)", text
+    near = run("c", "none", "100", 1, 90.0, 90.0, predictions=([1] * 10 + [0] * 3990, gold))
+    assert m.mcnemar_text([right], [near]) == "10 vs 0 discordant, p = 0.00195 (n=1)"
+
+
 def main():
     m = load_module(sys.argv[1])
     tests = [v for k, v in sorted(globals().items()) if k.startswith("test_")]
