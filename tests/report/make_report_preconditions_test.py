@@ -181,6 +181,32 @@ def test_mcnemar_text_never_reads_p_zero(m):
     assert m.mcnemar_text([right], [near]) == "10 vs 0 discordant, p = 0.00195 (n=1)"
 
 
+def test_gains_grow_leaves_out_budgets_too_close_to_compare(m):
+    # Gains: +10 at 100, +5 at 500, +4.5 at all (noisy). With "all" 1.21x the
+    # 500 budget, 500 vs all is shown but not tested, and 100 vs 500 decides;
+    # with "all" 2x, the noisy 500 vs all part keeps the claim inconclusive.
+    def cells(ds, all_train):
+        out = []
+        for s in range(1, 6):
+            noise = (-1) ** s * 1.5
+            for labels, teacher_role, train, gain in (("100", "large-in-domain", 200, 10.0),
+                                                     ("500", "large", 1000, 5.0),
+                                                     ("all", "large", all_train, 4.5 + noise)):
+                for method, acc in (("none", 80.0), ("soft+repr", 80.0 + gain)):
+                    r = run(f"{ds}-{labels}-{method}-{s}", method, labels, s, acc, acc,
+                            teacher=teacher_role, classes=2, sizes={"train_examples": train})
+                    r["dataset"] = ds
+                    out.append(r)
+        return out
+    v = m.gains_grow(m.Index(cells("close", 1210) + cells("apart", 2000)), ["close", "apart"])
+    v.decide()
+    close = [p.text() for p in v.per_dataset["close"]]
+    assert any("gain(500) − gain(all)" in t and "not tested" in t and "1.21 times" in t
+               for t in close), close
+    assert v.dataset_verdict("close") == m.ps.HOLDS, close
+    assert v.dataset_verdict("apart") == m.ps.INCONCLUSIVE, [p.text() for p in v.per_dataset["apart"]]
+
+
 def main():
     m = load_module(sys.argv[1])
     tests = [v for k, v in sorted(globals().items()) if k.startswith("test_")]
