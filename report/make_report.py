@@ -754,9 +754,13 @@ class Verdict:
 
 def gap_closing(index, datasets):
     v = Verdict(1, "Distillation closes the gap to the teacher (Tables 5 and 6)",
-                "per teacher role at all labels and per seed, the margin |teacher − no "
-                "distil.| − |teacher − distil.|; holds when its 95% interval lies above zero. "
-                "The no-distil student (Table 5) serves both roles: it uses no teacher.")
+                "per teacher role at all labels and per seed, the gap closed: (T − N)⁺ − "
+                "(T − D)⁺, the teacher's lead over the no-distil student minus its lead over "
+                "the distilled one (x⁺ = max(x, 0): a student above its teacher has no gap "
+                "left); holds when its 95% interval lies above zero. Testable only where the "
+                "teacher is above the no-distil student (T − N's interval above zero): else "
+                "there is no gap to close. The no-distil student (Table 5) serves both roles: "
+                "it uses no teacher.")
     for ds in datasets:
         parts = []
         for role in index.roles(ds, "all"):
@@ -765,7 +769,7 @@ def gap_closing(index, datasets):
             n = index.find(ds, "none", "all", teacher=role)
             if not (t or d):
                 continue  # this role is not in the run at all
-            label = f"{role}: |T − N| − |T − D|"
+            label = f"{role}: (T − N)⁺ − (T − D)⁺"
             tv, dv, nv = seed_values(t), seed_values(d), seed_values(n)
             missing = [nm for vals, nm in ((tv, "teacher"), (dv, "distil."), (nv, "no distil."))
                        if not vals]
@@ -773,10 +777,14 @@ def gap_closing(index, datasets):
                 parts.append(ps.Part(label, None, missing=", ".join(missing)))
                 continue
             common = sorted(set(tv) & set(dv) & set(nv))
-            margins = ps.PairedDelta({s: abs(tv[s] - nv[s]) - abs(tv[s] - dv[s])
+            margins = ps.PairedDelta({s: max(tv[s] - nv[s], 0.0) - max(tv[s] - dv[s], 0.0)
                                       for s in common})
-            parts.append(ps.Part(label, margins,
-                                 blockers=[SHARED_TEACHER] if shared_teacher(t) else []))
+            blockers = [SHARED_TEACHER] if shared_teacher(t) else []
+            lead = ps.PairedDelta({s: tv[s] - nv[s] for s in common})
+            if not (lead.has_interval and lead.lo > 0):
+                blockers.append("no gap to close: teacher − no distil. = "
+                                + ps.Part("", lead).interval_text())
+            parts.append(ps.Part(label, margins, blockers=blockers))
         v.per_dataset[ds] = parts
     return v
 

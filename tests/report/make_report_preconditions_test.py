@@ -133,7 +133,7 @@ def test_verdicts_count_each_teacher_once(m):
     assert index.roles("d", "100") == ["large-in-domain"]
     gap = m.gap_closing(index, ["d"])
     assert [p.label for p in gap.per_dataset["d"]] == \
-        ["base: |T − N| − |T − D|", "large: |T − N| − |T − D|"], gap.per_dataset["d"]
+        ["base: (T − N)⁺ − (T − D)⁺", "large: (T − N)⁺ − (T − D)⁺"], gap.per_dataset["d"]
     confident = m.teacher_confidence(index, ["d"], {"tables": {"9": {"rows": []}}, "claims": {}})
     labels = [p.label for p in confident.per_dataset["d"]]
     assert labels[:2] == ["base: variance / max", "large: variance / max"], labels
@@ -205,6 +205,31 @@ def test_gains_grow_leaves_out_budgets_too_close_to_compare(m):
                for t in close), close
     assert v.dataset_verdict("close") == m.ps.HOLDS, close
     assert v.dataset_verdict("apart") == m.ps.INCONCLUSIVE, [p.text() for p in v.per_dataset["apart"]]
+
+
+def test_gap_closing_counts_a_student_above_its_teacher_as_closed(m):
+    # Teacher 90 + s/10, no distil. 2 points below it; the distilled student
+    # 1 point ABOVE the teacher: the gap is closed (|T − D| would have called
+    # the overshoot a failure to close it).
+    def cells(ds, lead):
+        out = []
+        for s in range(1, 6):
+            t = teacher(f"{ds}t{s}", "all", s, 90.0 + s / 10, 90.0)
+            t["teacher"], t["dataset"] = "base", ds
+            d = run(f"{ds}d{s}", "soft+repr", "all", s, 91.0 + s / 10, 90.0, teacher="base")
+            n = run(f"{ds}n{s}", "none", "all", s, 90.0 + s / 10 - lead + (s % 2) * 0.1, 88.0,
+                    teacher="base")
+            for r in (d, n):
+                r["dataset"] = ds
+            out += [t, d, n]
+        return out
+    v = m.gap_closing(m.Index(cells("gap", 2.0) + cells("none", 0.0)), ["gap", "none"])
+    v.decide()
+    (gap,) = v.per_dataset["gap"]
+    assert gap.verdict == m.ps.HOLDS and abs(gap.delta.mean - 1.94) < 1e-9, gap.text()
+    # No lead to close: inconclusive whatever the margin, and the text says why.
+    (flat,) = v.per_dataset["none"]
+    assert flat.verdict == m.ps.INCONCLUSIVE and "no gap to close" in flat.text(), flat.text()
 
 
 def main():
