@@ -39,13 +39,7 @@ class RunTimeTest(unittest.TestCase):
         self.write_cell("b", {"cell": {"method": "teacher"}, "cell_seconds": 60.0,
                               "finished_at": "2026-12-06T10:50:00Z"})
         # A fine-tuning of 20 min ending at 12:40; the last 10 paused.
-        teacher = os.path.join(self.dir, "store", "teachers", "finetune-x-s1-0123")
-        os.makedirs(teacher)
-        path = os.path.join(teacher, "record.json")
-        with open(path, "w") as f:
-            json.dump({"record": {"stage": "finetune", "seconds": 1200.0}}, f)
-        end = datetime.datetime(2026, 12, 6, 12, 40, tzinfo=datetime.timezone.utc).timestamp()
-        os.utime(path, (end, end))
+        self.write_teacher("finetune-x-s1-0123", "finetune", 1200.0, (2026, 12, 6, 12, 40))
 
     def tearDown(self):
         self.tmp.cleanup()
@@ -53,6 +47,17 @@ class RunTimeTest(unittest.TestCase):
     def write_log(self, text):
         with open(os.path.join(self.dir, "log.txt"), "w") as f:
             f.write(text)
+
+    def write_teacher(self, name, stage, seconds, finished):
+        """A store teacher record whose file time (its finishing time) is
+        `finished`, (year, month, day, hour, minute) in UTC."""
+        directory = os.path.join(self.dir, "store", "teachers", name)
+        os.makedirs(directory)
+        path = os.path.join(directory, "record.json")
+        with open(path, "w") as f:
+            json.dump({"record": {"stage": stage, "seconds": seconds}}, f)
+        end = datetime.datetime(*finished, tzinfo=datetime.timezone.utc).timestamp()
+        os.utime(path, (end, end))
 
     def write_cell(self, name, record):
         with open(os.path.join(self.dir, "results", "cells", f"{name}.json"), "w") as f:
@@ -136,12 +141,7 @@ class RunTimeTest(unittest.TestCase):
         with open(os.path.join(self.dir, "results", "manifest.json"), "w") as f:
             json.dump({"grids": {"g1": {"cells": [{"key": "a"}]},
                                  "g2": {"cells": [{"key": "a"}, {"key": "b"}]}}}, f)
-        general = os.path.join(self.dir, "store", "teachers", "general-y")
-        os.makedirs(general)
-        with open(os.path.join(general, "record.json"), "w") as f:
-            json.dump({"record": {"stage": "pretrain", "seconds": 120.0}}, f)
-        end = datetime.datetime(2026, 12, 6, 10, 5, tzinfo=datetime.timezone.utc).timestamp()
-        os.utime(os.path.join(general, "record.json"), (end, end))
+        self.write_teacher("general-y", "pretrain", 120.0, (2026, 12, 6, 10, 5))
         out = os.path.join(self.dir, "time.json")
         run = self.run_script(f"--store={self.dir}/store", f"--out={out}",
                               "--subset=one=g1", "--subset=both=g1,g2")
@@ -167,13 +167,8 @@ class RunTimeTest(unittest.TestCase):
     def test_not_available_cells_and_other_runs_teachers_count_nothing(self):
         self.write_cell("na", {"key": "na", "status": "not_available", "cell": {},
                                "finished_at": "2026-12-06T10:30:00Z", "seconds": 0.0})
-        other = os.path.join(self.dir, "store", "teachers", "finetune-other-s1-9999")
-        os.makedirs(other)
-        path = os.path.join(other, "record.json")
-        with open(path, "w") as f:
-            json.dump({"record": {"stage": "finetune", "seconds": 500.0}}, f)
-        before = datetime.datetime(2026, 12, 5, 9, 0, tzinfo=datetime.timezone.utc).timestamp()
-        os.utime(path, (before, before))  # finished a day before this run
+        # Finished a day before this run.
+        self.write_teacher("finetune-other-s1-9999", "finetune", 500.0, (2026, 12, 5, 9, 0))
         out = os.path.join(self.dir, "time.json")
         run = self.run_script(f"--store={self.dir}/store", f"--out={out}")
         self.assertEqual(run.returncode, 0, run.stderr)
