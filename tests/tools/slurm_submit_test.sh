@@ -41,7 +41,7 @@ sleep 0.5
 
 start=$SECONDS
 out="$(timeout 600 tools/slurm_submit.sh --binary="$GRIDS_BENCHMARK" --slurm --array=4 --cpus-per-task=1 \
-  --retries=2 --profile=smoke --results-dir="$T/results" --report-dir="$T/report" \
+  --retries=2 --profile=smoke --tables=all --results-dir="$T/results" --report-dir="$T/report" \
   --store-dir="$T/store" --wait 2>&1)"; rc=$?
 echo "$out"
 if (( rc == 124 )); then
