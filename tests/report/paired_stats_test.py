@@ -57,6 +57,29 @@ def test_ratio(ps):
     assert ps.ratio({}, {})["geometric_mean"] is None
 
 
+def test_against_scipys_paired_t_test(ps):
+    # The paired interval from scipy's own paired t-test (ttest_rel), a path
+    # independent of t_interval's quantile arithmetic.
+    from scipy import stats
+    plus = {1: 91.2, 2: 90.4, 3: 92.9, 4: 89.7, 5: 91.8, 6: 90.1}
+    minus = {1: 89.0, 2: 90.9, 3: 90.2, 4: 88.1, 5: 90.0, 6: 90.3}
+    d = ps.paired(plus, minus)
+    ci = stats.ttest_rel(list(plus.values()), list(minus.values())).confidence_interval(0.95)
+    assert close(d.lo, ci.low, 1e-9) and close(d.hi, ci.high, 1e-9), (d.lo, d.hi, ci)
+    # And at a Bonferroni level, as decide_claim widens it.
+    ci = stats.ttest_rel(list(plus.values()), list(minus.values())).confidence_interval(
+        1 - 0.05 / 3)
+    wide = d.widened(1 - 0.05 / 3)
+    assert close(wide.lo, ci.low, 1e-9) and close(wide.hi, ci.high, 1e-9), (wide.lo, ci)
+    # McNemar's exact p: 7 discordant for A, 2 for B; sum of the binomial
+    # tails by hand, 2 * P(X <= 2 | n=9, 1/2) = 2 * 46 / 512.
+    gold = [0] * 9
+    a = [0] * 7 + [1] * 2
+    b = [1] * 7 + [0] * 2
+    assert ps.mcnemar([(a, b, gold)]) == (7, 2, ps.mcnemar([(a, b, gold)])[2])
+    assert close(ps.mcnemar([(a, b, gold)])[2], 2 * 46 / 512, 1e-12)
+
+
 def part(ps, diffs, **kw):
     p = ps.Part("x", ps.PairedDelta(seeds(diffs)), **kw)
     ps.decide_claim([p])

@@ -1,6 +1,6 @@
-"""The report's speed blocks added for issue 8, on made-up inputs.
+"""The report's speed section on made-up inputs.
 
-usage: make_report_speed_test.py PATH/TO/make_report.py
+usage: speed_test.py PATH/TO/report/make_report.py
 
 - lstm_kernel_blocks: LibTorch's LSTM layer against the other formulations,
   from speed.json rows; nothing when the rows are missing.
@@ -11,38 +11,35 @@ usage: make_report_speed_test.py PATH/TO/make_report.py
   same threads with the compression ratio, and the accuracy files (not the
   latency files) of results/deployment/.
 - peer_cell_blocks: the whole-cell peer, per cell and per epoch.
-- run_cost_blocks: a run computed in segments, its cold time and stages.
 """
-import importlib.util
 import json
 import os
 import subprocess
 import sys
 import tempfile
 
+import report_testing
 
-def load_module(path):
-    spec = importlib.util.spec_from_file_location("make_report", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+report_testing.use_report_package(sys.argv, __doc__)
+from kdreport import document  # noqa: E402
+from kdreport import speed  # noqa: E402
 
 
 def row(ms, share):
     return {"real_time": ms, "share_of_peak": share}
 
 
-def test_lstm_kernel_blocks(report):
-    speed = {
+def test_lstm_kernel_blocks():
+    rows = {
         "lstm-layer:libtorch/size:paper/train/batch:64/real_time": row(1200.0, 0.5),
         "lstm-layer:bptt/size:paper/train/batch:64/real_time": row(1000.0, 0.6),
         "lstm-layer:hoisted/size:paper/train/batch:64/real_time": row(4800.0, 0.125),
     }
-    text = report.render_md(report.lstm_kernel_blocks(speed))
+    text = document.render_md(speed.lstm_kernel_blocks(rows))
     assert "| paper train | hand-written backward through time (the students' LSTM) | 1200.0 | 1000.0 | 1.20x | 50.0% → 60.0% |" in text, text
     assert "| paper train | input projection hoisted, LibTorch's autograd | 1200.0 | 4800.0 | 0.25x |" in text, text
     assert "mini" not in text.split("\n", 2)[-1], "rows for sizes that did not run"
-    assert report.lstm_kernel_blocks({}) == [], "a block without rows"
+    assert speed.lstm_kernel_blocks({}) == [], "a block without rows"
 
 
 def write_manifest(root, name, runs, cpu=None):
@@ -76,20 +73,20 @@ def git_commits(repository, count):
     return commits
 
 
-def test_grid_timing_blocks(report):
+def test_grid_timing_blocks():
     with tempfile.TemporaryDirectory() as temp:
         results = os.path.join(temp, "results", "mini")
         os.makedirs(results)
-        assert report.grid_timing_blocks(os.path.dirname(results)) == [], "no grid-timing directory: no block"
+        assert speed.grid_timing_blocks(os.path.dirname(results)) == [], "no grid-timing directory: no block"
         timing = os.path.join(temp, "results", "grid-timing")
         # The earlier directory holds a cold run, a warm rerun and a second
         # cold one: the last cold run counts.
         write_manifest(timing, "a-before", [run("2026-01-01T10:00:00Z", "aaaa", 102, 1300.0),
                                             run("2026-01-01T10:30:00Z", "aaaa", 0, 0.1),
                                             run("2026-01-01T11:00:00Z", "bbbb", 102, 1200.0)])
-        assert report.grid_timing_blocks(os.path.dirname(results)) == [], "one run: nothing to compare"
+        assert speed.grid_timing_blocks(os.path.dirname(results)) == [], "one run: nothing to compare"
         write_manifest(timing, "b-after", [run("2026-01-02T10:00:00Z", "cccc", 102, 800.0)])
-        text = report.render_md(report.grid_timing_blocks(os.path.dirname(results)))
+        text = document.render_md(speed.grid_timing_blocks(os.path.dirname(results)))
         assert "| not recorded | 2026-01-01T11:00:00Z | `bbbb` | 102 | 1200.0 | 1.00x |" in text, text
         assert "| not recorded | 2026-01-02T10:00:00Z | `cccc` | 102 | 800.0 | 1.50x |" in text, text
         assert "aaaa" not in text, "an earlier cold run of the same manifest was used"
@@ -104,15 +101,15 @@ def test_grid_timing_blocks(report):
                        cpu="Other CPU")
         write_manifest(timing, "e-third", [run("2026-01-05T10:00:00Z", "dddd", 102, 100.0)],
                        cpu="Third CPU")
-        text = report.render_md(report.grid_timing_blocks(os.path.dirname(results)))
+        text = document.render_md(speed.grid_timing_blocks(os.path.dirname(results)))
         assert f"| Other CPU | 2026-01-04T10:00:00Z | `{old[:12]}` | 102 | 1000.0 | 1.00x |" in text, text
         assert f"| Other CPU | 2026-01-03T10:00:00Z | `{new[:12]}` | 102 | 500.0 | 2.00x |" in text, text
         assert "| not recorded | 2026-01-02T10:00:00Z | `cccc` | 102 | 800.0 | 1.50x |" in text, text
         assert "Third CPU" not in text, "a CPU with one run has nothing to compare"
 
 
-def test_deployment_blocks(report):
-    speed = {
+def test_deployment_blocks():
+    rows = {
         "teacher:bert-base/size:paper/infer/batch:1/real_time": {"real_time": 240.0, "parameters": 110e6},
         "teacher:bert-base/size:paper/infer/batch:1/threads:2/real_time": {"real_time": 160.0},
         "student:bilstm/size:paper/infer/batch:1/real_time": {"real_time": 120.0},
@@ -120,7 +117,7 @@ def test_deployment_blocks(report):
             {"real_time": 8.0, "parameters": 11e6, "recurrent_weight_mb": 2.5, "label": "k"},
     }
     with tempfile.TemporaryDirectory() as archive:
-        text = report.render_md(report.deployment_blocks(speed, archive))
+        text = document.render_md(speed.deployment_blocks(rows, archive))
         # BERT at the same threads (2): 160 / 8; compression 110M / 11M.
         assert "| bilstm | int8 | 2 | 8.00 | 15.0x | 20.0x | not available | not available | 10.0x | not available | 2.50 | k |" in text, text
         assert "Accuracy as deployed: not available" in text, text
@@ -135,15 +132,15 @@ def test_deployment_blocks(report):
                          "accuracy_difference_pts": {"mean": -0.1, "lo": -0.3, "hi": 0.1},
                          "agreement_pct": {"mean": 99.9, "lo": 99.7, "hi": 100.1}},
                 "bfloat16": {"supported": False, "reason": "no kernel"}}}]}, f)
-        text = report.render_md(report.deployment_blocks({}, archive))
+        text = document.render_md(speed.deployment_blocks({}, archive))
         assert "| d/rnn/none | int8 | -0.10 [-0.30, +0.10] | 99.90% [99.70, 100.00] | 0.25 | holds |" in text, text
         assert "not run on this CPU: no kernel" in text, text
         assert "Not available: this speed run has no deployment benchmarks" in text, text
 
 
-def test_peer_cell_blocks(report):
+def test_peer_cell_blocks():
     with tempfile.TemporaryDirectory() as archive:
-        assert "Not available" in report.render_md(report.peer_cell_blocks(archive))
+        assert "Not available" in document.render_md(speed.peer_cell_blocks(archive))
         os.makedirs(os.path.join(archive, "peer-cell"))
         per_seed = {str(s): {"suite_seconds": 10.0, "peer_seconds": 20.0 * (1 + s % 2),
                              "suite_epochs": 5, "peer_epochs": 5 * (1 + s % 2)}
@@ -154,67 +151,10 @@ def test_peer_cell_blocks(report):
                        "speed_verdict": "holds", "margin_pts": 1.0, "accuracy_verdict": "holds",
                        "accuracy_difference_pts": {"mean": 0.2, "lo": -0.5, "hi": 0.9},
                        "git_revision": ["0123456789abcdef"]}, f)
-        text = report.render_md(report.peer_cell_blocks(archive))
+        text = document.render_md(speed.peer_cell_blocks(archive))
         # Per epoch the peer is 2x in every seed (twice the time, where it ran twice the epochs).
         assert "| d/bilstm/soft | 5 | 10.0 | 40.0 | 3.00x [2.00, 4.00] | 2.00x [2.00, 2.00] (whole processes) | ≥ 1.3x: holds | +0.20 [-0.50, +0.90] | within ±1.0: holds | 0123456789ab |" in text, text
 
 
-def test_run_cost_blocks(report):
-    assert report.run_cost_blocks(None) == []
-    run_time = {"segments": 2, "pauses": 3, "segment_seconds": 6000.0, "paused_seconds": 1200.0,
-                "cold_seconds": 4800.0,
-                "stages": {"cells: bilstm": {"records": 4, "seconds": 1200.0,
-                                             "recorded_seconds": 1800.0}}}
-    text = report.render_md(report.run_cost_blocks(run_time))
-    assert "Cold wall time **80.0 min**: 2 segments (100.0 min) minus the 3 pauses" in text, text
-    assert "| cells: bilstm | 4 | 20.0 | 30.0 |" in text, text
-    try:
-        report.run_cost_blocks({**run_time, "stages": {"x": {}}})
-    except report.InputError as e:
-        assert "run-time.json" in str(e)
-    else:
-        raise AssertionError("a malformed run-time.json was accepted")
-
-
-def test_run_cost(report):
-    with tempfile.TemporaryDirectory() as results:
-        assert report.run_cost(results) is None
-        os.makedirs(os.path.join(results, "cells"))
-        with open(os.path.join(results, "cells", "a.json"), "w") as f:
-            json.dump({"record": {"key": "a", "cell": {"student": "bilstm"}, "cell_seconds": 60.0,
-                                  "finished_at": "2026-12-06T10:30:00Z"}}, f)
-        log = os.path.join(results, "run-log.txt")
-        with open(log, "w") as f:
-            f.write("segment 1 start 2026-12-06T10:00:00Z (2 jobs)\n"
-                    "segment 1 end 2026-12-06T11:00:00Z\n")
-        assert report.run_cost(results)["cold_seconds"] == 3600.0
-        # A run-time.json older than the log (written before a later
-        # segment) is not used; one as new is, and a malformed one is an error.
-        stale = os.path.join(results, "run-time.json")
-        with open(stale, "w") as f:
-            json.dump({"cold_seconds": 1.0}, f)
-        os.utime(stale, (os.path.getmtime(log) - 10,) * 2)
-        assert report.run_cost(results)["cold_seconds"] == 3600.0
-        os.utime(stale, (os.path.getmtime(log) + 10,) * 2)
-        try:
-            report.run_cost(results)
-        except report.InputError as e:
-            assert "run-time.json: malformed" in str(e), e
-        else:
-            raise AssertionError("a malformed run-time.json was accepted")
-
-
-def main():
-    report = load_module(sys.argv[1])
-    test_lstm_kernel_blocks(report)
-    test_grid_timing_blocks(report)
-    test_deployment_blocks(report)
-    test_peer_cell_blocks(report)
-    test_run_cost_blocks(report)
-    test_run_cost(report)
-    print("ok: lstm_kernel_blocks, grid_timing_blocks, deployment_blocks, peer_cell_blocks, "
-          "run_cost_blocks, run_cost")
-
-
 if __name__ == "__main__":
-    main()
+    report_testing.run_tests(globals())

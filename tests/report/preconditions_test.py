@@ -1,0 +1,101 @@
+"""The report's preconditions on made-up records: the label budgets, the
+single-class detector (from predictions, and from accuracy and macro F1
+alone), the teacher gates, each passing and failing, and the loss-term
+scales.
+
+usage: preconditions_test.py PATH/TO/report/make_report.py
+"""
+import sys
+
+import report_testing
+from report_testing import run, teacher
+
+report_testing.use_report_package(sys.argv, __doc__)
+from kdreport import document  # noqa: E402
+from kdreport import grouping  # noqa: E402
+from kdreport import preconditions  # noqa: E402
+
+
+def gates(runs):
+    index = grouping.Index(runs)
+    return {(r[1], r[2]): r[5] for r in preconditions.gate_rows(index)}
+
+
+def test_budgets():
+    def student(key, labels, dataset, train):
+        r = run(key, "none", labels, 1, 80.0, 80.0, sizes={"train_examples": train})
+        r["dataset"] = dataset
+        return r
+    teachers = []
+    for ds in ("close", "apart"):
+        t = teacher(f"t-{ds}", "all", 1, 90.0, 90.0)
+        t["dataset"] = ds
+        teachers.append(t)
+    runs = teachers + [student("c5", "500", "close", 1000), student("ca", "all", "close", 1208),
+                       student("a5", "500", "apart", 1000), student("aa", "all", "apart", 2000)]
+    rows = {r[0]: r for r in preconditions.budget_rows(grouping.Index(runs))}
+    assert rows["close"][4] == "**fail**" and rows["close"][3] == "1.21", rows
+    assert rows["apart"][4] == "**pass**" and rows["apart"][1:3] == ["500", "1,000"], rows
+    # Without both budgets there is nothing to compare.
+    assert preconditions.budget_rows(grouping.Index(teachers + [student("x", "500", "close", 1000)])) == []
+
+
+def test_single_class():
+    # 4 classes; predicting the class that holds 40% of the test split.
+    a = 0.40
+    f1 = 100 * (2 * a / (1 + a)) / 4
+    assert preconditions.single_class(run("k", "none", "100", 1, 100 * a, f1), 4) is True
+    assert preconditions.single_class(run("k", "none", "100", 1, 100 * a, f1 + 0.5), 4) is False
+    assert preconditions.single_class(run("k", "none", "100", 1, 40.0, None), 4) is None
+    pred = ([2, 2, 2], [0, 1, 2])
+    assert preconditions.single_class(run("k", "none", "100", 1, 33.3, 16.7, predictions=pred), 3) is True
+    pred = ([2, 1, 2], [0, 1, 2])
+    assert preconditions.single_class(run("k", "none", "100", 1, 66.7, 55.6, predictions=pred), 3) is False
+
+
+def test_gates():
+    good = [teacher(f"t{s}", "100", s, 90.0 + s / 10, 89.0) for s in range(1, 6)]
+    good += [teacher(f"a{s}", "all", s, 92.0, 91.0, variance=0.23) for s in range(1, 6)]
+    students = [run(f"n{s}", "none", "100", s, 80.0, 80.0 + s / 10) for s in range(1, 6)]
+    nb = [run(f"b{s}", "none", "100", s, 85.0, 84.0, student="naive-bayes") for s in range(1, 6)]
+    g = gates(good + students + nb)
+    assert g[("far above the majority label", "teacher large, 100 labels/class")] == "**pass**", g
+    assert g[("above the no-distil student (macro F1)",
+              "teacher large, 100 labels/class")] == "**pass**", g
+    assert g[("beats the suite's naive Bayes", "teacher large, 100 labels/class")] == "**pass**"
+    assert g[("beats the suite's naive Bayes", "teacher large, all labels/class")] == \
+        "not available", g
+    assert g[("confident (Table 9 variance / max)", "teacher large, all labels/class")] == \
+        "**pass**", g
+    # A teacher that learned little: near the majority label, under the
+    # student plus 5 points, under naive Bayes, unconfident.
+    weak = [teacher(f"t{s}", "100", s, 55.0, 82.0) for s in range(1, 6)]
+    weak += [teacher(f"a{s}", "all", s, 92.0, 91.0, variance=0.05) for s in range(1, 6)]
+    g = gates(weak + students + nb)
+    assert g[("far above the majority label", "teacher large, 100 labels/class")] == "**fail**"
+    assert g[("above the no-distil student (macro F1)",
+              "teacher large, 100 labels/class")] == "**fail**", g
+    assert g[("beats the suite's naive Bayes", "teacher large, 100 labels/class")] == "**fail**"
+    assert g[("confident (Table 9 variance / max)", "teacher large, all labels/class")] == \
+        "**fail**", g
+    text = document.render_md(preconditions.precondition_blocks(grouping.Index(weak + students + nb)))
+    assert "**fail**: 4 of" in text, text
+
+
+def test_loss_term_scales():
+    def cell(key, seed, ce, rl):
+        return run(key, "soft+repr", "100", seed, 80.0, 79.0, phases=[
+            {"name": "joint", "selection": "dev accuracy", "curve": [0.8],
+             "terms": {"L_CE": [ce, ce / 2], "L_RL": [rl, rl / 2]}}])
+    rows = preconditions.loss_term_rows(grouping.Index([cell("a", 1, 1.0, 100.0), cell("b", 2, 1.0, 120.0)]))
+    assert len(rows) == 1 and rows[0][4] == "110.0" and rows[0][5] == "**fail**", rows
+    rows = preconditions.loss_term_rows(grouping.Index([cell("a", 1, 1.0, 2.0)]))
+    assert rows[0][4] == "2.0" and rows[0][5] == "**pass**", rows
+    # One term alone (no distillation) is no comparison.
+    lone = run("n", "none", "100", 1, 60.0, 59.0, phases=[
+        {"name": "labels", "selection": "dev accuracy", "curve": [0.6], "terms": {"L_CE": [1.0]}}])
+    assert preconditions.loss_term_rows(grouping.Index([lone])) == []
+
+
+if __name__ == "__main__":
+    report_testing.run_tests(globals())
