@@ -3,7 +3,6 @@
 import math
 import os
 import re
-import sys
 
 from .document import H, IMG, P
 from .formatting import dataset_title
@@ -12,23 +11,9 @@ from .vocab import LABELS_ORDER, METHOD_ORDER, large_teacher
 
 
 def _import_matplotlib():
-    """Imports matplotlib with the Agg backend.
-
-    On the project's machines `python3` may be a pyenv interpreter without
-    matplotlib while Debian's /usr/bin/python3 has python3-matplotlib: in that
-    case re-run this script under Debian's interpreter once.
-    """
-    try:
-        import matplotlib
-    except ImportError:
-        alt = "/usr/bin/python3"
-        if (os.path.exists(alt) and not os.environ.get("KDBENCH_REPORT_REEXEC")
-                and os.path.realpath(sys.executable) != os.path.realpath(alt)):
-            os.environ["KDBENCH_REPORT_REEXEC"] = "1"
-            os.execv(alt, [alt] + sys.argv)
-        sys.stderr.write("make_report: error: matplotlib is not importable "
-                         "(apt-get install python3-matplotlib)\n")
-        sys.exit(3)
+    """matplotlib's pyplot with the Agg backend (no display); make_report.py
+    has already made sure the interpreter has matplotlib."""
+    import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     return plt
