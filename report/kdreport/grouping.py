@@ -88,7 +88,8 @@ class Index:
 
     def __init__(self, runs):
         self.groups = {}
-        for r in sorted(runs, key=lambda r: r["key"]):
+        self.runs = sorted(runs, key=lambda r: r["key"])  # the transfer sweep's too
+        for r in self.runs:
             # A cell with a transfer-set size of its own belongs to the
             # transfer sweep only, not to the tables' groups.
             if r.get("transfer") is None:

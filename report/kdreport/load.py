@@ -159,6 +159,10 @@ def parse_student(run, res, path):
                        # the phase; absent in older records
                        "steps": optional_number(ph, "steps"),
                        "step_cap_reached": ph.get("step_cap_reached") is True,
+                       # the epoch dev selection kept and the epochs trained;
+                       # absent in older records and closed-form phases
+                       "best_epoch": optional_number(ph, "best_epoch"),
+                       "epochs_run": optional_number(ph, "epochs_run"),
                        "curve": [float(v) for v in curve],
                        # {term: [weighted mean per step, per epoch]}; absent in older records
                        "terms": {str(k): [float(x) for x in v if isinstance(x, (int, float))]

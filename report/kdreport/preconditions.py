@@ -6,8 +6,8 @@ import statistics
 from .document import DETAILS, H, P, T
 from .formatting import fmt_ci
 from .grouping import (
-    BUDGET_RATIO_MIN, Stat, budget_sizes, dataset_classes, distinct_ok_runs, group_sort_key,
-    group_stats, majority_and_chance)
+    BUDGET_RATIO_MIN, Stat, budget_sizes, dataset_classes, distinct_ok_runs, group_key,
+    group_sort_key, group_stats, majority_and_chance)
 from .verdicts import paired_part
 
 
@@ -155,6 +155,62 @@ def loss_term_rows(index):
     return rows
 
 
+def phase_patience(run, phase):
+    """The early-stopping patience a phase trained under: labels-only phases
+    (no distillation) have their own; None when the record lacks it."""
+    key = "labels_only_patience" if phase["name"].startswith("no distillation") else "patience"
+    value = run["settings"].get(key)
+    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def phase_ending(run, phase):
+    """How a trained phase ended: "patience" (dev selection stopped
+    improving), "step budget" or "epoch cap" (it could have gone on); None
+    for closed-form phases and records without the fields."""
+    if phase.get("steps") == 0:
+        return None  # closed form (naive Bayes): nothing to converge
+    if phase.get("step_cap_reached"):
+        return "step budget"
+    best, ran, patience = phase.get("best_epoch"), phase.get("epochs_run"), \
+        phase_patience(run, phase)
+    if best is None or ran is None or patience is None:
+        return None
+    return "patience" if ran - best >= patience else "epoch cap"
+
+
+# Schedules whose phases share Table 12's step budget equally: their phases
+# end at the budget by design (the schedules are compared at equal steps).
+EQUAL_STEP_SCHEDULES = ("stagewise", "distil-once")
+
+
+def convergence_rows(index):
+    """Per configuration and phase whose phases did not all stop by patience:
+    how many ended at the epoch cap or the step budget, with the best and
+    last epochs; and the count of phases checked."""
+    acc, checked = {}, 0
+    students = [r for r in index.runs if r["status"] == "ok" and r["kind"] == "student"]
+    for r in sorted(students, key=lambda r: (group_sort_key(group_key(r)),
+                                             r.get("transfer") or 0, r["seed"])):
+        k = group_key(r)
+        for ph in r.get("phases") or []:
+            ending = phase_ending(r, ph)
+            if ending is None:
+                continue
+            checked += 1
+            if ending == "patience":
+                continue
+            transfer = "" if r.get("transfer") is None else f", transfer {r['transfer']:,}"
+            key = (k[0], f"{k[2] or 'bilstm'} {k[3]} ({k[4]}), {k[5]} labels{transfer}",
+                   ph["name"], ending, k[4] in EQUAL_STEP_SCHEDULES
+                   and ending == "step budget")
+            acc.setdefault(key, []).append(
+                f"s{r['seed']}: {ph['best_epoch']:.0f}/{ph['epochs_run']:.0f}")
+    rows = [[ds, cells, phase, ending, f"{len(seeds)}", " · ".join(seeds),
+             "by design (equal step budgets)" if by_design else "**fail**"]
+            for (ds, cells, phase, ending, by_design), seeds in acc.items()]
+    return rows, checked
+
+
 def precondition_blocks(index):
     rows = gate_rows(index)
     failed = [r for r in rows if r[5] == "**fail**"]
@@ -192,6 +248,22 @@ def precondition_blocks(index):
     else:
         blocks.append(P("Loss-term scales: not available (the records predate per-term "
                         "losses, or no phase has two terms)."))
+    unconverged, checked = convergence_rows(index)
+    if checked:
+        failing = sum(int(r[4]) for r in unconverged if r[6] == "**fail**")
+        by_design = sum(int(r[4]) for r in unconverged if r[6] != "**fail**")
+        blocks.append(P((f"**fail**: {failing} of {checked} trained student phases ended while "
+                         "still improving, at their epoch cap or the step budget, so their "
+                         "cells may be undertrained"
+                         if failing else f"**pass**: all {checked} trained student phases "
+                         "stopped by early stopping, except those ending by design")
+                        + (f"; {by_design} phases of the staged schedules end at their equal "
+                           "share of Table 12's step budget by design" if by_design else "")
+                        + ". A phase stopped by early stopping has run its patience past its "
+                        "best dev epoch (best / last epoch per seed below)."))
+        if unconverged:
+            blocks.append(T(["dataset", "cells", "phase", "ended at", "phases",
+                             "best / last epoch", "result"], unconverged))
     budgets = budget_rows(index)
     if budgets:
         close = [r[0] for r in budgets if r[4] == "**fail**"]

@@ -96,6 +96,45 @@ def test_loss_term_scales():
         {"name": "labels", "selection": "dev accuracy", "curve": [0.6], "terms": {"L_CE": [1.0]}}])
     assert preconditions.loss_term_rows(grouping.Index([lone])) == []
 
+def test_convergence_names_phases_that_ended_while_improving():
+    def cell(key, seed, best, ran, schedule="joint", steps=600, capped=False, **extra):
+        r = run(key, "soft+repr", "100", seed, 80.0, 79.0, schedule=schedule,
+                settings={"patience": 5, "labels_only_patience": 8}, phases=[
+                    {"name": "joint: L_CE + L_RL + L_LL", "selection": "dev accuracy",
+                     "curve": [0.8] * ran, "best_epoch": best, "epochs_run": ran,
+                     "steps": steps, "step_cap_reached": capped}], **extra)
+        return r
+    converged = [cell(f"c{s}", s, 4, 9) for s in range(1, 4)]
+    rows, checked = preconditions.convergence_rows(grouping.Index(converged))
+    assert rows == [] and checked == 3, (rows, checked)
+    # Best epoch within the patience of the last: the epoch cap ended it.
+    capped = cell("e1", 1, 18, 20, transfer=1000)
+    # A staged schedule's phase at its share of the step budget: by design.
+    staged = cell("s1", 1, 5, 5, schedule="stagewise", capped=True)
+    # A joint phase at the step budget: not by design.
+    budget = cell("b1", 1, 15, 18, capped=True)
+    # Naive Bayes' closed form takes no step: not checked.
+    closed = cell("n1", 1, 1, 1, steps=0)
+    rows, checked = preconditions.convergence_rows(
+        grouping.Index(converged + [capped, staged, budget, closed]))
+    assert checked == 6, checked
+    got = {(r[1], r[3], r[6]) for r in rows}
+    assert got == {("bilstm soft+repr (joint), 100 labels, transfer 1,000", "epoch cap", "**fail**"),
+                   ("bilstm soft+repr (stagewise), 100 labels", "step budget",
+                    "by design (equal step budgets)"),
+                   ("bilstm soft+repr (joint), 100 labels", "step budget", "**fail**")}, got
+    assert any(r[5] == "s1: 18/20" for r in rows), rows
+    text = document.render_md(preconditions.precondition_blocks(
+        grouping.Index(converged + [capped, staged, budget, closed])))
+    assert "**fail**: 2 of 6 trained student phases ended while still improving" in text, text
+    # A labels-only phase trains under its own patience, 8: best 10 of 16 is 6
+    # epochs past the best, enough under 5 but not under 8, so the cap ended it.
+    labels_only = run("l1", "none", "100", 1, 60.0, 59.0, settings={
+        "patience": 5, "labels_only_patience": 8}, phases=[
+            {"name": "no distillation: L_CE", "selection": "dev accuracy", "curve": [0.6] * 16,
+             "best_epoch": 10, "epochs_run": 16, "steps": 100, "step_cap_reached": False}])
+    assert preconditions.convergence_rows(grouping.Index([labels_only]))[0] != []
+
 
 if __name__ == "__main__":
     report_testing.run_tests(globals())
