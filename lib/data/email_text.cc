@@ -9,7 +9,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "lib/data/html_text.h"
-#include "lib/text/utf8.h"
+#include "lib/util/utf8.h"
 
 namespace kdbench {
 namespace {

@@ -9,7 +9,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "lib/text/utf8.h"
+#include "lib/util/utf8.h"
 #include "lib/util/atomic_file.h"
 #include "lib/util/status_macros.h"
 #include "nlohmann/json.hpp"

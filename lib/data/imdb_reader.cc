@@ -7,7 +7,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
-#include "lib/text/utf8.h"
+#include "lib/util/utf8.h"
 #include "lib/util/atomic_file.h"
 #include "lib/util/directory_listing.h"
 #include "lib/util/status_macros.h"

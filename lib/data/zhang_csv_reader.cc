@@ -8,7 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "lib/data/csv_reader.h"
-#include "lib/text/utf8.h"
+#include "lib/util/utf8.h"
 #include "lib/util/atomic_file.h"
 #include "lib/util/status_macros.h"
 

@@ -24,7 +24,7 @@
 #include "lib/models/bert.h"
 #include "lib/models/bert_checkpoint.h"
 #include "lib/models/teacher_outputs.h"
-#include "lib/models/teacher_training.h"
+#include "lib/distill/teacher_training.h"
 #include "lib/text/bert_tokenizer.h"
 #include "lib/text/sequence_encoding.h"
 #include "lib/text/wordpiece_trainer.h"

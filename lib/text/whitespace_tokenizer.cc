@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "lib/text/unicode_properties.h"
-#include "lib/text/utf8.h"
+#include "lib/util/utf8.h"
 
 namespace kdbench {
 

@@ -1,6 +1,6 @@
 #include "lib/text/wordpiece_tokenizer.h"
 
-#include "lib/text/utf8.h"
+#include "lib/util/utf8.h"
 
 namespace kdbench {
 

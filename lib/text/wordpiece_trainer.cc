@@ -7,7 +7,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "lib/text/basic_tokenizer.h"
-#include "lib/text/utf8.h"
+#include "lib/util/utf8.h"
 
 namespace kdbench {
 namespace {

@@ -7,7 +7,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "lib/text/utf8.h"
+#include "lib/util/utf8.h"
 #include "lib/util/status_macros.h"
 
 namespace kdbench {

@@ -2,8 +2,8 @@
 // the unlabeled transfer set, then fine-tuning on the labeled split with
 // early stopping on the dev split. AdamW (no decay on biases and LayerNorm)
 // with linear warm-up and decay, as BERT.
-#ifndef KDBENCH_LIB_MODELS_TEACHER_TRAINING_H_
-#define KDBENCH_LIB_MODELS_TEACHER_TRAINING_H_
+#ifndef KDBENCH_LIB_DISTILL_TEACHER_TRAINING_H_
+#define KDBENCH_LIB_DISTILL_TEACHER_TRAINING_H_
 
 #include <c10/core/Device.h>
 
@@ -103,4 +103,4 @@ std::vector<int32_t> PredictClasses(BertTeacher& teacher, const EncodedExamples&
 
 }  // namespace kdbench
 
-#endif  // KDBENCH_LIB_MODELS_TEACHER_TRAINING_H_
+#endif  // KDBENCH_LIB_DISTILL_TEACHER_TRAINING_H_

@@ -1,4 +1,4 @@
-#include "lib/text/utf8.h"
+#include "lib/util/utf8.h"
 
 #include <string>
 

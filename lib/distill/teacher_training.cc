@@ -1,4 +1,4 @@
-#include "lib/models/teacher_training.h"
+#include "lib/distill/teacher_training.h"
 
 #include <torch/torch.h>
 

@@ -1,6 +1,6 @@
 // Teacher training on real text (the embedded fortunes): masked-LM loss
 // falls, fine-tuning beats chance on dev and restores the best epoch.
-#include "lib/models/teacher_training.h"
+#include "lib/distill/teacher_training.h"
 
 #include <torch/torch.h>
 

@@ -1,6 +1,6 @@
 // UTF-8 <-> code points.
-#ifndef KDBENCH_LIB_TEXT_UTF8_H_
-#define KDBENCH_LIB_TEXT_UTF8_H_
+#ifndef KDBENCH_LIB_UTIL_UTF8_H_
+#define KDBENCH_LIB_UTIL_UTF8_H_
 
 #include <cstddef>
 #include <string>
@@ -27,4 +27,4 @@ std::string EncodeUtf8(std::u32string_view code_points);
 
 }  // namespace kdbench
 
-#endif  // KDBENCH_LIB_TEXT_UTF8_H_
+#endif  // KDBENCH_LIB_UTIL_UTF8_H_
