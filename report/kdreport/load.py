@@ -48,6 +48,17 @@ def optional_number(obj, key):
     return None
 
 
+def epoch_field(phase, key, path, where):
+    """A phase's epoch count: absent in older records (None), else a
+    non-negative whole number."""
+    if key not in phase:
+        return None
+    value = number(phase, key, path, where)
+    if value < 0 or value != int(value):
+        raise InputError(f"{path}: {where}.{key} is not a whole number of epochs")
+    return value
+
+
 def load_manifest(results):
     path = os.path.join(results, "manifest.json")
     m = load_json(path, "the run's manifest")
@@ -89,9 +100,10 @@ def parse_record(results, key):
         "method": need(cell, "method", path, where, str),
         "schedule": str(cell.get("schedule", "")),
         "labels": str(need(cell, "labels", path, where, (str, int))),
-        "seed": int(need(cell, "seed", path, where, (int, float))),
+        "seed": int(number(cell, "seed", path, where)),
         # A transfer-set size set by the cell's grid (transfer.toml); None: the profile's.
-        "transfer": (int(cell["transfer"]) if isinstance(cell.get("transfer"), (int, float))
+        "transfer": (int(number(cell, "transfer", path, where))
+                     if isinstance(cell.get("transfer"), (int, float))
                      and not isinstance(cell.get("transfer"), bool) else None),
         "finished_at": str(r.get("finished_at", "")),
         "settings": dict(r.get("settings")) if isinstance(r.get("settings"), dict) else {},
@@ -145,11 +157,13 @@ def parse_student(run, res, path):
     run["epochs"] = optional_number(res, "epochs")
     run["transfer_examples"] = optional_number(res, "transfer_examples")
     phases = []
+    if not isinstance(res.get("phases") or [], list):
+        raise InputError(f"{path}: {w}.phases is not a list")
     for i, ph in enumerate(res.get("phases") or []):
         if not isinstance(ph, dict):
             raise InputError(f"{path}: {w}.phases[{i}] is not an object")
         curve = ph.get("selection_per_epoch") or []
-        if not all(isinstance(v, (int, float)) for v in curve):
+        if not isinstance(curve, list) or not all(isinstance(v, (int, float)) for v in curve):
             raise InputError(f"{path}: {w}.phases[{i}].selection_per_epoch "
                              "holds a non-number")
         terms = ph.get("weighted_term_loss_per_epoch")
@@ -161,8 +175,8 @@ def parse_student(run, res, path):
                        "step_cap_reached": ph.get("step_cap_reached") is True,
                        # the epoch dev selection kept and the epochs trained;
                        # absent in older records and closed-form phases
-                       "best_epoch": optional_number(ph, "best_epoch"),
-                       "epochs_run": optional_number(ph, "epochs_run"),
+                       "best_epoch": epoch_field(ph, "best_epoch", path, f"{w}.phases[{i}]"),
+                       "epochs_run": epoch_field(ph, "epochs_run", path, f"{w}.phases[{i}]"),
                        "curve": [float(v) for v in curve],
                        # {term: [weighted mean per step, per epoch]}; absent in older records
                        "terms": {str(k): [float(x) for x in v if isinstance(x, (int, float))]

@@ -158,7 +158,10 @@ def loss_term_rows(index):
 def phase_patience(run, phase):
     """The early-stopping patience a phase trained under: labels-only phases
     (no distillation) have their own; None when the record lacks it."""
-    key = "labels_only_patience" if phase["name"].startswith("no distillation") else "patience"
+    # "no distillation: L_CE", and distil-once's "stage 2: L_CE, unfrozen: ...",
+    # train on the labels alone (lib/distill/training_schedule.cc).
+    losses = phase["name"].split(":", 1)[-1].split(", unfrozen")[0].strip()
+    key = "labels_only_patience" if losses == "L_CE" else "patience"
     value = run["settings"].get(key)
     return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
@@ -167,8 +170,8 @@ def phase_ending(run, phase):
     """How a trained phase ended: "patience" (dev selection stopped
     improving), "step budget" or "epoch cap" (it could have gone on); None
     for closed-form phases and records without the fields."""
-    if phase.get("steps") == 0:
-        return None  # closed form (naive Bayes): nothing to converge
+    if phase.get("steps") == 0 or phase["name"].startswith("closed form"):
+        return None  # naive Bayes (older records lack steps): nothing to converge
     if phase.get("step_cap_reached"):
         return "step budget"
     best, ran, patience = phase.get("best_epoch"), phase.get("epochs_run"), \
@@ -200,7 +203,8 @@ def convergence_rows(index):
             if ending == "patience":
                 continue
             transfer = "" if r.get("transfer") is None else f", transfer {r['transfer']:,}"
-            key = (k[0], f"{k[2] or 'bilstm'} {k[3]} ({k[4]}), {k[5]} labels{transfer}",
+            key = (k[0], f"{k[2] or 'bilstm'} {k[3]} ({k[4]}), {k[1]} teacher, {k[5]} labels"
+                   f"{transfer}",
                    ph["name"], ending, k[4] in EQUAL_STEP_SCHEDULES
                    and ending == "step budget")
             acc.setdefault(key, []).append(
@@ -252,13 +256,14 @@ def precondition_blocks(index):
     if checked:
         failing = sum(int(r[4]) for r in unconverged if r[6] == "**fail**")
         by_design = sum(int(r[4]) for r in unconverged if r[6] != "**fail**")
-        blocks.append(P((f"**fail**: {failing} of {checked} trained student phases ended while "
-                         "still improving, at their epoch cap or the step budget, so their "
-                         "cells may be undertrained"
+        blocks.append(P((f"**fail**: {failing} of {checked} trained student phases ended at "
+                         "their epoch cap or the step budget before early stopping could end "
+                         "them, so their cells may be undertrained"
                          if failing else f"**pass**: all {checked} trained student phases "
                          "stopped by early stopping, except those ending by design")
-                        + (f"; {by_design} phases of the staged schedules end at their equal "
-                           "share of Table 12's step budget by design" if by_design else "")
+                        + (f"; {by_design} of the {checked} are phases of the staged schedules, "
+                           "which end at their equal share of Table 12's step budget by design"
+                           if by_design else "")
                         + ". A phase stopped by early stopping has run its patience past its "
                         "best dev epoch (best / last epoch per seed below)."))
         if unconverged:

@@ -86,6 +86,22 @@ def test_bad_input_names_the_file_and_the_field():
         bad["record"]["cell"]["seed"] = "one"
         write_run(results, cell, bad)
         refused(results, "record.cell.seed has the wrong type (str)")
+        bad = copy.deepcopy(doc)
+        bad["record"]["cell"]["seed"] = float("nan")
+        write_run(results, cell, bad)
+        refused(results, "record.cell.seed is not a finite number")
+        bad = copy.deepcopy(doc)
+        bad["record"]["result"]["phases"] = 3
+        write_run(results, cell, bad)
+        refused(results, "record.result.phases is not a list")
+        bad = copy.deepcopy(doc)
+        bad["record"]["result"]["phases"][0]["selection_per_epoch"] = 0.5
+        write_run(results, cell, bad)
+        refused(results, "phases[0].selection_per_epoch holds a non-number")
+        bad = copy.deepcopy(doc)
+        bad["record"]["result"]["phases"][0]["best_epoch"] = "four"
+        write_run(results, cell, bad)
+        refused(results, "phases[0].best_epoch has the wrong type (str)")
     assert glob.glob(os.path.join(SMOKE, "cells", "*.json")), SMOKE
 
 

@@ -119,14 +119,16 @@ def test_convergence_names_phases_that_ended_while_improving():
         grouping.Index(converged + [capped, staged, budget, closed]))
     assert checked == 6, checked
     got = {(r[1], r[3], r[6]) for r in rows}
-    assert got == {("bilstm soft+repr (joint), 100 labels, transfer 1,000", "epoch cap", "**fail**"),
-                   ("bilstm soft+repr (stagewise), 100 labels", "step budget",
+    assert got == {("bilstm soft+repr (joint), large teacher, 100 labels, transfer 1,000",
+                    "epoch cap", "**fail**"),
+                   ("bilstm soft+repr (stagewise), large teacher, 100 labels", "step budget",
                     "by design (equal step budgets)"),
-                   ("bilstm soft+repr (joint), 100 labels", "step budget", "**fail**")}, got
+                   ("bilstm soft+repr (joint), large teacher, 100 labels", "step budget",
+                    "**fail**")}, got
     assert any(r[5] == "s1: 18/20" for r in rows), rows
     text = document.render_md(preconditions.precondition_blocks(
         grouping.Index(converged + [capped, staged, budget, closed])))
-    assert "**fail**: 2 of 6 trained student phases ended while still improving" in text, text
+    assert "**fail**: 2 of 6 trained student phases ended at their epoch cap" in text, text
     # A labels-only phase trains under its own patience, 8: best 10 of 16 is 6
     # epochs past the best, enough under 5 but not under 8, so the cap ended it.
     labels_only = run("l1", "none", "100", 1, 60.0, 59.0, settings={
@@ -134,6 +136,24 @@ def test_convergence_names_phases_that_ended_while_improving():
             {"name": "no distillation: L_CE", "selection": "dev accuracy", "curve": [0.6] * 16,
              "best_epoch": 10, "epochs_run": 16, "steps": 100, "step_cap_reached": False}])
     assert preconditions.convergence_rows(grouping.Index([labels_only]))[0] != []
+    # Distil-once's stage 2 trains on the labels alone too: at its 60-epoch
+    # cap 6 epochs after its best, it did not converge.
+    stage2 = run("d1", "soft+repr", "100", 1, 80.0, 79.0, schedule="distil-once", settings={
+        "patience": 5, "labels_only_patience": 8}, phases=[
+            {"name": "stage 2: L_CE, unfrozen: classifier", "selection": "dev accuracy",
+             "curve": [0.8] * 60, "best_epoch": 54, "epochs_run": 60, "steps": 900,
+             "step_cap_reached": False}])
+    rows, _ = preconditions.convergence_rows(grouping.Index([stage2]))
+    assert [r[3] for r in rows] == ["epoch cap"], rows
+    # An older naive Bayes record has no steps field: still not checked.
+    older = cell("o1", 1, 1, 1)
+    older["phases"][0]["name"] = "closed form: counts of gold labels"
+    del older["phases"][0]["steps"]
+    assert preconditions.convergence_rows(grouping.Index([older])) == ([], 0)
+    # The same cell under two teachers: two rows, not one.
+    roles = [cell("r1", 1, 18, 20), cell("r2", 1, 18, 20, teacher="large-in-domain")]
+    rows, _ = preconditions.convergence_rows(grouping.Index(roles))
+    assert len(rows) == 2 and all(r[4] == "1" for r in rows), rows
 
 
 if __name__ == "__main__":
