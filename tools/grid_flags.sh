@@ -9,6 +9,13 @@
 # and returns 2 (with a message naming the flag) on a bad value.
 KDBENCH_PAPER_TABLES="5,6,7,8,9,10,11,12,transfer,classic"
 
+# Every table of a grids directory, comma-separated: the paper's numbers
+# (tableN.toml) in order, then the suite's own grids (NAME.toml).
+known_tables() {
+  { ls "$1" | sed -n 's/^table\([0-9]*\)\.toml$/\1/p' | sort -n
+    ls "$1" | grep -v '^table\|^profiles' | sed -n 's/\.toml$//p'; } | paste -sd, -
+}
+
 parse_grid_flags() {
   local command="$1"; shift
   G_PROFILE=mini; G_SEEDS=""; G_RESULTS=""; G_REPORT=""; G_JOBS=""; G_CONFIG=""; G_STORE=""
@@ -48,8 +55,7 @@ parse_grid_flags() {
   # A table is the paper's number (benchmarks/grids/tableN.toml) or the name
   # of a grid of the suite's own (benchmarks/grids/NAME.toml: survey).
   local grid
-  [[ "$tables" == all ]] && tables="$(
-    ls "$root/benchmarks/grids/" | grep -v '^profiles' | sed -n 's/^\(table\)\{0,1\}\(.*\)\.toml$/\2/p' | sort -V | paste -sd, -)"
+  [[ "$tables" == all ]] && tables="$(known_tables "$root/benchmarks/grids")"
   for table in ${tables//,/ }; do
     table="${table#table}"
     if [[ -f "$root/benchmarks/grids/table$table.toml" ]]; then
@@ -58,8 +64,7 @@ parse_grid_flags() {
       grid="benchmarks/grids/$table.toml"
     else
       echo "kdbench $command: --tables: no grid for table '$table'; known: $(
-        ls "$root/benchmarks/grids/" | sed -n 's/^table\([0-9]*\)\.toml$/\1/p' | sort -n | paste -sd, -),$(
-        ls "$root/benchmarks/grids/" | grep -v '^table\|^profiles' | sed -n 's/\.toml$//p' | paste -sd, -), or all" >&2
+        known_tables "$root/benchmarks/grids"), or all" >&2
       return 2
     fi
     G_GRIDS+="${G_GRIDS:+,}$grid"

@@ -250,8 +250,6 @@ PARAM_SERIES = [  # (label, method, student, teacher role, colour)
     ("teacher base", "teacher", "", "base", "#17becf"),
     ("teacher large", "teacher", "", "large", "#2ca02c"),
 ]
-
-
 DATASET_MARKERS = ["o", "s", "^", "D", "v", "P", "X"]
 
 

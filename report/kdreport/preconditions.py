@@ -12,11 +12,7 @@ from .verdicts import paired_part
 
 
 GATE_TEACHER_OVER_STUDENT = 5.0   # macro F1 points over the no-distil student, 100 labels
-
-
 GATE_TEACHER_OVER_MAJORITY = 10.0  # accuracy points over always answering the majority label
-
-
 GATE_CONFIDENCE = 0.8              # Table 9's variance / one-hot maximum
 
 

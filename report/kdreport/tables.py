@@ -118,20 +118,10 @@ def rows_table_blocks(num, grid, runs, index, paper):
 # column, paper minus column). A selector is the keyword arguments of
 # Index.find beyond dataset and labels.
 SEL_NONE = {"method": "none"}
-
-
 SEL_RNN = {"method": "none", "student": "rnn"}
-
-
 SEL_SOFT = {"method": "soft+repr"}
-
-
 SEL_HARD = {"method": "hard"}
-
-
 SEL_TEACHER = {"method": "teacher"}
-
-
 DELTAS = {
     "5": ("all", "base", [
         ("no distil. − RNN", SEL_NONE, SEL_RNN, "no_distil", "rnn"),
@@ -266,8 +256,6 @@ STUDENT_SETTINGS = [  # (shown name, config key)
     ("representation loss reduction", "representation_reduction"),
     ("student size", "student_size"),
 ]
-
-
 TEACHER_SETTINGS = [
     ("teacher size", "teacher_size"), ("teacher vocabulary", "teacher_vocab_size"),
     ("MLM pre-training epochs / rate", ("pretrain_epochs", "pretrain_learning_rate")),

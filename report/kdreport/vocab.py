@@ -5,20 +5,10 @@ import paired_stats as ps
 
 
 LABELS_ORDER = ["100", "500", "all"]
-
-
 METHOD_ORDER = ["none", "hard", "soft+repr", "teacher"]
-
-
 STUDENT_ORDER = ["rnn", "bilstm", ""]
-
-
 SCHEDULE_ORDER = ["joint", "stagewise", "distil-once", ""]
-
-
 TEACHER_ORDER = ["base", "large", "base-in-domain", "large-in-domain"]
-
-
 IN_DOMAIN = "-in-domain"
 
 
@@ -29,8 +19,6 @@ def large_teacher(labels):
 
 
 VERDICTS = (ps.HOLDS, ps.NOT, ps.INCONCLUSIVE)
-
-
 # "Soft is at least as good as hard" is a non-inferiority claim: soft may be
 # at most this many accuracy points below hard. One point: the paper's own
 # soft − hard differences are 0.09 to 1.16 points (Tables 8 and 10), so a
