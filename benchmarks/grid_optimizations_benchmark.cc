@@ -43,7 +43,7 @@
 #include "lib/models/bert.h"
 #include "lib/models/bert_checkpoint.h"
 #include "lib/models/bert_config.h"
-#include "lib/models/student_factory.h"
+#include "lib/models/student_registry.h"
 #include "lib/text/bert_tokenizer.h"
 #include "lib/util/runtime_environment.h"
 

@@ -5,7 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "lib/models/bert.h"
 #include "lib/models/model_flops.h"
-#include "lib/models/student_factory.h"
+#include "lib/models/student_registry.h"
 
 namespace kdbench {
 

@@ -1,5 +1,6 @@
 #include "lib/data/dataset_manifest.h"
 
+#include <cstdio>
 #include <cstdlib>
 
 #include "absl/strings/str_cat.h"
@@ -34,8 +35,8 @@ DatasetManifest Parse(const char* text) {
   return manifest;
 }
 
-const std::map<std::string, DatasetManifest>& Manifests() {
-  static const auto* manifests = [] {
+std::map<std::string, DatasetManifest>& Manifests() {
+  static auto* manifests = [] {
     auto* result = new std::map<std::string, DatasetManifest>();
     for (int i = 0; kEmbeddedDatasetManifests[i] != nullptr; ++i) {
       DatasetManifest manifest = Parse(kEmbeddedDatasetManifests[i]);
@@ -47,6 +48,16 @@ const std::map<std::string, DatasetManifest>& Manifests() {
 }
 
 }  // namespace
+
+bool RegisterDatasetManifest(const char* json) {
+  DatasetManifest manifest = Parse(json);
+  if (manifest.name.empty() || !Manifests().emplace(manifest.name, manifest).second) {
+    std::fprintf(stderr, "kdbench: a dataset manifest without a name, or a second one for '%s'\n",
+                 manifest.name.c_str());
+    std::abort();
+  }
+  return true;
+}
 
 std::vector<std::string> DatasetNames() {
   std::vector<std::string> names;

@@ -32,6 +32,12 @@ struct DatasetManifest {
 // listing the known ones.
 absl::StatusOr<DatasetManifest> FindDatasetManifest(absl::string_view name);
 
+// Adds the manifest of a dataset kept outside datasets/ (a library of one's
+// own registering its reader too): the same JSON as datasets/*.json. A
+// malformed one, or a second one for a name, aborts at start-up. Returns
+// true, for static initialisers.
+bool RegisterDatasetManifest(const char* json);
+
 // Names of all datasets, sorted.
 std::vector<std::string> DatasetNames();
 

@@ -5,58 +5,28 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "lib/data/data_directory.h"
+#include "absl/strings/str_join.h"
 #include "lib/data/dataset_manifest.h"
-#include "lib/data/elec_reader.h"
-#include "lib/data/fortunes_reader.h"
-#include "lib/data/generic_reader.h"
-#include "lib/data/imdb_reader.h"
-#include "lib/data/spamassassin_reader.h"
-#include "lib/data/wordnet_reader.h"
-#include "lib/data/zhang_csv_reader.h"
+#include "lib/data/dataset_reader.h"
 #include "lib/util/status_macros.h"
 
 namespace kdbench {
 namespace {
 
-constexpr char kFortunesDirectory[] = "/usr/share/games/fortunes";
-constexpr char kSpamAssassinInstallDir[] = "spam-assassin-0.2.3";
-constexpr char kWordNetDirectory[] = "/usr/share/wordnet";
-// A balanced test split of 1,000 glosses per class leaves "all" labels at
-// 1,000 per class, twice the 500-per-class budget.
-constexpr int64_t kWordNetTestPerClass = 1000;
-
-absl::StatusOr<Corpus> ReadByName(const DatasetManifest& manifest,
-                                  const std::string& path) {
-  const std::string& name = manifest.name;
-  const bool embedded = name == "spamassassin" || name == "fortunes" || name == "wordnet";
-  if (path.empty() && !embedded) {
+absl::StatusOr<Corpus> ReadByName(const DatasetManifest& manifest, const std::string& path) {
+  const RegisteredDatasetReader* reader = FindDatasetReader(manifest.name);
+  if (reader == nullptr) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "dataset '", name, "' is read from your copy: pass ",
-        manifest.path_hint.empty() ? "--path=FILE_OR_DIR" : manifest.path_hint,
-        " (", manifest.description, ")"));
+        "dataset '", manifest.name, "' has a manifest but no registered reader; readers: ",
+        absl::StrJoin(RegisteredDatasetReaders(), ", ")));
   }
-  if (name == "spamassassin") {
-    return ReadSpamAssassin(path.empty() ? DataDirectory() + "/" + kSpamAssassinInstallDir
-                                         : path);
+  if (path.empty() && !reader->traits.embedded) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "dataset '", manifest.name, "' is read from your copy: pass ",
+        manifest.path_hint.empty() ? "--path=FILE_OR_DIR" : manifest.path_hint, " (",
+        manifest.description, ")"));
   }
-  if (name == "fortunes") {
-    return ReadFortunes(path.empty() ? kFortunesDirectory : path,
-                        manifest.label_names);
-  }
-  if (name == "wordnet") {
-    return ReadWordNetNouns({.directory = path.empty() ? kWordNetDirectory : path,
-                             .classes = manifest.label_names,
-                             .test_per_class = kWordNetTestPerClass});
-  }
-  if (name == "imdb") return ReadImdb(path);
-  if (name == "elec") return ReadElec(path);
-  if (name == "agnews" || name == "dbpedia") {
-    return ReadZhangCsv(name, path, manifest.label_names);
-  }
-  if (name == "jsonl") return ReadGeneric(GenericFormat::kJsonLines, path);
-  if (name == "tsv") return ReadGeneric(GenericFormat::kTsv, path);
-  return absl::InternalError(absl::StrCat("no reader for manifest '", name, "'"));
+  return reader->read(manifest, path);
 }
 
 void CheckSizes(const DatasetManifest& manifest, Corpus* corpus) {

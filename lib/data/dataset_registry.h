@@ -1,6 +1,8 @@
 // Reading a dataset by name: the one entry point for every grid and command.
-// Names: imdb, elec, dbpedia, agnews (the paper's, from --path),
-// spamassassin, fortunes, wordnet (embedded), jsonl, tsv (your own, from --path).
+// A dataset is its manifest and its registered reader (dataset_reader.h);
+// this target links the built-in ones: imdb, elec, dbpedia, agnews (the
+// paper's, from --path), spamassassin, fortunes, wordnet (embedded), jsonl,
+// tsv (your own, from --path).
 #ifndef KDBENCH_LIB_DATA_DATASET_REGISTRY_H_
 #define KDBENCH_LIB_DATA_DATASET_REGISTRY_H_
 

@@ -17,6 +17,7 @@
 
 #include "absl/status/statusor.h"
 #include "lib/distill/transfer_loss.h"
+#include "lib/util/name_registry.h"
 
 namespace kdbench {
 
@@ -63,8 +64,6 @@ std::vector<std::string> KnownMethods();
 
 }  // namespace kdbench
 
-#define KDBENCH_REGISTRATION_CONCAT_INNER(a, b) a##b
-#define KDBENCH_REGISTRATION_CONCAT(a, b) KDBENCH_REGISTRATION_CONCAT_INNER(a, b)
 // KDBENCH_REGISTER_DISTILLATION_LOSS(name, Class[, "parameter", ...]): Class
 // is a TransferLossImpl constructed from a TransferLossSettings.
 #define KDBENCH_REGISTER_DISTILLATION_LOSS(name, Class, ...)                          \

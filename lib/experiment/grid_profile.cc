@@ -12,7 +12,7 @@
 #include "lib/experiment/grid_spec.h"
 #include "lib/models/bert_config.h"
 #include "lib/models/mixed_precision.h"
-#include "lib/models/student_factory.h"
+#include "lib/models/student_registry.h"
 #include "lib/util/atomic_file.h"
 #include "lib/util/status_macros.h"
 #include "lib/util/toml_fields.h"

@@ -21,7 +21,7 @@
 #include "lib/experiment/student_cell.h"
 #include "lib/experiment/teacher_stages.h"
 #include "lib/models/mixed_precision.h"
-#include "lib/models/student_factory.h"
+#include "lib/models/student_registry.h"
 #include "lib/util/atomic_file.h"
 #include "lib/util/content_hash.h"
 #include "lib/util/cpu_time.h"

@@ -13,7 +13,7 @@
 #include "lib/data/dataset_manifest.h"
 #include "lib/distill/teacher_ensemble.h"
 #include "lib/distill/training_schedule.h"
-#include "lib/models/student_factory.h"
+#include "lib/models/student_registry.h"
 #include "lib/util/atomic_file.h"
 #include "lib/util/status_macros.h"
 #include "lib/util/toml_fields.h"

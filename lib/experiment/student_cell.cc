@@ -25,7 +25,7 @@
 #include "lib/models/deployed_bilstm.h"
 #include "lib/models/fasttext_vectors.h"
 #include "lib/models/naive_bayes_student.h"
-#include "lib/models/student_factory.h"
+#include "lib/models/student_registry.h"
 #include "lib/models/teacher_outputs.h"
 #include "lib/models/word_vectors.h"
 #include "lib/text/bert_tokenizer.h"

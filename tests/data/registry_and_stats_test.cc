@@ -1,5 +1,6 @@
 #include "gtest/gtest.h"
 #include "lib/data/dataset_manifest.h"
+#include "lib/data/dataset_reader.h"
 #include "lib/data/dataset_registry.h"
 #include "lib/data/dataset_stats.h"
 #include "tests/data/test_files.h"
@@ -17,6 +18,13 @@ TEST(DatasetManifestTest, EveryDatasetHasAManifestWithFixedLabelOrder) {
             (std::vector<std::string>{"neg", "pos"}));
   EXPECT_EQ(FindDatasetManifest("dbpedia")->label_names.size(), 14u);
   EXPECT_EQ(FindDatasetManifest("imdb")->expected_sizes.at("unlabeled"), 50000);
+}
+
+TEST(DatasetRegistryTest, EveryManifestHasAReaderAndNoReaderLacksOne) {
+  EXPECT_EQ(RegisteredDatasetReaders(), DatasetNames());
+  EXPECT_TRUE(FindDatasetReader("wordnet")->traits.embedded);
+  EXPECT_FALSE(FindDatasetReader("imdb")->traits.embedded);
+  EXPECT_EQ(FindDatasetReader("imbd"), nullptr);
 }
 
 TEST(DatasetRegistryTest, UnknownNameListsKnownOnes) {

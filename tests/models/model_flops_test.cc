@@ -10,7 +10,7 @@
 
 #include "absl/strings/match.h"
 #include "lib/models/bert.h"
-#include "lib/models/student_factory.h"
+#include "lib/models/student_registry.h"
 
 namespace kdbench {
 namespace {

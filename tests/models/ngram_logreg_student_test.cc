@@ -3,7 +3,7 @@
 #include <torch/torch.h>
 
 #include "gtest/gtest.h"
-#include "lib/models/student_factory.h"
+#include "lib/models/student_registry.h"
 
 namespace kdbench {
 namespace {

@@ -6,7 +6,7 @@
 
 #include "gtest/gtest.h"
 #include "lib/models/sequence_masking.h"
-#include "lib/models/student_factory.h"
+#include "lib/models/student_registry.h"
 
 namespace kdbench {
 namespace {

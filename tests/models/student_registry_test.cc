@@ -1,11 +1,11 @@
-#include "lib/models/student_factory.h"
+#include "lib/models/student_registry.h"
 
 #include "gtest/gtest.h"
 
 namespace kdbench {
 namespace {
 
-TEST(StudentFactoryTest, MakesEveryKnownStudent) {
+TEST(StudentRegistryTest, MakesEveryKnownStudent) {
   for (const std::string architecture : {"bilstm", "rnn", "cnn"}) {
     auto student = MakeStudent(
         {.architecture = architecture, .size = "tiny", .vocab_size = 100, .num_classes = 4});
@@ -21,12 +21,15 @@ TEST(StudentFactoryTest, MakesEveryKnownStudent) {
   EXPECT_EQ((*paper)->NonEmbeddingParameterCount(), 4324800 + 2 * 2400 + 1200 * 2 + 2);
   EXPECT_TRUE(StudentUsesWordTokens("rnn"));
   EXPECT_FALSE(StudentUsesWordTokens("bilstm"));
+  EXPECT_TRUE(StudentHasRecurrence("bilstm"));
+  EXPECT_FALSE(StudentHasRecurrence("naive-bayes"));
+  EXPECT_FALSE(StudentHasRecurrence("no-such-student"));
 }
 
-TEST(StudentFactoryTest, UnknownNamesListTheKnownOnes) {
+TEST(StudentRegistryTest, UnknownNamesListTheKnownOnes) {
   auto architecture = MakeStudent({.architecture = "gru", .vocab_size = 10, .num_classes = 2});
   ASSERT_FALSE(architecture.ok());
-  EXPECT_NE(architecture.status().message().find("--student=gru: unknown; known: bilstm, rnn, cnn, ngram-logreg, naive-bayes"),
+  EXPECT_NE(architecture.status().message().find("--student=gru: unknown; known: bilstm, cnn, naive-bayes, ngram-logreg, rnn, transformer"),
             std::string::npos);
   auto size = MakeStudent({.size = "huge", .vocab_size = 10, .num_classes = 2});
   ASSERT_FALSE(size.ok());
@@ -35,15 +38,15 @@ TEST(StudentFactoryTest, UnknownNamesListTheKnownOnes) {
   EXPECT_FALSE(MakeStudent({.vocab_size = 0, .num_classes = 2}).ok());
 }
 
-TEST(StudentFactoryTest, RecurrentDropoutForLstmStudentsOnly) {
+TEST(StudentRegistryTest, RecurrentDropoutForLstmStudentsOnly) {
   auto rnn = MakeStudent({.architecture = "rnn", .size = "tiny", .vocab_size = 10,
                           .num_classes = 2, .recurrent_dropout = 0.2});
   ASSERT_TRUE(rnn.ok()) << rnn.status();
   auto cnn = MakeStudent({.architecture = "cnn", .size = "tiny", .vocab_size = 10,
                           .num_classes = 2, .recurrent_dropout = 0.2});
   ASSERT_FALSE(cnn.ok());
-  EXPECT_NE(cnn.status().message().find("recurrent dropout exists for the bilstm and rnn "
-                                        "students only, not --student=cnn"),
+  EXPECT_NE(cnn.status().message().find("recurrent dropout exists for the students with "
+                                        "recurrence only (bilstm, rnn), not --student=cnn"),
             std::string::npos)
       << cnn.status();
   auto out_of_range = MakeStudent({.vocab_size = 10, .num_classes = 2, .recurrent_dropout = 1});
