@@ -218,13 +218,22 @@ absl::StatusOr<std::string> MakeArtifact(const std::string& directory, const std
 
 namespace {
 
+// A cell's teacher, parsed. Grid cells are checked when their grid expands
+// (ExpandGrid), so a parse failure here is a cell built by other code: it
+// stands for its text as one role, and the stages then fail naming it.
+CellTeacher TeacherOf(const GridCell& cell) {
+  absl::StatusOr<CellTeacher> teacher = ParseCellTeacher(cell.teacher);
+  if (teacher.ok()) return *std::move(teacher);
+  return CellTeacher{.roles = {cell.teacher}};
+}
+
 // The single teachers a cell's teacher stands for: itself, or the members of
-// an ensemble ("base+large(confidence)"), each as a cell of its own role.
+// an ensemble, each as a cell of its own role.
 std::vector<GridCell> MemberCells(const GridCell& cell) {
-  absl::StatusOr<TeacherSpec> spec = ParseTeacherSpec(cell.teacher, KnownTeacherRoles());
-  if (!spec.ok() || !spec->is_ensemble()) return {cell};
+  const CellTeacher teacher = TeacherOf(cell);
+  if (teacher.kind != CellTeacher::Kind::kEnsemble) return {cell};
   std::vector<GridCell> members;
-  for (const std::string& role : spec->members) {
+  for (const std::string& role : teacher.roles) {
     GridCell member = cell;
     member.teacher = role;
     members.push_back(std::move(member));
@@ -232,13 +241,8 @@ std::vector<GridCell> MemberCells(const GridCell& cell) {
   return members;
 }
 
-// The role whose profile settings a cell's student and teacher stages use:
-// the teacher's, an ensemble's first member's, a chain's assistant's.
-std::string SettingsRole(const GridCell& cell) {
-  absl::StatusOr<std::optional<TeacherChain>> chain = ParseTeacherChain(cell.teacher);
-  if (chain.ok() && chain->has_value()) return (*chain)->assistant;
-  return MemberCells(cell)[0].teacher;
-}
+// The role whose profile settings a cell's student and teacher stages use.
+std::string SettingsRole(const GridCell& cell) { return TeacherOf(cell).settings_role(); }
 
 // The profile's settings for a cell's student: its role's, with the cell's
 // own transfer-set size where its grid sets one. A profile's recurrent
@@ -256,13 +260,6 @@ GridCell WithTeacher(const GridCell& cell, const std::string& role) {
   GridCell other = cell;
   other.teacher = role;
   return other;
-}
-
-// An ensemble's weighting as written between its parentheses; "" for the mean.
-std::string EnsembleWeightingText(const std::string& teacher) {
-  const size_t open = teacher.find('(');
-  if (open == std::string::npos) return "";
-  return teacher.substr(open + 1, teacher.size() - open - 2);
 }
 
 // The version of the code that computes a cell: a teacher's row needs the
@@ -337,14 +334,13 @@ absl::StatusOr<std::string> GridRunner::FinishedCell(const GridCell& cell) const
 }
 
 GridRunner::TeacherPaths GridRunner::LocateTeachers(const GridCell& cell) const {
-  if (absl::StatusOr<std::optional<TeacherChain>> chain = ParseTeacherChain(cell.teacher);
-      chain.ok() && chain->has_value()) {
+  if (const CellTeacher chain = TeacherOf(cell); chain.kind == CellTeacher::Kind::kChain) {
     // The assistant's own pre-training; its fine-tuning learns the teacher too.
-    TeacherPaths paths = LocateTeachers(WithTeacher(cell, (*chain)->assistant));
+    TeacherPaths paths = LocateTeachers(WithTeacher(cell, chain.settings_role()));
     if (cell.method == "none") return paths;
     const TeacherPaths teacher =
-        LocateTeachers(WithTeacher(cell, (*chain)->teacher));
-    const ProfileSettings s = Settings(cell.dataset, (*chain)->assistant);
+        LocateTeachers(WithTeacher(cell, chain.roles[0]));
+    const ProfileSettings s = Settings(cell.dataset, chain.settings_role());
     paths.finetune_key = ContentHasher(kAssistantDomain)
                              .Add("finetune", paths.finetune_key)
                              .Add("teacher", teacher.finetune_key)
@@ -354,8 +350,8 @@ GridRunner::TeacherPaths GridRunner::LocateTeachers(const GridCell& cell) const 
                              .Add("weight", kAssistantWeight)
                              .HexDigest();
     paths.finetune_dir = absl::StrCat(
-        options_.store_dir, "/teachers/assistant-", cell.dataset, "-", (*chain)->teacher, "-to-",
-        (*chain)->assistant, "-l", LabelsName(cell.labels_per_class), "-s", paths.finetune_seed,
+        options_.store_dir, "/teachers/assistant-", cell.dataset, "-", chain.roles[0], "-to-",
+        chain.settings_role(), "-l", LabelsName(cell.labels_per_class), "-s", paths.finetune_seed,
         "-", paths.finetune_key.substr(0, 16));
     paths.distill_from = teacher.finetune_dir;
     return paths;
@@ -436,9 +432,8 @@ absl::StatusOr<GridRunner::TeacherPaths> GridRunner::Teachers(const GridCell& ce
   // A chain's teacher first: the assistant learns from it. (Once the
   // assistant is made, the teacher is not needed again.)
   if (!paths.distill_from.empty() && !FinishedArtifact(paths.finetune_dir).ok()) {
-    // distill_from is set for chains only, which parse.
-    const TeacherChain chain = **ParseTeacherChain(cell.teacher);
-    RETURN_IF_ERROR(Teachers(WithTeacher(cell, chain.teacher), wait).status());
+    // distill_from is set for chains only: roles[0] is the teacher.
+    RETURN_IF_ERROR(Teachers(WithTeacher(cell, TeacherOf(cell).roles[0]), wait).status());
   }
   const std::string locks = options_.store_dir + "/locks/";
   if (!paths.general_key.empty()) {
@@ -577,13 +572,7 @@ absl::StatusOr<std::string> GridRunner::RunCell(const GridCell& cell, bool wait)
       CellSettings(Settings(cell.dataset, SettingsRole(cell)), cell);
   // An ensemble's members, and a chain's teacher whose outputs its assistant
   // learns, are read in one precision: their roles must agree on it.
-  std::vector<std::string> roles;
-  for (const GridCell& member : members) roles.push_back(member.teacher);
-  if (absl::StatusOr<std::optional<TeacherChain>> chain = ParseTeacherChain(cell.teacher);
-      chain.ok() && chain->has_value()) {
-    roles = {(*chain)->teacher, (*chain)->assistant};
-  }
-  for (const std::string& role : roles) {
+  for (const std::string& role : TeacherOf(cell).all_roles()) {
     const std::string precision = Settings(cell.dataset, role).teacher_precision;
     if (precision != s.teacher_precision) {
       return absl::InvalidArgumentError(absl::StrCat(
@@ -664,7 +653,7 @@ absl::StatusOr<std::string> GridRunner::RunCell(const GridCell& cell, bool wait)
         for (size_t k = 1; k < member_teachers.size(); ++k) {
           student.ensemble_members.push_back(member_teachers[k].finetune_dir);
         }
-        student.ensemble_weighting = EnsembleWeightingText(cell.teacher);
+        student.ensemble_weighting = TeacherOf(cell).weighting;
       }
       ASSIGN_OR_RETURN(result, RunStudentCell(student, device_));
     }

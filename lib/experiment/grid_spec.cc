@@ -69,12 +69,7 @@ absl::Status CheckMethods(const std::vector<std::string>& methods, const std::st
 
 absl::Status CheckTeachers(const std::vector<std::string>& teachers, const std::string& where) {
   for (const std::string& teacher : teachers) {
-    absl::StatusOr<std::optional<TeacherChain>> chain = ParseTeacherChain(teacher);
-    if (!chain.ok()) {
-      return absl::InvalidArgumentError(absl::StrCat(where, ": ", chain.status().message()));
-    }
-    if (chain->has_value()) continue;
-    absl::Status status = ParseTeacherSpec(teacher, KnownTeacherRoles()).status();
+    absl::Status status = ParseCellTeacher(teacher).status();
     if (!status.ok()) {
       return absl::InvalidArgumentError(absl::StrCat(where, ": ", status.message()));
     }
@@ -166,18 +161,28 @@ bool GridCell::operator==(const GridCell& other) const {
                                     other.seed);
 }
 
-absl::StatusOr<std::optional<TeacherChain>> ParseTeacherChain(const std::string& value) {
-  if (value.find('>') == std::string::npos) return std::optional<TeacherChain>();
-  std::vector<std::string> roles = absl::StrSplit(value, '>');
+absl::StatusOr<CellTeacher> ParseCellTeacher(const std::string& value) {
   const auto& known = KnownTeacherRoles();
-  if (roles.size() != 2 || roles[0] == roles[1] ||
-      std::find(known.begin(), known.end(), roles[0]) == known.end() ||
-      std::find(known.begin(), known.end(), roles[1]) == known.end()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "teacher '", value, "': a teacher-assistant chain is two different roles (",
-        absl::StrJoin(known, ", "), ") joined by '>', the teacher first: large>base"));
+  if (value.find('>') != std::string::npos) {
+    std::vector<std::string> roles = absl::StrSplit(value, '>');
+    if (roles.size() != 2 || roles[0] == roles[1] ||
+        std::find(known.begin(), known.end(), roles[0]) == known.end() ||
+        std::find(known.begin(), known.end(), roles[1]) == known.end()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "teacher '", value, "': a teacher-assistant chain is two different roles (",
+          absl::StrJoin(known, ", "), ") joined by '>', the teacher first: large>base"));
+    }
+    return CellTeacher{.kind = CellTeacher::Kind::kChain, .roles = std::move(roles)};
   }
-  return std::optional<TeacherChain>(TeacherChain{roles[0], roles[1]});
+  ASSIGN_OR_RETURN(TeacherSpec spec, ParseTeacherSpec(value, known));
+  CellTeacher teacher{.kind = spec.is_ensemble() ? CellTeacher::Kind::kEnsemble
+                                                 : CellTeacher::Kind::kSingle,
+                      .roles = spec.members};
+  // ParseTeacherSpec accepted the text: a weighting is its parenthesised end.
+  if (const size_t open = value.find('('); open != std::string::npos) {
+    teacher.weighting = value.substr(open + 1, value.size() - open - 2);
+  }
+  return teacher;
 }
 
 const std::vector<std::string>& KnownTeacherRoles() {
@@ -344,9 +349,8 @@ absl::StatusOr<std::vector<GridCell>> ExpandGrid(const GridSpec& spec,
                 if (method != "none" && method != kTeacherMethod) cell.transfer = transfer;
                 if (Excluded(cell, spec.exclusions)) continue;
                 if (cell.is_teacher()) {
-                  absl::StatusOr<TeacherSpec> single =
-                      ParseTeacherSpec(cell.teacher, KnownTeacherRoles());
-                  if (!single.ok() || single->is_ensemble()) {
+                  absl::StatusOr<CellTeacher> single = ParseCellTeacher(cell.teacher);
+                  if (!single.ok() || single->kind != CellTeacher::Kind::kSingle) {
                     return absl::InvalidArgumentError(absl::StrCat(
                         spec.source, ": cell ", cell.Name(), ": method \"", kTeacherMethod,
                         "\" reports one fine-tuned teacher; an ensemble or a chain is a "

@@ -79,15 +79,33 @@ const std::vector<std::string>& KnownTeacherRoles();
 // "large-in-domain" -> "large"; a size role -> itself.
 std::string SizeTeacherRole(const std::string& role);
 
-// A teacher-assistant chain (TAKD), written "large>base": the assistant
-// (base) is fine-tuned on the labels and on the teacher's (large) outputs
-// over the transfer set, and the cell's student learns from the assistant.
-struct TeacherChain {
-  std::string teacher, assistant;
+// A cell's teacher as grids write it, parsed: one role ("large"); an
+// ensemble of roles joined by '+', with an optional weighting in parentheses
+// ("base+large(confidence)"); or a teacher-assistant chain (TAKD) "large>base",
+// whose assistant (base) is fine-tuned on the labels and on the teacher's
+// (large) outputs over the transfer set, and the cell's student learns from
+// the assistant.
+struct CellTeacher {
+  enum class Kind { kSingle, kEnsemble, kChain };
+  Kind kind = Kind::kSingle;
+  // kSingle: the role; kEnsemble: the members in order; kChain: the teacher,
+  // then the assistant.
+  std::vector<std::string> roles;
+  // kEnsemble: the weighting as written between the parentheses ("" for the
+  // mean; teacher_ensemble.h reads it).
+  std::string weighting;
+
+  // The role whose profile settings the cell's stages use: the teacher's, an
+  // ensemble's first member's, a chain's assistant's.
+  const std::string& settings_role() const { return roles[kind == Kind::kChain ? 1 : 0]; }
+  // Every role the cell reads teacher outputs from (a chain: both).
+  const std::vector<std::string>& all_roles() const { return roles; }
 };
-// nullopt: `value` is not a chain (no '>'). A chain of unknown or equal
-// roles, or of more than two, is an error naming the value.
-absl::StatusOr<std::optional<TeacherChain>> ParseTeacherChain(const std::string& value);
+
+// The one parser of GridCell::teacher. Errors name the value and what is
+// allowed: unknown or repeated roles, a chain of other than two, a bad
+// weighting.
+absl::StatusOr<CellTeacher> ParseCellTeacher(const std::string& value);
 
 // Parses TOML text; `source` names it in errors.
 absl::StatusOr<GridSpec> ParseGridSpec(absl::string_view text, const std::string& source);

@@ -236,3 +236,37 @@ TEST(GridSpecTest, InvalidUtf8IsAnErrorNamingTheLine) {
 
 }  // namespace
 }  // namespace kdbench
+
+namespace kdbench {
+namespace {
+
+TEST(CellTeacherTest, OneParserForSingleEnsembleAndChain) {
+  absl::StatusOr<CellTeacher> single = ParseCellTeacher("large-in-domain");
+  ASSERT_TRUE(single.ok()) << single.status();
+  EXPECT_EQ(single->kind, CellTeacher::Kind::kSingle);
+  EXPECT_EQ(single->settings_role(), "large-in-domain");
+  EXPECT_EQ(single->weighting, "");
+
+  absl::StatusOr<CellTeacher> ensemble = ParseCellTeacher("base+large(confidence)");
+  ASSERT_TRUE(ensemble.ok()) << ensemble.status();
+  EXPECT_EQ(ensemble->kind, CellTeacher::Kind::kEnsemble);
+  EXPECT_EQ(ensemble->roles, (std::vector<std::string>{"base", "large"}));
+  EXPECT_EQ(ensemble->settings_role(), "base");
+  EXPECT_EQ(ensemble->weighting, "confidence");
+  EXPECT_EQ(ParseCellTeacher("base+large(weights=0.25:0.75)")->weighting, "weights=0.25:0.75");
+  EXPECT_EQ(ParseCellTeacher("large+base")->weighting, "");
+
+  absl::StatusOr<CellTeacher> chain = ParseCellTeacher("large>base");
+  ASSERT_TRUE(chain.ok()) << chain.status();
+  EXPECT_EQ(chain->kind, CellTeacher::Kind::kChain);
+  EXPECT_EQ(chain->roles, (std::vector<std::string>{"large", "base"}));
+  EXPECT_EQ(chain->settings_role(), "base");  // the assistant's
+
+  EXPECT_FALSE(ParseCellTeacher("huge").ok());
+  EXPECT_FALSE(ParseCellTeacher("base+base").ok());
+  EXPECT_FALSE(ParseCellTeacher("large>base>base").ok());
+  EXPECT_FALSE(ParseCellTeacher("base+large(loudest)").ok());
+}
+
+}  // namespace
+}  // namespace kdbench
