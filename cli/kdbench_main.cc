@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstring>
 #include <functional>
+#include <set>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -12,7 +13,9 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/reflection.h"
 #include "absl/flags/usage.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "absl/strings/str_join.h"
 #include "cli/self_check.h"
 #include "lib/data/dataset_manifest.h"
@@ -68,16 +71,17 @@ ABSL_FLAG(std::string, checkpoint, "",
 ABSL_FLAG(int64_t, epochs, 10, "training epochs (teacher pretrain)");
 ABSL_FLAG(int64_t, max_epochs, 0,
           "epoch cap with early stopping; 0 = the command's default (teacher finetune 15, "
-          "distill 30)");
+          "distill: the profile's)");
 ABSL_FLAG(int64_t, patience, 0,
           "epochs without dev improvement before stopping; 0 = the command's default "
-          "(teacher finetune 4, distill 5)");
+          "(teacher finetune 4, distill: the profile's)");
 ABSL_FLAG(int64_t, batch_size, 0,
-          "examples per batch; 0 = the command's default (teacher 32; teacher outputs and "
-          "distill 64, as the paper)");
+          "examples per batch; 0 = the command's default (teacher 32; teacher outputs 64; "
+          "distill: the profile's)");
 ABSL_FLAG(double, learning_rate, 0.0,
           "peak learning rate; 0 = the command's default (teacher pretrain 1e-3, finetune "
-          "3e-4; distill: the optimiser's, adadelta 1.0, adam 1e-3)");
+          "3e-4; distill: the profile's, 0 there being the optimiser's: adadelta 1.0, adam "
+          "1e-3)");
 ABSL_FLAG(std::string, teacher, "", "teacher checkpoint directory (for `distill`)");
 ABSL_FLAG(std::vector<std::string>, ensemble_members, {},
           "other fine-tuned teachers (directories, comma-separated) that form an ensemble with "
@@ -95,21 +99,22 @@ ABSL_FLAG(std::string, schedule, "joint",
           "training schedule: joint (eq. 8), stagewise (L_RL | L_CE + L_LL with gradual "
           "unfreezing), distil-once (L_RL + L_LL | L_CE with gradual unfreezing)");
 ABSL_FLAG(std::string, profile, "mini",
-          "mini (CPU default), smoke (tests: tiny student, transfer set capped at 300, adam), "
-          "paper (paper-size student); sets the defaults of --student_size, --transfer_limit "
-          "and --optimizer");
+          "distill: the profile (--profile_file) whose student settings are the defaults, as a "
+          "grid cell of that profile gets them: mini (CPU default), smoke (tests), paper; a "
+          "flag given on the command line overrides its setting");
+ABSL_FLAG(std::string, profile_file, "benchmarks/grids/profiles.toml",
+          "distill: the profiles (the grids' own)");
 ABSL_FLAG(std::string, student, "bilstm",
           "student architecture: bilstm, rnn, cnn, ngram-logreg, naive-bayes, transformer");
 ABSL_FLAG(std::string, student_size, "",
-          "student size: tiny, mini, paper; empty = the profile's (smoke tiny, mini mini, "
-          "paper paper)");
+          "student size: tiny, mini, paper; default: the profile's");
 ABSL_FLAG(double, recurrent_dropout, 0,
           "bilstm and rnn students: dropout on h_{t-1} inside the LSTM, one mask per "
-          "sequence (the paper: 0.2); 0: none");
+          "sequence (the paper: 0.2); 0: none; distill default: the profile's (for LSTM "
+          "students)");
 ABSL_FLAG(std::string, optimizer, "",
           "student optimiser: adadelta (the paper; lr 1.0) or adam (lr 1e-3; the released code); "
-          "empty = the profile's (smoke adam: Adadelta's slow start needs more steps than a "
-          "smoke cell takes; else adadelta)");
+          "default: the profile's");
 ABSL_FLAG(bool, cosine_restarts, false,
           "cosine warm restarts per epoch (1e-3 to 1e-8, period 50, doubling), with --optimizer=adam "
           "as the released code");
@@ -163,8 +168,7 @@ ABSL_FLAG(std::string, word_vectors, "",
           "student embedding init: empty = U(-0.1, 0.1); fasttext = skip-gram vectors trained "
           "on the split's non-test text (libfasttext); or a GloVe / word2vec text file");
 ABSL_FLAG(int64_t, transfer_limit, -1,
-          "use at most this many transfer examples; 0 = all; -1 = the profile's (smoke 300, "
-          "else all)");
+          "use at most this many transfer examples; 0 = all; default: the profile's");
 ABSL_FLAG(std::string, cache_dir, "",
           "teacher-output cache root (default ~/.cache/kdbench/teacher-outputs)");
 ABSL_FLAG(int64_t, limit, 5, "how many examples `data show` prints");
@@ -416,63 +420,101 @@ int RunTeacher(const std::vector<std::string>& args, const c10::Device& device) 
   return 0;
 }
 
+// The flags named on the command line ("--name=value", "--name value",
+// "--noname"), recorded before parsing: this absl keeps its own record
+// private.
+std::set<std::string>& FlagsGiven() {
+  static auto* given = new std::set<std::string>();
+  return *given;
+}
+
+void RecordFlagsGiven(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    absl::string_view argument = argv[i];
+    if (argument == "--") break;
+    if (!absl::ConsumePrefix(&argument, "--") && !absl::ConsumePrefix(&argument, "-")) continue;
+    const std::string name(argument.substr(0, argument.find('=')));
+    FlagsGiven().insert(name);
+    if (absl::StartsWith(name, "no")) FlagsGiven().insert(name.substr(2));
+  }
+}
+
+// Whether a flag was given on the command line (not left at its default).
+bool Given(const std::string& name) { return FlagsGiven().count(name) > 0; }
+
 int RunDistill(const std::vector<std::string>&, const c10::Device& device) {
-  const std::string profile = absl::GetFlag(FLAGS_profile);
-  if (profile != "mini" && profile != "smoke" && profile != "paper") {
-    std::fprintf(stderr, "kdbench distill: --profile=%s: unknown; known: mini, smoke, paper\n",
-                 profile.c_str());
+  const std::string dataset = absl::GetFlag(FLAGS_dataset);
+  if (dataset.empty()) {
+    std::fprintf(stderr, "kdbench distill: --dataset=NAME is required\n");
     return 2;
   }
-  std::string student_size = absl::GetFlag(FLAGS_student_size);
-  if (student_size.empty()) student_size = profile == "smoke" ? "tiny" : profile;
-  int64_t transfer_limit = absl::GetFlag(FLAGS_transfer_limit);
-  if (transfer_limit < 0) transfer_limit = profile == "smoke" ? 300 : 0;
-  std::string optimizer = absl::GetFlag(FLAGS_optimizer);
-  if (optimizer.empty()) optimizer = profile == "smoke" ? "adam" : "adadelta";
-  StudentCellOptions options{.dataset = absl::GetFlag(FLAGS_dataset),
-                             .path = absl::GetFlag(FLAGS_path),
-                             .teacher = absl::GetFlag(FLAGS_teacher),
-                             .ensemble_members = absl::GetFlag(FLAGS_ensemble_members),
-                             .ensemble_weighting = absl::GetFlag(FLAGS_ensemble_weighting),
-                             .method = absl::GetFlag(FLAGS_method),
-                             .schedule = absl::GetFlag(FLAGS_schedule),
-                             .student = absl::GetFlag(FLAGS_student),
-                             .student_size = student_size,
-                             .recurrent_dropout = absl::GetFlag(FLAGS_recurrent_dropout),
-                             .labels_per_class = absl::GetFlag(FLAGS_labels_per_class),
-                             .dev_per_class = absl::GetFlag(FLAGS_dev_per_class),
-                             .seed = absl::GetFlag(FLAGS_seed),
-                             .max_length = absl::GetFlag(FLAGS_max_length),
-                             .teacher_max_length = absl::GetFlag(FLAGS_teacher_max_length),
-                             .unfreeze_order = absl::GetFlag(FLAGS_unfreeze_order),
-                             .optimizer = optimizer,
-                             .learning_rate = absl::GetFlag(FLAGS_learning_rate),
-                             .cosine_restarts = absl::GetFlag(FLAGS_cosine_restarts),
-                             .alpha = absl::GetFlag(FLAGS_alpha),
-                             .beta = absl::GetFlag(FLAGS_beta),
-                             .gamma = absl::GetFlag(FLAGS_gamma),
-                             .temperature = absl::GetFlag(FLAGS_temperature),
-                             .logit_target = absl::GetFlag(FLAGS_logit_target),
-                             .representation_target = absl::GetFlag(FLAGS_representation_target),
-                             .representation_reduction =
-                                 absl::GetFlag(FLAGS_representation_reduction),
-                             .shared_head = absl::GetFlag(FLAGS_shared_head),
-                             .word_vectors = absl::GetFlag(FLAGS_word_vectors),
-                             .cache_dir = absl::GetFlag(FLAGS_cache_dir),
-                             .transfer_limit = transfer_limit,
-                             .git_revision = BuildRevision()};
-  if (absl::GetFlag(FLAGS_max_epochs) > 0) options.max_epochs = absl::GetFlag(FLAGS_max_epochs);
-  if (absl::GetFlag(FLAGS_patience) > 0) options.patience = absl::GetFlag(FLAGS_patience);
-  options.labels_only_max_epochs = absl::GetFlag(FLAGS_labels_only_max_epochs);
-  options.labels_only_patience = absl::GetFlag(FLAGS_labels_only_patience);
-  options.step_budget = absl::GetFlag(FLAGS_step_budget);
-  options.batch_size = OrDefault(absl::GetFlag(FLAGS_batch_size), 64);
+  // One source of defaults: the profile's settings, as the grids' cells of
+  // that profile get them (the Base teacher's role); flags given override.
+  absl::StatusOr<GridProfile> profile = LoadGridProfile(
+      LocateInput(absl::GetFlag(FLAGS_profile_file)), absl::GetFlag(FLAGS_profile), "");
+  if (!profile.ok()) {
+    std::fprintf(stderr, "kdbench distill: %s\n", std::string(profile.status().message()).c_str());
+    return 2;
+  }
+  const ProfileSettings settings = profile->Resolve(dataset, "base");
+  absl::StatusOr<TrainingPrecision> teacher_precision = ResolveTrainingPrecision(
+      Given("teacher_precision") ? absl::GetFlag(FLAGS_teacher_precision)
+                                 : settings.teacher_precision,
+      device);
+  if (!teacher_precision.ok()) {
+    std::fprintf(stderr, "kdbench distill: --teacher_precision: %s\n",
+                 std::string(teacher_precision.status().message()).c_str());
+    return 2;
+  }
+  StudentCellOptions options =
+      StudentCellOptionsFromProfile(settings, absl::GetFlag(FLAGS_student), *teacher_precision);
+  if (Given("path")) options.path = absl::GetFlag(FLAGS_path);
+  if (Given("student_size")) options.student_size = absl::GetFlag(FLAGS_student_size);
+  if (Given("recurrent_dropout")) options.recurrent_dropout = absl::GetFlag(FLAGS_recurrent_dropout);
+  if (Given("dev_per_class")) options.dev_per_class = absl::GetFlag(FLAGS_dev_per_class);
+  if (Given("max_length")) options.max_length = absl::GetFlag(FLAGS_max_length);
+  if (Given("teacher_max_length")) {
+    options.teacher_max_length = absl::GetFlag(FLAGS_teacher_max_length);
+  }
+  if (Given("max_epochs")) options.max_epochs = absl::GetFlag(FLAGS_max_epochs);
+  if (Given("patience")) options.patience = absl::GetFlag(FLAGS_patience);
+  if (Given("labels_only_max_epochs")) {
+    options.labels_only_max_epochs = absl::GetFlag(FLAGS_labels_only_max_epochs);
+  }
+  if (Given("labels_only_patience")) {
+    options.labels_only_patience = absl::GetFlag(FLAGS_labels_only_patience);
+  }
+  if (Given("step_budget")) options.step_budget = absl::GetFlag(FLAGS_step_budget);
+  if (Given("batch_size")) options.batch_size = absl::GetFlag(FLAGS_batch_size);
+  if (Given("optimizer")) options.optimizer = absl::GetFlag(FLAGS_optimizer);
+  if (Given("learning_rate")) options.learning_rate = absl::GetFlag(FLAGS_learning_rate);
+  if (Given("representation_reduction")) {
+    options.representation_reduction = absl::GetFlag(FLAGS_representation_reduction);
+  }
+  if (Given("word_vectors")) options.word_vectors = absl::GetFlag(FLAGS_word_vectors);
+  if (Given("transfer_limit")) options.transfer_limit = absl::GetFlag(FLAGS_transfer_limit);
+  // The cell itself, and what no profile sets.
+  options.dataset = dataset;
+  options.teacher = absl::GetFlag(FLAGS_teacher);
+  options.ensemble_members = absl::GetFlag(FLAGS_ensemble_members);
+  options.ensemble_weighting = absl::GetFlag(FLAGS_ensemble_weighting);
+  options.method = absl::GetFlag(FLAGS_method);
+  options.schedule = absl::GetFlag(FLAGS_schedule);
+  options.labels_per_class = absl::GetFlag(FLAGS_labels_per_class);
+  options.seed = absl::GetFlag(FLAGS_seed);
+  options.unfreeze_order = absl::GetFlag(FLAGS_unfreeze_order);
+  options.cosine_restarts = absl::GetFlag(FLAGS_cosine_restarts);
+  options.alpha = absl::GetFlag(FLAGS_alpha);
+  options.beta = absl::GetFlag(FLAGS_beta);
+  options.gamma = absl::GetFlag(FLAGS_gamma);
+  options.temperature = absl::GetFlag(FLAGS_temperature);
+  options.logit_target = absl::GetFlag(FLAGS_logit_target);
+  options.representation_target = absl::GetFlag(FLAGS_representation_target);
+  options.shared_head = absl::GetFlag(FLAGS_shared_head);
+  options.cache_dir = absl::GetFlag(FLAGS_cache_dir);
+  options.git_revision = BuildRevision();
   if (options.temperature <= 0) {
     std::fprintf(stderr, "kdbench distill: --temperature must be positive\n");
-    return 2;
-  }
-  if (options.dataset.empty()) {
-    std::fprintf(stderr, "kdbench distill: --dataset=NAME is required\n");
     return 2;
   }
   absl::StatusOr<std::vector<InferencePrecision>> precisions =
@@ -483,14 +525,6 @@ int RunDistill(const std::vector<std::string>&, const c10::Device& device) {
     return 2;
   }
   options.deployment_precisions = *precisions;
-  absl::StatusOr<TrainingPrecision> teacher_precision =
-      ResolveTrainingPrecision(absl::GetFlag(FLAGS_teacher_precision), device);
-  if (!teacher_precision.ok()) {
-    std::fprintf(stderr, "kdbench distill: --teacher_precision: %s\n",
-                 std::string(teacher_precision.status().message()).c_str());
-    return 2;
-  }
-  options.teacher_precision = *teacher_precision;
   options.export_dir = absl::GetFlag(FLAGS_export_cell);
   absl::StatusOr<std::string> result = RunStudentCell(options, device);
   if (!result.ok()) {
@@ -553,6 +587,7 @@ const std::vector<Subcommand>& Subcommands() {
         "path",
         "teacher",
         "profile",
+        "profile_file",
         "method",
         "schedule",
         "student",
@@ -642,6 +677,7 @@ int Main(int argc, char** argv) {
   }
 
   // Parse the flags after the subcommand; argv[1] takes the program's place.
+  RecordFlagsGiven(argc - 1, argv + 1);
   std::vector<char*> rest = absl::ParseCommandLine(argc - 1, argv + 1);
   const std::vector<std::string> args(rest.begin() + 1, rest.end());
   if (!args.empty() && subcommand->actions.empty()) {

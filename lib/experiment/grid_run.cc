@@ -26,21 +26,6 @@
 namespace kdbench {
 namespace {
 
-std::string WorkspaceDirectory() {
-  if (const char* workspace = std::getenv("BUILD_WORKSPACE_DIRECTORY")) return workspace;
-  return ".";
-}
-
-// A relative path: as given when it exists, else under the workspace (bazel
-// run), else in the runfiles.
-std::string LocateInput(const std::string& path) {
-  if (path.empty() || path[0] == '/' || std::filesystem::exists(path)) return path;
-  const std::string in_workspace = WorkspaceDirectory() + "/" + path;
-  if (std::filesystem::exists(in_workspace)) return in_workspace;
-  const std::string runfile = FindRunfile(path);
-  return runfile.empty() ? path : runfile;
-}
-
 std::string DefaultStoreDirectory(const std::string& profile) {
   const char* home = std::getenv("HOME");
   return absl::StrCat(home ? home : "/tmp", "/.cache/kdbench/store/", profile);

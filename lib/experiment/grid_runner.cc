@@ -620,35 +620,17 @@ absl::StatusOr<std::string> GridRunner::RunCell(const GridCell& cell, bool wait)
                             .precision = TeacherPrecision(s)},
                            device_));
     } else {
-      StudentCellOptions student{
-          .dataset = cell.dataset,
-          .path = s.path,
-          .teacher = cell.method == "none" ? teacher.pretrain_dir : teacher.finetune_dir,
-          .method = cell.method,
-          .schedule = cell.schedule,
-          .student = cell.student,
-          .student_size = s.student_size,
-          .recurrent_dropout = s.recurrent_dropout,
-          .labels_per_class = cell.labels_per_class,
-          .dev_per_class = s.dev_per_class,
-          .seed = cell.seed,
-          .max_length = s.max_length,
-          .teacher_max_length = s.teacher_max_length,
-          .teacher_precision = TeacherPrecision(s),
-          .max_epochs = s.max_epochs,
-          .patience = s.patience,
-          .labels_only_max_epochs = s.labels_only_max_epochs,
-          .labels_only_patience = s.labels_only_patience,
-          .step_budget = s.step_budget,
-          .batch_size = s.batch_size,
-          .optimizer = s.optimizer,
-          .learning_rate = s.learning_rate,
-          .representation_reduction = s.representation_reduction,
-          .word_vectors = s.word_vectors,
-          .cache_dir = cache_dir,
-          .transfer_limit = s.transfer_limit,
-          .git_revision = options_.git_revision,
-          .progress = options_.progress};
+      StudentCellOptions student =
+          StudentCellOptionsFromProfile(s, cell.student, TeacherPrecision(s));
+      student.dataset = cell.dataset;
+      student.teacher = cell.method == "none" ? teacher.pretrain_dir : teacher.finetune_dir;
+      student.method = cell.method;
+      student.schedule = cell.schedule;
+      student.labels_per_class = cell.labels_per_class;
+      student.seed = cell.seed;
+      student.cache_dir = cache_dir;
+      student.git_revision = options_.git_revision;
+      student.progress = options_.progress;
       if (members.size() > 1 && cell.method != "none") {
         for (size_t k = 1; k < member_teachers.size(); ++k) {
           student.ensemble_members.push_back(member_teachers[k].finetune_dir);

@@ -130,6 +130,30 @@ absl::StatusOr<nlohmann::json> DeploymentJson(const StudentImpl& student,
 
 }  // namespace
 
+StudentCellOptions StudentCellOptionsFromProfile(const ProfileSettings& settings,
+                                                 const std::string& student,
+                                                 TrainingPrecision teacher_precision) {
+  return {.path = settings.path,
+          .student = student,
+          .student_size = settings.student_size,
+          .recurrent_dropout = StudentHasRecurrence(student) ? settings.recurrent_dropout : 0,
+          .dev_per_class = settings.dev_per_class,
+          .max_length = settings.max_length,
+          .teacher_max_length = settings.teacher_max_length,
+          .teacher_precision = teacher_precision,
+          .max_epochs = settings.max_epochs,
+          .patience = settings.patience,
+          .labels_only_max_epochs = settings.labels_only_max_epochs,
+          .labels_only_patience = settings.labels_only_patience,
+          .step_budget = settings.step_budget,
+          .batch_size = settings.batch_size,
+          .optimizer = settings.optimizer,
+          .learning_rate = settings.learning_rate,
+          .representation_reduction = settings.representation_reduction,
+          .word_vectors = settings.word_vectors,
+          .transfer_limit = settings.transfer_limit};
+}
+
 absl::StatusOr<std::string> RunStudentCell(const StudentCellOptions& options,
                                            const c10::Device& device) {
   RETURN_IF_ERROR(CheckChoice("logit_target", options.logit_target, {"log-odds", "logits"}));

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "lib/experiment/grid_profile.h"
 #include "lib/models/inference_precision.h"
 #include "lib/models/mixed_precision.h"
 
@@ -83,6 +84,16 @@ struct StudentCellOptions {
 };
 
 // Trains and evaluates (dev for selection, test read once); JSON result.
+// A cell's options as a profile's settings give them (profiles.toml: one
+// source of defaults for the grids and `kdbench distill`), for `student`,
+// with the teacher's arithmetic resolved for the device. A profile's
+// recurrent dropout is for its LSTM students: the others get none. The
+// cell's own fields (dataset, teacher, method, schedule, budget, seed) are
+// left for the caller.
+StudentCellOptions StudentCellOptionsFromProfile(const ProfileSettings& settings,
+                                                 const std::string& student,
+                                                 TrainingPrecision teacher_precision);
+
 absl::StatusOr<std::string> RunStudentCell(const StudentCellOptions& options,
                                            const c10::Device& device);
 

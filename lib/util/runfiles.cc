@@ -26,4 +26,17 @@ std::string FindRunfile(const std::string& relative) {
   return relative;
 }
 
+std::string WorkspaceDirectory() {
+  if (const char* workspace = std::getenv("BUILD_WORKSPACE_DIRECTORY")) return workspace;
+  return ".";
+}
+
+std::string LocateInput(const std::string& path) {
+  if (path.empty() || path[0] == '/' || std::filesystem::exists(path)) return path;
+  const std::string in_workspace = WorkspaceDirectory() + "/" + path;
+  if (std::filesystem::exists(in_workspace)) return in_workspace;
+  const std::string runfile = FindRunfile(path);
+  return runfile.empty() ? path : runfile;
+}
+
 }  // namespace kdbench

@@ -14,6 +14,14 @@ namespace kdbench {
 // current directory; returns the first that exists, else `relative`.
 std::string FindRunfile(const std::string& relative);
 
+// Where `bazel run` was started ($BUILD_WORKSPACE_DIRECTORY), else ".".
+std::string WorkspaceDirectory();
+
+// An input file a user names: absolute or existing as given, else under the
+// workspace (bazel run), else in the runfiles; else `path` unchanged, for
+// the reader's error to name.
+std::string LocateInput(const std::string& path);
+
 }  // namespace kdbench
 
 #endif  // KDBENCH_LIB_UTIL_RUNFILES_H_

@@ -28,7 +28,7 @@ check "--method=none with a staged schedule is refused" grep -q -- "--method=non
 out="$("$KDBENCH" distill --dataset=fortunes --teacher="$T/pre" --method=soft 2>&1)"; rc=$?
 check "a pre-trained (not fine-tuned) teacher is refused for distillation" grep -q "architectures names BertForMaskedLM, a pre-trained encoder, not a fine-tuned classifier" <<<"$out"
 
-# Distillation cells on the smoke profile (tiny student, 300 transfer
+# Distillation cells on the smoke profile's settings (tiny student, 200 transfer
 # examples) from the fine-tuned fortunes teacher.
 smoke=(--dataset=fortunes --teacher="$T/ft" --labels_per_class=40 --max_length=32 --profile=smoke --max_epochs=2 --cache_dir="$T/cache")
 out="$("$KDBENCH" distill "${smoke[@]}" --method=soft+repr --schedule=stagewise 2>/dev/null)"; rc=$?
@@ -38,7 +38,10 @@ import json,sys; d=json.loads(sys.argv[1]); names=[p["name"] for p in d["phases"
 assert names[0] == "stage 1: L_RL" and len(names) == 4, names
 assert d["phases"][0]["selection"] == "held-out transfer loss"
 assert names[-1].endswith("unfrozen: all (end to end)"), names
-assert d["transfer_examples"] + d["held_out_transfer_examples"] == 300
+assert d["transfer_examples"] + d["held_out_transfer_examples"] == 200  # the smoke profile: transfer_limit 200
+c = d["config"]  # the rest of the smoke profile, as its grid cells get it; --max_epochs given
+assert (c["dev_per_class"], c["representation_reduction"], c["optimizer"], c["recurrent_dropout"],
+        c["labels_only_max_epochs"], c["max_epochs"]) == (20, "mean", "adam", 0.2, 3, 2), c
 assert d["teacher"]["forward_passes"] == 0, d["teacher"]' "$out"
 # Timings and cache counters aside (the first run fills the cache).
 strip_timing='import json,sys; d=json.load(sys.stdin); [d.pop(k) for k in ("seconds", "train_examples_per_second")]; [d["teacher"].pop(k) for k in ("forward_passes", "reused_from_cache")]; print(json.dumps(d, sort_keys=True))'
@@ -117,8 +120,10 @@ check "a bad --logit_target is named" grep -q -- "--logit_target=probabilities: 
 
 # A smoke cell beats chance: SpamAssassin, 100 labels per class, tiny
 # student. Majority-class guessing scores accuracy 0.687 and macro F1 0.41.
+# The paper's dev split (10% of the budget) and long
+# labels-only phases, not the smoke profile's balanced 20 per class and 3 epochs.
 "$KDBENCH" teacher pretrain --dataset=spamassassin --size=tiny --epochs=1 --max_length=64 --vocab_size=1000 --labels_per_class=100 --out="$T/spam" >/dev/null 2>&1
-out="$("$KDBENCH" distill --dataset=spamassassin --teacher="$T/spam" --labels_per_class=100 --max_length=64 --profile=smoke --max_epochs=15 2>/dev/null)"; rc=$?
+out="$("$KDBENCH" distill --dataset=spamassassin --teacher="$T/spam" --labels_per_class=100 --max_length=64 --profile=smoke --labels_only_max_epochs=100 --labels_only_patience=10 --dev_per_class=0 2>/dev/null)"; rc=$?
 check "smoke cell exits 0" test $rc -eq 0
 check "smoke cell beats chance (accuracy > 0.75, macro F1 > 0.65)" python3 -c '
 import json,sys; d=json.loads(sys.argv[1]); print("   smoke cell: test accuracy %.3f, macro F1 %.3f" % (d["test_accuracy"], d["test_macro_f1"]))
