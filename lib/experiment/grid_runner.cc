@@ -572,7 +572,8 @@ absl::StatusOr<std::string> GridRunner::RunCell(const GridCell& cell, bool wait)
       CellSettings(Settings(cell.dataset, SettingsRole(cell)), cell);
   // An ensemble's members, and a chain's teacher whose outputs its assistant
   // learns, are read in one precision: their roles must agree on it.
-  for (const std::string& role : TeacherOf(cell).all_roles()) {
+  const CellTeacher cell_teacher = TeacherOf(cell);
+  for (const std::string& role : cell_teacher.roles) {
     const std::string precision = Settings(cell.dataset, role).teacher_precision;
     if (precision != s.teacher_precision) {
       return absl::InvalidArgumentError(absl::StrCat(

@@ -98,8 +98,6 @@ struct CellTeacher {
   // The role whose profile settings the cell's stages use: the teacher's, an
   // ensemble's first member's, a chain's assistant's.
   const std::string& settings_role() const { return roles[kind == Kind::kChain ? 1 : 0]; }
-  // Every role the cell reads teacher outputs from (a chain: both).
-  const std::vector<std::string>& all_roles() const { return roles; }
 };
 
 // The one parser of GridCell::teacher. Errors name the value and what is
