@@ -36,6 +36,7 @@
 #include "lib/text/jsonl_tokenize.h"
 #include "lib/util/device.h"
 #include "lib/util/runtime_environment.h"
+#include "lib/util/status_macros.h"
 
 ABSL_FLAG(int, threads, 0,
           "LibTorch/OpenMP threads; 0 = the number of cores of this machine");
@@ -486,11 +487,26 @@ int RunDistill(const std::vector<std::string>&, const c10::Device& device) {
   }
   if (Given("step_budget")) options.step_budget = absl::GetFlag(FLAGS_step_budget);
   if (Given("batch_size")) options.batch_size = absl::GetFlag(FLAGS_batch_size);
-  if (Given("optimizer")) options.optimizer = absl::GetFlag(FLAGS_optimizer);
-  if (Given("learning_rate")) options.learning_rate = absl::GetFlag(FLAGS_learning_rate);
-  if (Given("representation_reduction")) {
-    options.representation_reduction = absl::GetFlag(FLAGS_representation_reduction);
+  // Named choices, parsed here (the flags are text; the options typed).
+  auto parse = [&](const char* flag, auto names, auto* field) -> absl::Status {
+    if (!Given(flag)) return absl::OkStatus();
+    absl::CommandLineFlag* handle = absl::FindCommandLineFlag(flag);
+    ASSIGN_OR_RETURN(*field, ParseChoice(names, flag, handle->CurrentValue()));
+    return absl::OkStatus();
+  };
+  for (absl::Status status :
+       {parse("optimizer", StudentOptimizerNames(), &options.optimizer),
+        parse("representation_reduction", FeatureReductionNames(),
+              &options.representation_reduction),
+        parse("logit_target", LogitTargetNames(), &options.logit_target),
+        parse("representation_target", RepresentationTargetNames(),
+              &options.representation_target)}) {
+    if (!status.ok()) {
+      std::fprintf(stderr, "kdbench distill: %s\n", std::string(status.message()).c_str());
+      return 2;
+    }
   }
+  if (Given("learning_rate")) options.learning_rate = absl::GetFlag(FLAGS_learning_rate);
   if (Given("word_vectors")) options.word_vectors = absl::GetFlag(FLAGS_word_vectors);
   if (Given("transfer_limit")) options.transfer_limit = absl::GetFlag(FLAGS_transfer_limit);
   // The cell itself, and what no profile sets.
@@ -508,8 +524,6 @@ int RunDistill(const std::vector<std::string>&, const c10::Device& device) {
   options.beta = absl::GetFlag(FLAGS_beta);
   options.gamma = absl::GetFlag(FLAGS_gamma);
   options.temperature = absl::GetFlag(FLAGS_temperature);
-  options.logit_target = absl::GetFlag(FLAGS_logit_target);
-  options.representation_target = absl::GetFlag(FLAGS_representation_target);
   options.shared_head = absl::GetFlag(FLAGS_shared_head);
   options.cache_dir = absl::GetFlag(FLAGS_cache_dir);
   options.git_revision = BuildRevision();

@@ -58,4 +58,10 @@ torch::Tensor RepresentationLossImpl::forward(const torch::Tensor& features,
   return HalfSquaredErrorLoss(projected, target);
 }
 
+const NamedChoices<FeatureReduction>& FeatureReductionNames() {
+  static const auto* names = new NamedChoices<FeatureReduction>{
+      {FeatureReduction::kHalfSum, "half-sum"}, {FeatureReduction::kMean, "mean"}};
+  return *names;
+}
+
 }  // namespace kdbench

@@ -29,6 +29,7 @@
 #include <torch/nn/pimpl.h>
 
 #include <cstdint>
+#include "lib/util/named_choices.h"
 
 namespace kdbench {
 
@@ -66,6 +67,8 @@ class LogitLossImpl : public torch::nn::Cloneable<LogitLossImpl> {
 TORCH_MODULE(LogitLoss);
 
 enum class FeatureReduction { kHalfSum, kMean };
+// "half-sum" (the paper's eq. 7), "mean" (the released code's Keras mse).
+const NamedChoices<FeatureReduction>& FeatureReductionNames();
 
 struct RepresentationLossOptions {
   RepresentationLossOptions(int64_t feature_size, int64_t teacher_width)

@@ -146,7 +146,7 @@ absl::Status CheckTargets(const TrainingPhase& phase, const Trainee& trainee,
 
 std::unique_ptr<torch::optim::Optimizer> MakeOptimizer(const std::vector<torch::Tensor>& parameters,
                                                        const StudentTrainingOptions& options) {
-  if (options.optimizer == "adam") {
+  if (options.optimizer == StudentOptimizer::kAdam) {
     return std::make_unique<torch::optim::Adam>(
         parameters, torch::optim::AdamOptions(options.learning_rate > 0 ? options.learning_rate
                                                                         : 1e-3));
@@ -171,7 +171,11 @@ ClassifierEvaluation EvaluateStudent(StudentImpl& student, const EncodedExamples
   return evaluation;
 }
 
-std::vector<std::string> KnownOptimizers() { return {"adadelta", "adam"}; }
+const NamedChoices<StudentOptimizer>& StudentOptimizerNames() {
+  static const auto* names = new NamedChoices<StudentOptimizer>{
+      {StudentOptimizer::kAdadelta, "adadelta"}, {StudentOptimizer::kAdam, "adam"}};
+  return *names;
+}
 
 absl::StatusOr<StudentTrainingReport> TrainStudent(const StudentPtr& student,
                                                    const std::vector<TrainingPhase>& phases,
@@ -179,12 +183,6 @@ absl::StatusOr<StudentTrainingReport> TrainStudent(const StudentPtr& student,
                                                    int64_t teacher_width, int32_t pad_id,
                                                    const StudentTrainingOptions& options,
                                                    const c10::Device& device) {
-  const std::vector<std::string> optimizers = KnownOptimizers();
-  if (std::find(optimizers.begin(), optimizers.end(), options.optimizer) == optimizers.end()) {
-    return absl::InvalidArgumentError(absl::StrCat("--optimizer=", options.optimizer,
-                                                   ": unknown; known: ",
-                                                   absl::StrJoin(optimizers, ", ")));
-  }
   if (data.labeled == nullptr || data.dev == nullptr || data.labeled->size() == 0 ||
       data.dev->size() == 0) {
     return absl::InvalidArgumentError("student training needs non-empty labeled and dev sets");

@@ -34,6 +34,7 @@
 #include "lib/distill/training_schedule.h"
 #include "lib/distill/transfer_loss.h"
 #include "lib/models/student.h"
+#include "lib/util/named_choices.h"
 
 namespace kdbench {
 
@@ -60,11 +61,13 @@ struct StudentTrainingData {
   const TransferSet* transfer_held_out = nullptr;  // selection in phases without labels
 };
 
-// The optimisers a student trains with (StudentTrainingOptions::optimizer).
-std::vector<std::string> KnownOptimizers();
+// The optimisers a student trains with: "adadelta" (the paper: Keras's
+// defaults, lr 1.0) and "adam" (lr 1e-3: the released code).
+enum class StudentOptimizer { kAdadelta, kAdam };
+const NamedChoices<StudentOptimizer>& StudentOptimizerNames();
 
 struct StudentTrainingOptions {
-  std::string optimizer = "adadelta";
+  StudentOptimizer optimizer = StudentOptimizer::kAdadelta;
   double learning_rate = 0;  // 0: the optimiser's default
   bool cosine_restarts = false;
   int64_t batch_size = 64;

@@ -95,14 +95,15 @@ absl::Status ExportCell(const std::string& dir, const CellExport& cell) {
         {"pooling",
          s.pooling() == BiLstmPooling::kMax ? "max" : "last-state"}}},
       {"training",
-       {{"optimizer", cell.optimizer},
+       {{"optimizer", ChoiceName(StudentOptimizerNames(), cell.optimizer)},
         {"learning_rate", cell.learning_rate},
         {"batch_size", cell.batch_size},
         {"seed", cell.seed},
         {"pad_id", cell.pad_id},
         {"teacher_width", cell.teacher_width},
         {"temperature", cell.temperature},
-        {"representation_reduction", cell.representation_reduction},
+        {"representation_reduction",
+         ChoiceName(FeatureReductionNames(), cell.representation_reduction)},
         {"phases", phases}}}};
   return WriteFileAtomically(absl::StrCat(dir, "/cell.json"), json.dump(1));
 }

@@ -29,12 +29,12 @@ struct CellExport {
   std::vector<TrainingPhase> phases;
   int32_t pad_id = 0;
   int64_t teacher_width = 0;
-  std::string optimizer;
+  StudentOptimizer optimizer = StudentOptimizer::kAdadelta;
   double learning_rate = 0;  // 0: the optimiser's default
   int64_t batch_size = 64;
   uint64_t seed = 1;
   double temperature = 2;
-  std::string representation_reduction;  // "half-sum" or "mean"
+  FeatureReduction representation_reduction = FeatureReduction::kHalfSum;
   std::string
       cell_name;  // for the record: dataset/method/... as the suite names it
 };

@@ -84,6 +84,23 @@ Setter ChoiceSetter(std::string ProfileSettings::*field, std::vector<std::string
   };
 }
 
+// An enum setting by name (named_choices.h).
+template <typename Choice>
+Setter NamedChoiceSetter(Choice ProfileSettings::*field, const NamedChoices<Choice>& choices) {
+  return [field, &choices](const toml::node& node, const std::string& source,
+                           const std::string& key, ProfileSettings* settings) -> absl::Status {
+    ASSIGN_OR_RETURN(std::string value, TomlString(node, source, key));
+    for (const auto& [choice, name] : choices) {
+      if (name != value) continue;
+      settings->*field = choice;
+      return absl::OkStatus();
+    }
+    return absl::InvalidArgumentError(absl::StrCat(TomlWhere(source, node), ": '", key,
+                                                   "' must be one of: ",
+                                                   absl::StrJoin(ChoiceNames(choices), ", ")));
+  };
+}
+
 const std::map<std::string, Setter>& Setters() {
   static const auto* setters = new std::map<std::string, Setter>{
       {"path", StringSetter(&ProfileSettings::path)},
@@ -99,8 +116,7 @@ const std::map<std::string, Setter>& Setters() {
       {"in_domain_epochs", IntegerSetter(&ProfileSettings::in_domain_epochs, 0)},
       {"dev_per_class", IntegerSetter(&ProfileSettings::dev_per_class, 0)},
       {"representation_reduction",
-       ChoiceSetter(&ProfileSettings::representation_reduction,
-                    {"half-sum", "mean"})},
+       NamedChoiceSetter(&ProfileSettings::representation_reduction, FeatureReductionNames())},
       {"teacher_precision", ChoiceSetter(&ProfileSettings::teacher_precision,
                                          TrainingPrecisionSettings())},
       {"finetune_max_epochs",
@@ -120,7 +136,7 @@ const std::map<std::string, Setter>& Setters() {
       {"labels_only_patience", IntegerSetter(&ProfileSettings::labels_only_patience, 1)},
       {"batch_size", IntegerSetter(&ProfileSettings::batch_size, 1)},
       {"step_budget", IntegerSetter(&ProfileSettings::step_budget, 0)},
-      {"optimizer", ChoiceSetter(&ProfileSettings::optimizer, KnownOptimizers())},
+      {"optimizer", NamedChoiceSetter(&ProfileSettings::optimizer, StudentOptimizerNames())},
       {"learning_rate", FloatSetter(&ProfileSettings::learning_rate)},
       {"transfer_limit", IntegerSetter(&ProfileSettings::transfer_limit, 0)},
       {"word_vectors", StringSetter(&ProfileSettings::word_vectors)},

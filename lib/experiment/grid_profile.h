@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "lib/distill/student_training.h"
 
 namespace kdbench {
 
@@ -61,14 +62,14 @@ struct ProfileSettings {
   // phases (training_schedule.h); 0: epochs and patience alone.
   int64_t step_budget = 0;
   int64_t batch_size = 64;
-  std::string optimizer = "adadelta";
+  StudentOptimizer optimizer = StudentOptimizer::kAdadelta;
   double learning_rate = 0;
   int64_t transfer_limit = 0;
   std::string word_vectors;
   // L_RL's reduction: "half-sum" (the paper's 1/2 squared error, summed over
   // the teacher's width) or "mean" (over the width: the released code's
   // Keras mse), which keeps it on the scale of L_CE and L_LL.
-  std::string representation_reduction = "half-sum";
+  FeatureReduction representation_reduction = FeatureReduction::kHalfSum;
 };
 
 class GridProfile {

@@ -97,13 +97,14 @@ nlohmann::json SettingsJson(const ProfileSettings& s) {
                {"labels_only_max_epochs", s.labels_only_max_epochs},
                {"labels_only_patience", s.labels_only_patience},
                {"batch_size", s.batch_size},
-               {"optimizer", s.optimizer},
+               {"optimizer", ChoiceName(StudentOptimizerNames(), s.optimizer)},
                {"learning_rate", s.learning_rate},
                {"transfer_limit", s.transfer_limit},
                {"word_vectors", s.word_vectors}});
   if (s.step_budget > 0) json["step_budget"] = s.step_budget;
-  if (s.representation_reduction != "half-sum") {
-    json["representation_reduction"] = s.representation_reduction;
+  if (s.representation_reduction != FeatureReduction::kHalfSum) {
+    json["representation_reduction"] =
+        ChoiceName(FeatureReductionNames(), s.representation_reduction);
   }
   return json;
 }

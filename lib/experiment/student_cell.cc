@@ -38,13 +38,6 @@
 namespace kdbench {
 namespace {
 
-absl::Status CheckChoice(const std::string& flag, const std::string& value,
-                         const std::vector<std::string>& known) {
-  if (std::find(known.begin(), known.end(), value) != known.end()) return absl::OkStatus();
-  return absl::InvalidArgumentError(
-      absl::StrCat("--", flag, "=", value, ": unknown; known: ", absl::StrJoin(known, ", ")));
-}
-
 // Everything that determines the cell's result except the seed.
 nlohmann::json ConfigJson(const StudentCellOptions& o) {
   nlohmann::json json = {{"dataset", o.dataset},
@@ -61,7 +54,7 @@ nlohmann::json ConfigJson(const StudentCellOptions& o) {
           {"labels_only_max_epochs", o.labels_only_max_epochs},
           {"labels_only_patience", o.labels_only_patience},
           {"batch_size", o.batch_size},
-          {"optimizer", o.optimizer},
+          {"optimizer", ChoiceName(StudentOptimizerNames(), o.optimizer)},
           {"unfreeze_order", o.unfreeze_order},
           {"learning_rate", o.learning_rate},
           {"cosine_restarts", o.cosine_restarts},
@@ -69,9 +62,10 @@ nlohmann::json ConfigJson(const StudentCellOptions& o) {
           {"beta", o.beta},
           {"gamma", o.gamma},
           {"temperature", o.temperature},
-          {"logit_target", o.logit_target},
-          {"representation_target", o.representation_target},
-          {"representation_reduction", o.representation_reduction},
+          {"logit_target", ChoiceName(LogitTargetNames(), o.logit_target)},
+          {"representation_target", ChoiceName(RepresentationTargetNames(), o.representation_target)},
+          {"representation_reduction",
+           ChoiceName(FeatureReductionNames(), o.representation_reduction)},
           {"shared_head", o.shared_head},
           {"transfer_limit", o.transfer_limit},
           {"word_vectors", o.word_vectors},
@@ -85,11 +79,11 @@ nlohmann::json ConfigJson(const StudentCellOptions& o) {
 TransferTargets SliceTargets(const CachedTeacherOutputs& outputs, const torch::Tensor& rows,
                              const StudentCellOptions& o) {
   return {.logit_targets =
-              (o.logit_target == "logits" ? outputs.logits : outputs.log_odds).index_select(0, rows),
+              (o.logit_target == LogitTarget::kLogits ? outputs.logits : outputs.log_odds).index_select(0, rows),
           .probabilities = outputs.probabilities.index_select(0, rows),
           .logits = outputs.logits.index_select(0, rows),
           .representation =
-              (o.representation_target == "pooled" ? outputs.pooled : outputs.cls)
+              (o.representation_target == RepresentationTarget::kPooled ? outputs.pooled : outputs.cls)
                   .index_select(0, rows)};
 }
 
@@ -130,6 +124,18 @@ absl::StatusOr<nlohmann::json> DeploymentJson(const StudentImpl& student,
 
 }  // namespace
 
+const NamedChoices<LogitTarget>& LogitTargetNames() {
+  static const auto* names = new NamedChoices<LogitTarget>{{LogitTarget::kLogOdds, "log-odds"},
+                                                           {LogitTarget::kLogits, "logits"}};
+  return *names;
+}
+
+const NamedChoices<RepresentationTarget>& RepresentationTargetNames() {
+  static const auto* names = new NamedChoices<RepresentationTarget>{
+      {RepresentationTarget::kCls, "cls"}, {RepresentationTarget::kPooled, "pooled"}};
+  return *names;
+}
+
 StudentCellOptions StudentCellOptionsFromProfile(const ProfileSettings& settings,
                                                  const std::string& student,
                                                  TrainingPrecision teacher_precision) {
@@ -156,12 +162,6 @@ StudentCellOptions StudentCellOptionsFromProfile(const ProfileSettings& settings
 
 absl::StatusOr<std::string> RunStudentCell(const StudentCellOptions& options,
                                            const c10::Device& device) {
-  RETURN_IF_ERROR(CheckChoice("logit_target", options.logit_target, {"log-odds", "logits"}));
-  RETURN_IF_ERROR(
-      CheckChoice("representation_target", options.representation_target, {"cls", "pooled"}));
-  RETURN_IF_ERROR(CheckChoice("representation_reduction", options.representation_reduction,
-                              {"half-sum", "mean"}));
-  RETURN_IF_ERROR(CheckChoice("optimizer", options.optimizer, {"adadelta", "adam"}));
   RETURN_IF_ERROR(CheckScheduleNames(options.schedule, options.method));
   if (options.student == "naive-bayes") RETURN_IF_ERROR(CheckNaiveBayesMethod(options.method));
   if (!options.ensemble_weighting.empty() && options.ensemble_members.empty()) {
@@ -182,7 +182,7 @@ absl::StatusOr<std::string> RunStudentCell(const StudentCellOptions& options,
     }
     // What the peer does not implement is refused, not silently dropped.
     if (options.cosine_restarts || options.shared_head || !options.word_vectors.empty() ||
-        options.optimizer != "adam") {
+        options.optimizer != StudentOptimizer::kAdam) {
       return absl::InvalidArgumentError(
           "--export_cell: the peer implements Adam without cosine restarts, no shared head "
           "and the uniform embedding initialisation; this cell sets --cosine_restarts, "
@@ -394,7 +394,7 @@ absl::StatusOr<std::string> RunStudentCell(const StudentCellOptions& options,
     teacher_json["width"] = teacher.model->config().hidden_size;
     if (ensemble.has_value()) {
       // Each member's outputs through the cache, then one teacher of them.
-      const bool log_odds = options.logit_target != "logits";
+      const bool log_odds = options.logit_target != LogitTarget::kLogits;
       std::vector<TeacherTargets> held_out_members = {held_out.targets};
       std::vector<TeacherTargets> transfer_members = {transfer.targets};
       nlohmann::json members = nlohmann::json::array({teacher_json});
@@ -474,9 +474,7 @@ absl::StatusOr<std::string> RunStudentCell(const StudentCellOptions& options,
       .cosine_restarts = options.cosine_restarts,
       .batch_size = options.batch_size,
       .temperature = options.temperature,
-      .representation_reduction = options.representation_reduction == "mean"
-                                      ? FeatureReduction::kMean
-                                      : FeatureReduction::kHalfSum,
+      .representation_reduction = options.representation_reduction,
       .representation_without_projection = options.shared_head,
       .teacher_transformer = teacher_transformer,
       .seed = options.seed,

@@ -21,8 +21,20 @@
 #include "lib/experiment/grid_profile.h"
 #include "lib/models/inference_precision.h"
 #include "lib/models/mixed_precision.h"
+#include "lib/distill/student_training.h"
+#include "lib/util/named_choices.h"
 
 namespace kdbench {
+
+// L_LL's target: the teacher's log-odds log(p/(1-p)) (the paper) or its raw
+// logits.
+enum class LogitTarget { kLogOdds, kLogits };
+const NamedChoices<LogitTarget>& LogitTargetNames();
+
+// L_RL's target: the teacher's last-layer [CLS] vector (the paper) or its
+// pooler output (the released code).
+enum class RepresentationTarget { kCls, kPooled };
+const NamedChoices<RepresentationTarget>& RepresentationTargetNames();
 
 struct StudentCellOptions {
   std::string dataset;
@@ -55,14 +67,14 @@ struct StudentCellOptions {
   // Gradual unfreezing order, top down, comma-separated group names; empty:
   // the student's groups from the top (bilstm: classifier,bilstm,embedding).
   std::string unfreeze_order;
-  std::string optimizer = "adadelta";
+  StudentOptimizer optimizer = StudentOptimizer::kAdadelta;
   double learning_rate = 0;  // 0: the optimiser's default
   bool cosine_restarts = false;
   double alpha = 10, beta = 10, gamma = 1;
   double temperature = 2;
-  std::string logit_target = "log-odds";     // or "logits"
-  std::string representation_target = "cls";  // or "pooled"
-  std::string representation_reduction = "half-sum";  // or "mean" (Keras mse)
+  LogitTarget logit_target = LogitTarget::kLogOdds;
+  RepresentationTarget representation_target = RepresentationTarget::kCls;
+  FeatureReduction representation_reduction = FeatureReduction::kHalfSum;
   // The released code's student head: Dense(teacher width, gelu) after
   // pooling, shared by the classifier and L_RL (bilstm only).
   bool shared_head = false;

@@ -84,7 +84,7 @@ double TestAccuracy(const std::string& method) {
   StudentPtr student = std::make_shared<BiLstmStudentImpl>(
       BiLstmStudentOptions(kVocabulary, 2).embedding_dim(16).hidden_size(16).dropout(0.1));
   auto report = TrainStudent(student, *phases, data, kWidth, 0,
-                             {.optimizer = "adam", .batch_size = 16, .progress = false},
+                             {.optimizer = StudentOptimizer::kAdam, .batch_size = 16, .progress = false},
                              torch::kCPU);
   EXPECT_TRUE(report.ok()) << method << ": " << report.status();
   if (!report.ok()) return 0;

@@ -66,7 +66,7 @@ TEST(ExtensionExampleTest, AStudentLearnsTheTaskWithIt) {
   ASSERT_TRUE(phases.ok());
   absl::StatusOr<StudentTrainingReport> report =
       TrainStudent(student, *phases, fixture.data(), kTeacherWidth, /*pad_id=*/0,
-                   {.optimizer = "adam", .batch_size = 8, .progress = false}, torch::kCPU);
+                   {.optimizer = StudentOptimizer::kAdam, .batch_size = 8, .progress = false}, torch::kCPU);
   ASSERT_TRUE(report.ok()) << report.status();
   EXPECT_GE(report->dev_accuracy, 0.9);
 }

@@ -145,7 +145,7 @@ struct FeatureFixture : Fixture {
         TransformerStudentOptions(SmallBert(/*layers=*/1, /*hidden=*/8), 2).cls_id(1).sep_id(2).padding_idx(0));
   }
   StudentTrainingOptions Options() const {
-    return {.optimizer = "adam",
+    return {.optimizer = StudentOptimizer::kAdam,
             .batch_size = 16,
             .teacher_transformer = ShapeOf(teacher->config()),
             .progress = false};

@@ -41,7 +41,7 @@ TEST(StudentTrainingTest, StagewiseFreezesAndUnfreezesTheGroupsItNames) {
       {"embedding", "bilstm", "classifier"}};
   auto previous = Snapshot(*student);
   std::vector<size_t> seen;
-  StudentTrainingOptions options{.optimizer = "adam", .progress = false};
+  StudentTrainingOptions options{.optimizer = StudentOptimizer::kAdam, .progress = false};
   options.after_epoch = [&](size_t phase, int64_t) {
     seen.push_back(phase);
     auto now = Snapshot(*student);
@@ -80,7 +80,7 @@ TEST(StudentTrainingTest, APhaseStopsAtItsStepCap) {
   schedule.step_budget = 12;  // 3 per phase of stagewise
   auto phases = MakeSchedule("stagewise", "soft+repr", schedule);
   ASSERT_TRUE(phases.ok()) << phases.status();
-  StudentTrainingOptions options{.optimizer = "adam", .progress = false};
+  StudentTrainingOptions options{.optimizer = StudentOptimizer::kAdam, .progress = false};
   auto report = TrainStudent(student, *phases, fixture.data(), kTeacherWidth, 0, options,
                              torch::kCPU);
   ASSERT_TRUE(report.ok()) << report.status();
@@ -128,7 +128,7 @@ TEST(StudentTrainingTest, EveryMethodLearnsTheSyntheticTask) {
     StudentPtr student = TinyStudent(3);
     auto report =
         TrainStudent(student, *phases, fixture.data(), kTeacherWidth, 0,
-                     {.optimizer = "adam", .batch_size = 8, .progress = false}, torch::kCPU);
+                     {.optimizer = StudentOptimizer::kAdam, .batch_size = 8, .progress = false}, torch::kCPU);
     ASSERT_TRUE(report.ok()) << method << ": " << report.status();
     EXPECT_GE(report->dev_accuracy, 0.9) << method;
     EXPECT_GT(report->examples_per_second, 0);
@@ -153,10 +153,12 @@ TEST(StudentTrainingTest, MissingTargetsAndBadLabelsAreErrors) {
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.status().message().find("label 7 outside the student's 2 classes"),
             std::string::npos);
-  auto optimizer = TrainStudent(TinyStudent(1), *none, fixture.data(), 0, 0,
-                                {.optimizer = "sgd", .progress = false}, torch::kCPU);
+  auto optimizer = ParseChoice(StudentOptimizerNames(), "optimizer", "sgd");
   ASSERT_FALSE(optimizer.ok());
-  EXPECT_NE(optimizer.status().message().find("--optimizer=sgd: unknown"), std::string::npos);
+  EXPECT_NE(optimizer.status().message().find("--optimizer=sgd: unknown; known: adadelta, adam"),
+            std::string::npos);
+  EXPECT_EQ(*ParseChoice(StudentOptimizerNames(), "optimizer", "adam"), StudentOptimizer::kAdam);
+  EXPECT_EQ(ChoiceName(StudentOptimizerNames(), StudentOptimizer::kAdadelta), "adadelta");
 }
 
 }  // namespace

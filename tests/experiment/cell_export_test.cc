@@ -48,10 +48,10 @@ TEST(CellExportTest, WritesWhatPythonsTorchLoadReadsAndTheSchedule) {
                               .max_steps = 30}},
                   .pad_id = 0,
                   .teacher_width = 4,
-                  .optimizer = "adam",
+                  .optimizer = StudentOptimizer::kAdam,
                   .batch_size = 2,
                   .seed = 3,
-                  .representation_reduction = "mean",
+                  .representation_reduction = FeatureReduction::kMean,
                   .cell_name = "toy"};
   ASSERT_TRUE(ExportCell(dir, cell).ok());
 
