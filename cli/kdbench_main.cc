@@ -24,9 +24,12 @@
 #include "lib/data/splits.h"
 #include "lib/experiment/grid_profile.h"
 #include "lib/experiment/student_cell.h"
+#include "lib/experiment/student_cell_record.h"
+#include "lib/util/content_hash.h"
 #include "lib/models/inference_precision.h"
 #include "lib/models/mixed_precision.h"
 #include "lib/util/build_revision.h"
+#include "lib/experiment/teacher_stage_records.h"
 #include "lib/experiment/teacher_stages.h"
 #include "lib/text/bert_tokenizer.h"
 #include "lib/text/wordpiece_trainer.h"
@@ -352,6 +355,13 @@ int RunData(const std::vector<std::string>& args, const c10::Device&) {
   return 0;
 }
 
+// A stage's result as printed: its record's JSON.
+template <typename Result, typename ToJson>
+absl::StatusOr<nlohmann::json> AsJson(absl::StatusOr<Result> result, ToJson to_json) {
+  if (!result.ok()) return result.status();
+  return to_json(*result);
+}
+
 int RunTeacher(const std::vector<std::string>& args, const c10::Device& device) {
   auto fail = [](const absl::Status& status) {
     std::fprintf(stderr, "kdbench teacher: %s\n", std::string(status.message()).c_str());
@@ -370,7 +380,7 @@ int RunTeacher(const std::vector<std::string>& args, const c10::Device& device) 
     return fail(absl::InvalidArgumentError(
         absl::StrCat("--teacher_precision: ", precision.status().message())));
   }
-  absl::StatusOr<std::string> summary = absl::UnknownError("unset");
+  absl::StatusOr<nlohmann::json> summary = absl::UnknownError("unset");
   if (args[0] == "predict") {
     if (absl::GetFlag(FLAGS_checkpoint).empty()) {
       return fail(absl::InvalidArgumentError("--checkpoint=DIR is required"));
@@ -383,13 +393,14 @@ int RunTeacher(const std::vector<std::string>& args, const c10::Device& device) 
   }
   if (data.dataset.empty()) return fail(absl::InvalidArgumentError("--dataset=NAME is required"));
   if (args[0] == "outputs") {
-    summary = RunTeacherOutputsStage(
-        {.data = data,
-         .checkpoint = absl::GetFlag(FLAGS_checkpoint),
-         .cache_dir = absl::GetFlag(FLAGS_cache_dir),
-         .batch_size = OrDefault(absl::GetFlag(FLAGS_batch_size), 64),
-         .precision = *precision},
-        device);
+    summary = AsJson(RunTeacherOutputsStage({.data = data,
+                                             .checkpoint = absl::GetFlag(FLAGS_checkpoint),
+                                             .cache_dir = absl::GetFlag(FLAGS_cache_dir),
+                                             .batch_size =
+                                                 OrDefault(absl::GetFlag(FLAGS_batch_size), 64),
+                                             .precision = *precision},
+                                            device),
+                     TeacherOutputsResultJson);
   } else if (args[0] == "pretrain") {
     PretrainStageOptions options{
         .data = data,
@@ -401,7 +412,7 @@ int RunTeacher(const std::vector<std::string>& args, const c10::Device& device) 
         .precision = *precision,
         .out = absl::GetFlag(FLAGS_out)};
     if (learning_rate > 0) options.learning_rate = learning_rate;
-    summary = RunPretrainStage(options, device);
+    summary = AsJson(RunPretrainStage(options, device), PretrainResultJson);
   } else {
     FinetuneStageOptions options{
         .data = data,
@@ -414,10 +425,10 @@ int RunTeacher(const std::vector<std::string>& args, const c10::Device& device) 
     if (absl::GetFlag(FLAGS_patience) > 0)
       options.patience = absl::GetFlag(FLAGS_patience);
     if (learning_rate > 0) options.learning_rate = learning_rate;
-    summary = RunFinetuneStage(options, device);
+    summary = AsJson(RunFinetuneStage(options, device), FinetuneResultJson);
   }
   if (!summary.ok()) return fail(summary.status());
-  std::printf("%s\n", summary->c_str());
+  std::printf("%s\n", summary->dump().c_str());
   return 0;
 }
 
@@ -540,12 +551,23 @@ int RunDistill(const std::vector<std::string>&, const c10::Device& device) {
   }
   options.deployment_precisions = *precisions;
   options.export_dir = absl::GetFlag(FLAGS_export_cell);
-  absl::StatusOr<std::string> result = RunStudentCell(options, device);
+  if (!options.export_dir.empty()) {
+    if (absl::Status exported = ExportStudentCell(options, device); !exported.ok()) {
+      std::fprintf(stderr, "kdbench distill: %s\n", std::string(exported.message()).c_str());
+      return 1;
+    }
+    const nlohmann::json summary = {
+        {"exported", options.export_dir},
+        {"config_hash", Sha256Hex(StudentCellConfigJson(options).dump())}};
+    std::printf("%s\n", summary.dump().c_str());
+    return 0;
+  }
+  absl::StatusOr<StudentCellResult> result = RunStudentCell(options, device);
   if (!result.ok()) {
     std::fprintf(stderr, "kdbench distill: %s\n", std::string(result.status().message()).c_str());
     return 1;
   }
-  std::printf("%s\n", result->c_str());
+  std::printf("%s\n", StudentCellResultJson(*result).dump().c_str());
   return 0;
 }
 

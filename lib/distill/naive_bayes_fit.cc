@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include "absl/strings/str_cat.h"
+#include "lib/distill/closed_form_fit.h"
 #include "lib/distill/distillation_method.h"
 #include "lib/util/progress.h"
 #include "lib/util/status_macros.h"
@@ -91,5 +92,26 @@ absl::StatusOr<StudentTrainingReport> FitNaiveBayes(NaiveBayesStudentImpl& stude
   report.phases.back().selection_value.push_back(report.dev_accuracy);
   return report;
 }
+
+namespace {
+
+// The registered fit: the naive-bayes factory makes a NaiveBayesStudentImpl.
+absl::StatusOr<StudentTrainingReport> FitRegisteredNaiveBayes(StudentImpl& student,
+                                                              const StudentTrainingData& data,
+                                                              const ClosedFormFitOptions& options,
+                                                              const c10::Device& device) {
+  auto* naive_bayes = dynamic_cast<NaiveBayesStudentImpl*>(&student);
+  if (naive_bayes == nullptr) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "naive Bayes fit: the student is a ", student.architecture(), ", not naive-bayes"));
+  }
+  return FitNaiveBayes(*naive_bayes, data, options.method, options.temperature, options.pad_id,
+                       options.batch_size, device);
+}
+
+}  // namespace
+
+KDBENCH_REGISTER_CLOSED_FORM_FIT("naive-bayes", {.check_method = CheckNaiveBayesMethod,
+                                                 .fit = FitRegisteredNaiveBayes});
 
 }  // namespace kdbench

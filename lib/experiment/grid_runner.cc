@@ -19,6 +19,8 @@
 #include "lib/experiment/code_versions.h"
 #include "lib/experiment/sealed_record.h"
 #include "lib/experiment/student_cell.h"
+#include "lib/experiment/student_cell_record.h"
+#include "lib/experiment/teacher_stage_records.h"
 #include "lib/experiment/teacher_stages.h"
 #include "lib/models/mixed_precision.h"
 #include "lib/models/student_registry.h"
@@ -188,9 +190,8 @@ absl::StatusOr<std::string> MakeArtifact(const std::string& directory, const std
   }
   const std::string temporary = absl::StrCat(directory, ".partial-", ::getpid());
   const double cpu_start = ProcessCpuSeconds();
-  ASSIGN_OR_RETURN(std::string summary, stage(temporary));
+  ASSIGN_OR_RETURN(nlohmann::json record, stage(temporary));
   // The stage names the directory it wrote; the record names the final one.
-  nlohmann::json record = nlohmann::json::parse(summary);
   // Beside the stage's wall "seconds": unaffected by a stopped process or a
   // busy machine.
   record["cpu_seconds"] = ProcessCpuSeconds() - cpu_start;
@@ -230,8 +231,7 @@ CellTeacher TeacherOf(const GridCell& cell) {
 
 // The single teachers a cell's teacher stands for: itself, or the members of
 // an ensemble, each as a cell of its own role.
-std::vector<GridCell> MemberCells(const GridCell& cell) {
-  const CellTeacher teacher = TeacherOf(cell);
+std::vector<GridCell> MemberCells(const GridCell& cell, const CellTeacher& teacher) {
   if (teacher.kind != CellTeacher::Kind::kEnsemble) return {cell};
   std::vector<GridCell> members;
   for (const std::string& role : teacher.roles) {
@@ -244,17 +244,6 @@ std::vector<GridCell> MemberCells(const GridCell& cell) {
 
 // The role whose profile settings a cell's student and teacher stages use.
 std::string SettingsRole(const GridCell& cell) { return TeacherOf(cell).settings_role(); }
-
-// The profile's settings for a cell's student: its role's, with the cell's
-// own transfer-set size where its grid sets one. A profile's recurrent
-// dropout is for its LSTM students: the others have no recurrence, and their
-// results and keys do not change with it.
-ProfileSettings CellSettings(ProfileSettings settings, const GridCell& cell) {
-  if (cell.transfer != kProfileTransfer)
-    settings.transfer_limit = cell.transfer;
-  if (!StudentHasRecurrence(cell.student)) settings.recurrent_dropout = 0;
-  return settings;
-}
 
 // The cell with another teacher role.
 GridCell WithTeacher(const GridCell& cell, const std::string& role) {
@@ -290,28 +279,52 @@ GridRunner::GridRunner(const GridProfile* profile, GridRunnerOptions options, c1
     : profile_(profile), options_(std::move(options)), device_(device) {}
 GridRunner::~GridRunner() = default;
 
-std::string GridRunner::CellKey(const GridCell& cell) const {
-  const std::vector<GridCell> members = MemberCells(cell);
-  const ProfileSettings settings =
-      CellSettings(Settings(cell.dataset, SettingsRole(cell)), cell);
+CellPlan GridRunner::PlanOf(const GridCell& cell) const {
+  CellPlan plan{.cell = cell, .teacher = TeacherOf(cell)};
+  plan.members = MemberCells(cell, plan.teacher);
+  plan.settings = Settings(cell.dataset, plan.teacher.settings_role());
+  // The cell's own transfer-set size where its grid sets one; recurrent
+  // dropout only where the student has recurrence, so the other students'
+  // keys do not change with it.
+  if (cell.transfer != kProfileTransfer) plan.settings.transfer_limit = cell.transfer;
+  plan.settings.recurrent_dropout = RecurrentDropoutFor(plan.settings, cell.student);
+  plan.teacher_precision = TeacherPrecision(plan.settings);
   const uint64_t teacher_seed = profile_->teacher_per_seed() ? cell.seed : 1;
   ContentHasher hasher(kCellDomain);
   hasher.Add("cell", CellJson(cell).dump())
-      .Add("settings", SettingsJson(settings).dump())
+      .Add("settings", SettingsJson(plan.settings).dump())
       .Add("teacher_seed", static_cast<int64_t>(teacher_seed));
   // The code that computes the cell, its teachers' included: a record from
   // other code is never reused.
   hasher.Add("code", CellCode(cell));
-  if (members.size() > 1) {
+  if (plan.members.size() > 1) {
     nlohmann::json member_settings = nlohmann::json::array();
-    for (const GridCell& member : members) {
-      member_settings.push_back(
-          SettingsJson(Settings(cell.dataset, member.teacher)));
+    for (const GridCell& member : plan.members) {
+      member_settings.push_back(SettingsJson(Settings(cell.dataset, member.teacher)));
     }
     hasher.Add("ensemble_settings", member_settings.dump());
   }
-  return hasher.HexDigest();
+  plan.key = hasher.HexDigest();
+  return plan;
 }
+
+absl::StatusOr<CellPlan> GridRunner::Plan(const GridCell& cell) const {
+  CellPlan plan = PlanOf(cell);
+  // An ensemble's members, and a chain's teacher whose outputs its assistant
+  // learns, are read in one precision: their roles must agree on it.
+  for (const std::string& role : plan.teacher.roles) {
+    const std::string precision = Settings(cell.dataset, role).teacher_precision;
+    if (precision != plan.settings.teacher_precision) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "cell ", cell.Name(), ": teacher role '", role, "' has teacher_precision ", precision,
+          " but '", plan.teacher.settings_role(), "' has ", plan.settings.teacher_precision,
+          "; the teachers of one cell must share it (profile setting teacher_precision)"));
+    }
+  }
+  return plan;
+}
+
+std::string GridRunner::CellKey(const GridCell& cell) const { return PlanOf(cell).key; }
 
 ProfileSettings GridRunner::Settings(const std::string& dataset,
                                      const std::string& role) const {
@@ -323,12 +336,17 @@ ProfileSettings GridRunner::Settings(const std::string& dataset,
   return settings;
 }
 
-std::string GridRunner::CellPath(const GridCell& cell) const {
-  return absl::StrCat(options_.results_dir, "/cells/", CellKey(cell), ".json");
+std::string GridRunner::CellPath(const GridCell& cell) const { return RecordPath(CellKey(cell)); }
+
+std::string GridRunner::RecordPath(const std::string& key) const {
+  return absl::StrCat(options_.results_dir, "/cells/", key, ".json");
 }
 
 absl::StatusOr<std::string> GridRunner::FinishedCell(const GridCell& cell) const {
-  const std::string path = CellPath(cell);
+  return FinishedRecord(CellPath(cell));
+}
+
+absl::StatusOr<std::string> GridRunner::FinishedRecord(const std::string& path) const {
   if (!std::filesystem::exists(path)) return absl::NotFoundError(path);
   ASSIGN_OR_RETURN(std::string sealed, ReadFileToString(path));
   return UnsealRecord(sealed, path);
@@ -413,7 +431,7 @@ GridRunner::TeacherPaths GridRunner::LocateTeachers(const GridCell& cell) const 
 bool GridRunner::TeacherReady(const GridCell& cell) {
   absl::StatusOr<std::string> unavailable = Budget(cell);
   if (unavailable.ok() && !unavailable->empty()) return true;
-  for (const GridCell& member : MemberCells(cell)) {
+  for (const GridCell& member : MemberCells(cell, TeacherOf(cell))) {
     const TeacherPaths paths = LocateTeachers(member);
     const bool pretrained =
         paths.pretrain_dir ==
@@ -442,7 +460,7 @@ absl::StatusOr<GridRunner::TeacherPaths> GridRunner::Teachers(const GridCell& ce
         paths.general_record,
         MakeArtifact(
             paths.general_dir, locks + paths.general_key + ".lock", wait,
-            &made_teachers_, [&](const std::string& out) {
+            &made_teachers_, [&](const std::string& out) -> absl::StatusOr<nlohmann::json> {
               PretrainStageOptions pretrain{
                   .data = {.max_length = s.teacher_max_length},
                   .general_corpus = s.pretrain_corpus,
@@ -458,7 +476,8 @@ absl::StatusOr<GridRunner::TeacherPaths> GridRunner::Teachers(const GridCell& ce
                   "kdbench: general pre-training of the %s teacher on %s\n",
                   s.teacher_size.c_str(),
                   absl::StrJoin(s.pretrain_corpus, "+").c_str());
-              return RunPretrainStage(pretrain, device_);
+              ASSIGN_OR_RETURN(const PretrainResult result, RunPretrainStage(pretrain, device_));
+              return PretrainResultJson(result);
             }));
   }
   if (paths.pretrain_dir == paths.general_dir) {
@@ -468,7 +487,7 @@ absl::StatusOr<GridRunner::TeacherPaths> GridRunner::Teachers(const GridCell& ce
         paths.pretrain_record,
         MakeArtifact(
             paths.pretrain_dir, locks + paths.pretrain_key + ".lock", wait,
-            &made_teachers_, [&](const std::string& out) {
+            &made_teachers_, [&](const std::string& out) -> absl::StatusOr<nlohmann::json> {
               PretrainStageOptions pretrain{
                   .data = {.dataset = cell.dataset,
                            .path = s.path,
@@ -489,7 +508,8 @@ absl::StatusOr<GridRunner::TeacherPaths> GridRunner::Teachers(const GridCell& ce
                            "kdbench: %s pre-training of the %s teacher on %s\n",
                            paths.general_dir.empty() ? "MLM" : "in-domain MLM",
                            role.c_str(), cell.dataset.c_str());
-              return RunPretrainStage(pretrain, device_);
+              ASSIGN_OR_RETURN(const PretrainResult result, RunPretrainStage(pretrain, device_));
+              return PretrainResultJson(result);
             }));
   }
   if (paths.finetune_dir.empty()) return paths;
@@ -497,7 +517,7 @@ absl::StatusOr<GridRunner::TeacherPaths> GridRunner::Teachers(const GridCell& ce
       paths.finetune_record,
       MakeArtifact(
           paths.finetune_dir, locks + paths.finetune_key + ".lock", wait,
-          &made_teachers_, [&](const std::string& out) {
+          &made_teachers_, [&](const std::string& out) -> absl::StatusOr<nlohmann::json> {
             FinetuneStageOptions finetune{
                 .data = {.dataset = cell.dataset,
                          .path = s.path,
@@ -529,7 +549,8 @@ absl::StatusOr<GridRunner::TeacherPaths> GridRunner::Teachers(const GridCell& ce
                     : (" (assistant of " + cell.teacher + ")").c_str(),
                 cell.dataset.c_str(), LabelsName(cell.labels_per_class).c_str(),
                 static_cast<unsigned long long>(paths.finetune_seed));
-            return RunFinetuneStage(finetune, device_);
+            ASSIGN_OR_RETURN(const FinetuneResult result, RunFinetuneStage(finetune, device_));
+            return FinetuneResultJson(result);
           }));
   return paths;
 }
@@ -537,7 +558,9 @@ absl::StatusOr<GridRunner::TeacherPaths> GridRunner::Teachers(const GridCell& ce
 absl::Status GridRunner::PrepareTeacher(const GridCell& cell, bool wait) {
   ASSIGN_OR_RETURN(std::string reason, Budget(cell));
   if (!reason.empty()) return absl::OkStatus();
-  for (const GridCell& member : MemberCells(cell)) RETURN_IF_ERROR(Teachers(member, wait).status());
+  for (const GridCell& member : MemberCells(cell, TeacherOf(cell))) {
+    RETURN_IF_ERROR(Teachers(member, wait).status());
+  }
   return absl::OkStatus();
 }
 
@@ -560,31 +583,18 @@ absl::StatusOr<std::string> GridRunner::Budget(const GridCell& cell) {
 }
 
 absl::StatusOr<std::string> GridRunner::RunCell(const GridCell& cell, bool wait) {
-  if (absl::StatusOr<std::string> done = FinishedCell(cell); done.ok()) return done;
-  const std::string key = CellKey(cell);
+  ASSIGN_OR_RETURN(const CellPlan plan, Plan(cell));
+  const std::string path = RecordPath(plan.key);
+  if (absl::StatusOr<std::string> done = FinishedRecord(path); done.ok()) return done;
   ASSIGN_OR_RETURN(std::unique_ptr<FileLock> held,
-                   FileLock::Acquire(options_.store_dir + "/locks/" + key + ".lock",
+                   FileLock::Acquire(options_.store_dir + "/locks/" + plan.key + ".lock",
                                      LockMode::kExclusive, wait));
-  if (absl::StatusOr<std::string> done = FinishedCell(cell); done.ok()) return done;
+  if (absl::StatusOr<std::string> done = FinishedRecord(path); done.ok()) return done;
 
   const auto start = std::chrono::steady_clock::now();
-  const std::vector<GridCell> members = MemberCells(cell);
-  const ProfileSettings s =
-      CellSettings(Settings(cell.dataset, SettingsRole(cell)), cell);
-  // An ensemble's members, and a chain's teacher whose outputs its assistant
-  // learns, are read in one precision: their roles must agree on it.
-  const CellTeacher cell_teacher = TeacherOf(cell);
-  for (const std::string& role : cell_teacher.roles) {
-    const std::string precision = Settings(cell.dataset, role).teacher_precision;
-    if (precision != s.teacher_precision) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "cell ", cell.Name(), ": teacher role '", role, "' has teacher_precision ", precision,
-          " but '", SettingsRole(cell), "' has ", s.teacher_precision,
-          "; the teachers of one cell must share it (profile setting teacher_precision)"));
-    }
-  }
+  const ProfileSettings& s = plan.settings;
   nlohmann::json record = {{"format", kRecordFormat},
-                           {"key", key},
+                           {"key", plan.key},
                            {"profile", profile_->name()},
                            {"cell", CellJson(cell)},
                            {"name", cell.Name()},
@@ -597,7 +607,7 @@ absl::StatusOr<std::string> GridRunner::RunCell(const GridCell& cell, bool wait)
     record["reason"] = unavailable;
   } else {
     std::vector<TeacherPaths> member_teachers;
-    for (const GridCell& member : members) {
+    for (const GridCell& member : plan.members) {
       ASSIGN_OR_RETURN(TeacherPaths paths, Teachers(member, wait));
       member_teachers.push_back(std::move(paths));
     }
@@ -605,10 +615,10 @@ absl::StatusOr<std::string> GridRunner::RunCell(const GridCell& cell, bool wait)
     if (options_.progress) std::fprintf(stderr, "kdbench: cell %s\n", cell.Name().c_str());
     const auto cell_start = std::chrono::steady_clock::now();
     const double cell_cpu_start = ProcessCpuSeconds();
-    std::string result;
+    nlohmann::json result;
     const std::string cache_dir = options_.store_dir + "/teacher-outputs";
     if (cell.is_teacher()) {
-      ASSIGN_OR_RETURN(result,
+      ASSIGN_OR_RETURN(const TeacherOutputsResult outputs,
                        RunTeacherOutputsStage(
                            {.data = {.dataset = cell.dataset,
                                      .path = s.path,
@@ -619,11 +629,12 @@ absl::StatusOr<std::string> GridRunner::RunCell(const GridCell& cell, bool wait)
                             .cache_dir = cache_dir,
                             .batch_size = s.batch_size,
                             .transfer_limit = s.transfer_limit,
-                            .precision = TeacherPrecision(s)},
+                            .precision = plan.teacher_precision},
                            device_));
+      result = TeacherOutputsResultJson(outputs);
     } else {
       StudentCellOptions student =
-          StudentCellOptionsFromProfile(s, cell.student, TeacherPrecision(s));
+          StudentCellOptionsFromProfile(s, cell.student, plan.teacher_precision);
       student.dataset = cell.dataset;
       student.teacher = cell.method == "none" ? teacher.pretrain_dir : teacher.finetune_dir;
       student.method = cell.method;
@@ -633,16 +644,17 @@ absl::StatusOr<std::string> GridRunner::RunCell(const GridCell& cell, bool wait)
       student.cache_dir = cache_dir;
       student.git_revision = options_.git_revision;
       student.progress = options_.progress;
-      if (members.size() > 1 && cell.method != "none") {
+      if (plan.members.size() > 1 && cell.method != "none") {
         for (size_t k = 1; k < member_teachers.size(); ++k) {
           student.ensemble_members.push_back(member_teachers[k].finetune_dir);
         }
-        student.ensemble_weighting = TeacherOf(cell).weighting;
+        student.ensemble_weighting = plan.teacher.weighting;
       }
-      ASSIGN_OR_RETURN(result, RunStudentCell(student, device_));
+      ASSIGN_OR_RETURN(const StudentCellResult trained, RunStudentCell(student, device_));
+      result = StudentCellResultJson(trained);
     }
     record["status"] = "ok";
-    record["result"] = nlohmann::json::parse(result);
+    record["result"] = std::move(result);
     record["cell_seconds"] = SecondsSince(cell_start);
     record["cell_cpu_seconds"] = ProcessCpuSeconds() - cell_cpu_start;
     auto teacher_json = [](const TeacherPaths& paths) {
@@ -661,7 +673,7 @@ absl::StatusOr<std::string> GridRunner::RunCell(const GridCell& cell, bool wait)
       return json;
     };
     record["teacher"] = teacher_json(teacher);
-    if (members.size() > 1) {
+    if (plan.members.size() > 1) {
       // The first member's fields stay at the top (its vocabulary is the
       // student's); every member is listed.
       record["teacher"]["ensemble"] = cell.teacher;
@@ -677,7 +689,7 @@ absl::StatusOr<std::string> GridRunner::RunCell(const GridCell& cell, bool wait)
   record["git_revision"] = options_.git_revision;
   record["code_version"] = CellCode(cell);
   record["finished_at"] = UtcNow();
-  RETURN_IF_ERROR(WriteFileAtomically(CellPath(cell), SealRecord(record.dump())));
+  RETURN_IF_ERROR(WriteFileAtomically(path, SealRecord(record.dump())));
   ++computed_cells_;
   return record.dump();
 }

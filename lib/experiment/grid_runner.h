@@ -19,6 +19,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "lib/experiment/cell_plan.h"
 #include "lib/experiment/grid_profile.h"
 #include "lib/experiment/grid_spec.h"
 
@@ -35,6 +36,10 @@ class GridRunner {
  public:
   GridRunner(const GridProfile* profile, GridRunnerOptions options, c10::Device device);
   ~GridRunner();
+
+  // The cell resolved once under this profile (lib/experiment/cell_plan.h);
+  // an error when the roles of its teachers disagree on their precision.
+  absl::StatusOr<CellPlan> Plan(const GridCell& cell) const;
 
   // The content key of a cell under this profile.
   std::string CellKey(const GridCell& cell) const;
@@ -69,6 +74,10 @@ class GridRunner {
   // device: what keys and records hold.
   ProfileSettings Settings(const std::string& dataset,
                            const std::string& role) const;
+  // The plan without its checks: what keys need.
+  CellPlan PlanOf(const GridCell& cell) const;
+  std::string RecordPath(const std::string& key) const;
+  absl::StatusOr<std::string> FinishedRecord(const std::string& path) const;
   TeacherPaths LocateTeachers(const GridCell& cell) const;
   absl::StatusOr<TeacherPaths> Teachers(const GridCell& cell, bool wait);
   absl::StatusOr<std::string> Budget(const GridCell& cell);

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <map>
 #include <memory>
+#include <optional>
 
 #include "lib/data/data_directory.h"
 #include "lib/data/dataset_registry.h"
@@ -91,7 +92,7 @@ double UnigramEntropy(const EncodedExamples& examples, const Vocabulary& vocab) 
 
 }  // namespace
 
-absl::StatusOr<std::string> RunPretrainStage(const PretrainStageOptions& options,
+absl::StatusOr<PretrainResult> RunPretrainStage(const PretrainStageOptions& options,
                                              const c10::Device& device) {
   if (options.out.empty()) return absl::InvalidArgumentError("--out=DIR is required");
   const bool general = !options.general_corpus.empty();
@@ -105,14 +106,13 @@ absl::StatusOr<std::string> RunPretrainStage(const PretrainStageOptions& options
   // transfer set (the vocabulary from everything but its test split).
   std::vector<std::string> mlm_texts, vocabulary_texts;
   std::vector<std::string> labels;
-  nlohmann::json corpus_json;
-  std::string split_hash;
+  PretrainResult result{.general = general};
   if (general) {
     ASSIGN_OR_RETURN(GeneralCorpus corpus, ReadGeneralCorpus(options.general_corpus));
     mlm_texts = std::move(corpus.texts);
-    corpus_json = {{"datasets", options.general_corpus},
-                   {"texts_per_dataset", corpus.texts_per_dataset},
-                   {"excluded_as_test", corpus.excluded_as_test}};
+    result.general_datasets = options.general_corpus;
+    result.texts_per_dataset = std::move(corpus.texts_per_dataset);
+    result.excluded_as_test = corpus.excluded_as_test;
   } else {
     ASSIGN_OR_RETURN(PreparedData data, Prepare(options.data));
     for (int64_t index : data.split.unlabeled) {
@@ -124,8 +124,8 @@ absl::StatusOr<std::string> RunPretrainStage(const PretrainStageOptions& options
       }
     }
     labels = data.corpus->label_names;
-    split_hash = data.split.split_hash;
-    corpus_json = {{"dataset", options.data.dataset}, {"split_hash", split_hash}};
+    result.dataset = options.data.dataset;
+    result.split_hash = data.split.split_hash;
   }
   torch::manual_seed(options.data.seed);  // before any initialisation
   BertTeacher teacher{nullptr};
@@ -177,33 +177,26 @@ absl::StatusOr<std::string> RunPretrainStage(const PretrainStageOptions& options
                                     vocab.cls_id(), vocab.sep_id(), pretrain, device));
   teacher->to(torch::kCPU);
   RETURN_IF_ERROR(SaveBertTeacher(teacher, vocab, options.out, "BertForMaskedLM"));
-  nlohmann::json summary = {
-      {"stage", "pretrain"},
-      {"corpus", general ? "general" : "in-domain"},
-      {"mlm_corpus", corpus_json},
-      {"dataset", general ? "" : options.data.dataset},
-      {"size", options.size},
-      {"layers", config.num_hidden_layers},
-      {"hidden", config.hidden_size},
-      {"vocab_size", config.vocab_size},
-      {"transfer_examples", mlm.size()},
-      {"epochs", options.epochs},
-      {"steps", report.steps},
-      {"mlm_loss_per_epoch", report.epoch_losses},
-      {"unigram_entropy", UnigramEntropy(mlm, vocab)},
-      {"seconds", report.seconds},
-      {"precision", TrainingPrecisionName(options.precision)},
-      {"split_hash", split_hash},
-      {"checkpoint", options.out},
-  };
+  result.size = options.size;
+  result.layers = config.num_hidden_layers;
+  result.hidden = config.hidden_size;
+  result.vocab_size = config.vocab_size;
+  result.transfer_examples = mlm.size();
+  result.epochs = options.epochs;
+  result.steps = report.steps;
+  result.mlm_loss_per_epoch = report.epoch_losses;
+  result.unigram_entropy = UnigramEntropy(mlm, vocab);
+  result.seconds = report.seconds;
+  result.precision = options.precision;
+  result.checkpoint = options.out;
   if (!init_hash.empty()) {
-    summary["init_checkpoint"] = options.init_checkpoint;
-    summary["init_checkpoint_hash"] = init_hash;
+    result.init_checkpoint = options.init_checkpoint;
+    result.init_checkpoint_hash = init_hash;
   }
-  return summary.dump();
+  return result;
 }
 
-absl::StatusOr<std::string> RunFinetuneStage(const FinetuneStageOptions& options,
+absl::StatusOr<FinetuneResult> RunFinetuneStage(const FinetuneStageOptions& options,
                                              const c10::Device& device) {
   if (options.out.empty()) return absl::InvalidArgumentError("--out=DIR is required");
   // Seeded before loading: heads a checkpoint lacks are initialised randomly.
@@ -233,7 +226,7 @@ absl::StatusOr<std::string> RunFinetuneStage(const FinetuneStageOptions& options
   finetune.optimizer.learning_rate = options.learning_rate;
   // A teacher assistant: the larger teacher's logits on the transfer set.
   EncodedExamples transfer;
-  nlohmann::json distillation_json = nullptr;
+  std::optional<AssistantDistillation> distillation;
   if (!options.distill_from.empty()) {
     ASSIGN_OR_RETURN(LoadedTeacher larger,
                      LoadBertTeacher(options.distill_from, {.require_classifier = true}));
@@ -253,13 +246,13 @@ absl::StatusOr<std::string> RunFinetuneStage(const FinetuneStageOptions& options
                              .teacher_logits = run.outputs.logits,
                              .temperature = options.temperature,
                              .weight = options.distill_weight};
-    distillation_json = {{"teacher_checkpoint", options.distill_from},
-                         {"teacher_hash", larger.checkpoint_hash},
-                         {"transfer_examples", transfer.size()},
-                         {"temperature", options.temperature},
-                         {"weight", options.distill_weight},
-                         {"teacher_forward_passes", run.counters.computed},
-                         {"reused_from_cache", run.counters.reused}};
+    distillation = AssistantDistillation{.teacher_checkpoint = options.distill_from,
+                                         .teacher_hash = larger.checkpoint_hash,
+                                         .transfer_examples = transfer.size(),
+                                         .temperature = options.temperature,
+                                         .weight = options.distill_weight,
+                                         .teacher_forward_passes = run.counters.computed,
+                                         .reused_from_cache = run.counters.reused};
   }
   ASSIGN_OR_RETURN(FinetuneReport report,
                    FinetuneClassifier(loaded.model, train, dev, pad, finetune, device));
@@ -272,32 +265,27 @@ absl::StatusOr<std::string> RunFinetuneStage(const FinetuneStageOptions& options
       MacroF1(predicted, test.labels, static_cast<int64_t>(data.corpus->label_names.size()));
   loaded.model->to(torch::kCPU);
   RETURN_IF_ERROR(SaveBertTeacher(loaded.model, tokenizer.vocabulary(), options.out));
-  nlohmann::json summary = {
-      {"stage", "finetune"},
-      {"dataset", options.data.dataset},
-      {"labels_per_class", data.split.labels_per_class},
-      {"seed", options.data.seed},
-      {"train_examples", train.size()},
-      {"dev_examples", dev.size()},
-      {"test_examples", test.size()},
-      {"dev_accuracy_per_epoch", report.dev_accuracy},
-      {"dev_loss_per_epoch", report.dev_loss},
-      {"best_epoch", report.best_epoch},
-      {"dev_accuracy", report.best_dev_accuracy},
-      {"test_accuracy", test_accuracy},
-      {"test_macro_f1", test_macro_f1},
-      {"test_majority_accuracy", MajorityAccuracy(test.labels)},
-      // Per test example, in the split's order: paired tests against students.
-      {"test_predictions", predicted},
-      {"test_labels", test.labels},
-      {"seconds", report.seconds},
-      {"precision", TrainingPrecisionName(options.precision)},
-      {"split_hash", data.split.split_hash},
-      {"pretrained_checkpoint_hash", loaded.checkpoint_hash},
-      {"checkpoint", options.out},
-  };
-  if (!distillation_json.is_null()) summary["distilled_from"] = distillation_json;
-  return summary.dump();
+  return FinetuneResult{.dataset = options.data.dataset,
+                        .labels_per_class = data.split.labels_per_class,
+                        .seed = options.data.seed,
+                        .train_examples = train.size(),
+                        .dev_examples = dev.size(),
+                        .test_examples = test.size(),
+                        .dev_accuracy_per_epoch = report.dev_accuracy,
+                        .dev_loss_per_epoch = report.dev_loss,
+                        .best_epoch = report.best_epoch,
+                        .dev_accuracy = report.best_dev_accuracy,
+                        .test_accuracy = test_accuracy,
+                        .test_macro_f1 = test_macro_f1,
+                        .test_majority_accuracy = MajorityAccuracy(test.labels),
+                        .test_predictions = predicted,
+                        .test_labels = test.labels,
+                        .seconds = report.seconds,
+                        .precision = options.precision,
+                        .split_hash = data.split.split_hash,
+                        .pretrained_checkpoint_hash = loaded.checkpoint_hash,
+                        .checkpoint = options.out,
+                        .distilled_from = distillation};
 }
 
 std::string DefaultTeacherOutputCacheDirectory() {
@@ -429,7 +417,7 @@ absl::Status CheckTeacherLabels(const std::vector<std::string>& teacher_labels,
       "]; names and order must match (config.json id2label)"));
 }
 
-absl::StatusOr<std::string> RunTeacherOutputsStage(const TeacherOutputsStageOptions& options,
+absl::StatusOr<TeacherOutputsResult> RunTeacherOutputsStage(const TeacherOutputsStageOptions& options,
                                                    const c10::Device& device) {
   ASSIGN_OR_RETURN(LoadedTeacher loaded,
                    LoadBertTeacher(options.checkpoint, {.require_classifier = true}));
@@ -453,28 +441,23 @@ absl::StatusOr<std::string> RunTeacherOutputsStage(const TeacherOutputsStageOpti
   // A one-hot vector over C classes: mean 1/C, population variance (C-1)/C^2.
   const auto classes = static_cast<double>(loaded.model->num_labels());
   const BertParameterCounts counts = CountClassifierParameters(*loaded.model);
-  nlohmann::json summary = {
-      {"stage", "teacher-outputs"},
-      {"dataset", options.data.dataset},
-      {"transfer_examples", static_cast<int64_t>(texts.size())},
-      {"teacher_forward_passes", run.counters.computed},
-      {"reused_from_cache", run.counters.reused},
-      {"corrupt_chunks_rebuilt", run.counters.corrupt_chunks},
-      {"mean_probability_variance", variance},
-      {"one_hot_variance", (classes - 1) / (classes * classes)},
-      {"classes", loaded.model->num_labels()},
-      {"parameters", counts.total},
-      {"embedding_parameters", counts.embedding},
-      {"non_embedding_parameters", counts.total - counts.embedding},
-      {"layers", loaded.model->config().num_hidden_layers},
-      {"hidden", loaded.model->config().hidden_size},
-      {"seconds", run.seconds},
-      {"precision", TrainingPrecisionName(options.precision)},
-      {"cache", run.cache_directory},
-      {"teacher_hash", loaded.checkpoint_hash},
-      {"split_hash", data.split.split_hash},
-  };
-  return summary.dump();
+  return TeacherOutputsResult{.dataset = options.data.dataset,
+                              .transfer_examples = static_cast<int64_t>(texts.size()),
+                              .teacher_forward_passes = run.counters.computed,
+                              .reused_from_cache = run.counters.reused,
+                              .corrupt_chunks_rebuilt = run.counters.corrupt_chunks,
+                              .mean_probability_variance = variance,
+                              .one_hot_variance = (classes - 1) / (classes * classes),
+                              .classes = loaded.model->num_labels(),
+                              .parameters = counts.total,
+                              .embedding_parameters = counts.embedding,
+                              .layers = loaded.model->config().num_hidden_layers,
+                              .hidden = loaded.model->config().hidden_size,
+                              .seconds = run.seconds,
+                              .precision = options.precision,
+                              .cache = run.cache_directory,
+                              .teacher_hash = loaded.checkpoint_hash,
+                              .split_hash = data.split.split_hash};
 }
 
 absl::Status RunPredictStage(const std::string& checkpoint, int64_t max_length,

@@ -15,6 +15,7 @@
 #include "absl/status/statusor.h"
 #include "lib/data/corpus.h"
 #include "lib/distill/teacher_output_cache.h"
+#include "lib/experiment/teacher_stage_results.h"
 #include "lib/models/bert_checkpoint.h"
 #include "lib/models/bert_config.h"
 #include "lib/models/mixed_precision.h"
@@ -82,11 +83,11 @@ struct FinetuneStageOptions {
   double distill_weight = 1;
 };
 
-// Both return a JSON summary (sizes, losses/accuracies, hashes, seconds).
-absl::StatusOr<std::string> RunPretrainStage(const PretrainStageOptions& options,
-                                             const c10::Device& device);
-absl::StatusOr<std::string> RunFinetuneStage(const FinetuneStageOptions& options,
-                                             const c10::Device& device);
+// Sizes, losses and accuracies, hashes, seconds (teacher_stage_results.h).
+absl::StatusOr<PretrainResult> RunPretrainStage(const PretrainStageOptions& options,
+                                                const c10::Device& device);
+absl::StatusOr<FinetuneResult> RunFinetuneStage(const FinetuneStageOptions& options,
+                                                const c10::Device& device);
 
 struct TeacherOutputsStageOptions {
   TeacherDataOptions data;
@@ -104,11 +105,11 @@ std::vector<int64_t> SelectTransferExamples(std::vector<int64_t> unlabeled, uint
                                             int64_t limit);
 
 // Teacher outputs for the split's unlabeled transfer set, through the cache;
-// returns a JSON summary with the cache counters (forward passes made,
+// returns the cache counters (forward passes made,
 // examples reused), the parameter counts and the mean population variance
 // of the class probabilities (the paper's Table 9) with its one-hot maximum.
-absl::StatusOr<std::string> RunTeacherOutputsStage(const TeacherOutputsStageOptions& options,
-                                                   const c10::Device& device);
+absl::StatusOr<TeacherOutputsResult> RunTeacherOutputsStage(
+    const TeacherOutputsStageOptions& options, const c10::Device& device);
 
 struct CachedTeacherRun {
   CachedTeacherOutputs outputs;  // rows aligned with the texts
