@@ -9,7 +9,6 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -21,7 +20,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "benchmark/benchmark.h"
-#include "lib/experiment/claimed_work.h"
+#include "lib/experiment/cell_counters.h"
 #include "lib/experiment/grid_run.h"
 #include "lib/util/runtime_environment.h"
 #include "nlohmann/json.hpp"
@@ -83,37 +82,6 @@ class TeeReporter : public benchmark::BenchmarkReporter {
   benchmark::JSONReporter json_;
 };
 
-void SetCounters(const nlohmann::json& record, benchmark::State& state) {
-  const nlohmann::json& result = record["result"];
-  auto set = [&](const char* name, double value) {
-    state.counters[name] = benchmark::Counter(value);
-  };
-  const nlohmann::json& metrics = RecordTestMetrics(record);
-  set("test_accuracy", metrics.value("test_accuracy", 0.0));
-  set("test_macro_f1", metrics.value("test_macro_f1", 0.0));
-  set("dev_accuracy", metrics.value("dev_accuracy", 0.0));
-  if (record["kind"] == "teacher") {
-    set("parameters", result.value("parameters", 0.0));
-    set("embedding_parameters", result.value("embedding_parameters", 0.0));
-    set("non_embedding_parameters", result.value("non_embedding_parameters", 0.0));
-    set("compression", 1);
-    set("prediction_variance", result.value("mean_probability_variance", 0.0));
-    set("one_hot_variance", result.value("one_hot_variance", 0.0));
-    return;
-  }
-  const double embedding = result.value("embedding_parameters", 0.0);
-  const double non_embedding = result.value("non_embedding_parameters", 0.0);
-  set("parameters", embedding + non_embedding);
-  set("embedding_parameters", embedding);
-  set("non_embedding_parameters", non_embedding);
-  const double teacher = result["teacher"].value("parameters", 0.0);
-  if (teacher > 0 && embedding + non_embedding > 0) {
-    set("compression", teacher / (embedding + non_embedding));
-  }
-  set("examples_per_second", result.value("train_examples_per_second", 0.0));
-  set("epochs", result.value("epochs", 0.0));
-}
-
 // Each cell of each grid as one benchmark, timed by the seconds the cell
 // took to compute; grid G's JSON lands in <results_dir>/G.benchmark.json.
 int RunBenchmarks(const std::vector<Grid>& grids, GridRunner& runner,
@@ -139,7 +107,9 @@ int RunBenchmarks(const std::vector<Grid>& grids, GridRunner& runner,
                 break;
               }
               state.SetIterationTime(json.value("seconds", 0.0));
-              SetCounters(json, state);
+              for (const auto& [name, value] : CellCounters(json)) {
+                state.counters[name] = benchmark::Counter(value);
+              }
             }
           })
           ->Iterations(1)
@@ -172,12 +142,6 @@ int main(int argc, char** argv) {
     // init or to a subreaper (a container's, a test runner's).
     if (getppid() != absl::GetFlag(FLAGS_parent_pid)) return 1;
   }
-  int threads = absl::GetFlag(FLAGS_threads);
-  if (threads == 0) threads = std::max(1, kdbench::HardwareThreads() / std::max(1, absl::GetFlag(FLAGS_jobs)));
-  if (absl::Status status = kdbench::ConfigureThreads(threads); !status.ok()) {
-    std::fprintf(stderr, "kdbench: %s\n", std::string(status.message()).c_str());
-    return 2;
-  }
   const kdbench::GridRunOptions options{
       .grid_files = absl::StrSplit(absl::GetFlag(FLAGS_grids), ',', absl::SkipEmpty()),
       .profile = absl::GetFlag(FLAGS_profile),
@@ -193,5 +157,9 @@ int main(int argc, char** argv) {
       .threads = absl::GetFlag(FLAGS_threads),
       .device = absl::GetFlag(FLAGS_device),
       .worker = absl::GetFlag(FLAGS_worker)};
+  if (absl::Status status = kdbench::ConfigureThreads(options.ThreadsPerWorker()); !status.ok()) {
+    std::fprintf(stderr, "kdbench: %s\n", std::string(status.message()).c_str());
+    return 2;
+  }
   return kdbench::RunGrids(options, kdbench::RunBenchmarks);
 }

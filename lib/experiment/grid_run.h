@@ -31,13 +31,16 @@ struct GridRunOptions {
   int seeds = 0;            // 0: the profile's
   std::string results_dir;  // "": results/PROFILE in the workspace
   std::string store_dir;    // "": ~/.cache/kdbench/store/PROFILE
-  std::string phase = "benchmark";
+  std::string phase = "benchmark";  // benchmark, teachers, cells, work, merge or list
   std::vector<std::string> imports;  // merge: results directories to import
   std::string shard;                 // "i/n", or "" for the environment's
   int jobs = 1;
   int threads = 0;  // per worker; 0: cores / jobs
   std::string device = "auto";
   bool worker = false;  // a worker of a --jobs run: runs under its parent's locks
+
+  // LibTorch threads for each process: `threads`, or the cores shared by the jobs.
+  int ThreadsPerWorker() const;
 };
 
 // Reports the grids once every cell is computed: returns the failures.

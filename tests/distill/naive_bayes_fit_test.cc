@@ -3,6 +3,8 @@
 #include <torch/torch.h>
 
 #include "gtest/gtest.h"
+#include "lib/distill/closed_form_fit.h"
+#include "lib/models/student_registry.h"
 #include "tests/distill/synthetic_task.h"
 
 namespace kdbench {
@@ -50,6 +52,32 @@ TEST(NaiveBayesFitTest, MethodsWithoutACountFormAreRefused) {
   ASSERT_FALSE(report.ok());
   EXPECT_NE(report.status().message().find("naive Bayes is fitted from label counts"),
             std::string::npos);
+}
+
+// A cell finds naive Bayes's fit by its architecture's name, and none for a
+// student trained by gradient phases. The registered fit is FitNaiveBayes:
+// the same counts, the same method check; another student type is refused.
+TEST(NaiveBayesFitTest, RegisteredAsNaiveBayesClosedFormFit) {
+  const ClosedFormFit* fit = FindClosedFormFit("naive-bayes");
+  ASSERT_NE(fit, nullptr);
+  EXPECT_EQ(FindClosedFormFit("bilstm"), nullptr);
+  EXPECT_TRUE(fit->check_method("kl(T=1)").ok());
+  EXPECT_FALSE(fit->check_method("soft+repr").ok());
+  Fixture fixture;
+  auto direct = Student(), registered = Student();
+  ASSERT_TRUE(FitNaiveBayes(*direct, fixture.data(), "hard", 2, 0, 16, torch::kCPU).ok());
+  absl::StatusOr<StudentTrainingReport> report =
+      fit->fit(*registered, fixture.data(),
+               {.method = "hard", .temperature = 2, .pad_id = 0, .batch_size = 16}, torch::kCPU);
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_TRUE(torch::equal(direct->log_likelihood, registered->log_likelihood));
+  absl::StatusOr<StudentPtr> other = MakeStudent(
+      {.architecture = "ngram-logreg", .size = "tiny", .vocab_size = kVocab, .num_classes = 2});
+  ASSERT_TRUE(other.ok()) << other.status();
+  absl::StatusOr<StudentTrainingReport> refused =
+      fit->fit(**other, fixture.data(), {.method = "none"}, torch::kCPU);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("not naive-bayes"), std::string::npos);
 }
 
 }  // namespace
