@@ -1,6 +1,6 @@
 // A grid cell resolved once under a profile (GridRunner::Plan): what its key,
-// its teachers and its stage read, typed. Nothing after the plan re-reads
-// the profile or re-parses the cell's teacher.
+// its record and its stage read, typed. The teacher artifacts are located
+// per member cell (a chain's teacher and assistant from the member's role).
 #ifndef KDBENCH_LIB_EXPERIMENT_CELL_PLAN_H_
 #define KDBENCH_LIB_EXPERIMENT_CELL_PLAN_H_
 

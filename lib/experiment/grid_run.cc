@@ -155,7 +155,8 @@ void ListCells(const std::vector<Grid>& grids, const GridRunner& runner) {
 }  // namespace
 
 int GridRunOptions::ThreadsPerWorker() const {
-  return threads > 0 ? threads : std::max(1, HardwareThreads() / std::max(1, jobs));
+  // A negative count is passed on, for ConfigureThreads to refuse.
+  return threads != 0 ? threads : std::max(1, HardwareThreads() / std::max(1, jobs));
 }
 
 int RunGrids(const GridRunOptions& options, const GridReporter& report) {

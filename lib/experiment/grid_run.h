@@ -39,7 +39,8 @@ struct GridRunOptions {
   std::string device = "auto";
   bool worker = false;  // a worker of a --jobs run: runs under its parent's locks
 
-  // LibTorch threads for each process: `threads`, or the cores shared by the jobs.
+  // LibTorch threads for each process: `threads`, or (0) the cores shared by
+  // the jobs.
   int ThreadsPerWorker() const;
 };
 

@@ -310,6 +310,12 @@ CellPlan GridRunner::PlanOf(const GridCell& cell) const {
 
 absl::StatusOr<CellPlan> GridRunner::Plan(const GridCell& cell) const {
   CellPlan plan = PlanOf(cell);
+  RETURN_IF_ERROR(CheckTeacherPrecisions(plan));
+  return plan;
+}
+
+absl::Status GridRunner::CheckTeacherPrecisions(const CellPlan& plan) const {
+  const GridCell& cell = plan.cell;
   // An ensemble's members, and a chain's teacher whose outputs its assistant
   // learns, are read in one precision: their roles must agree on it.
   for (const std::string& role : plan.teacher.roles) {
@@ -321,7 +327,7 @@ absl::StatusOr<CellPlan> GridRunner::Plan(const GridCell& cell) const {
           "; the teachers of one cell must share it (profile setting teacher_precision)"));
     }
   }
-  return plan;
+  return absl::OkStatus();
 }
 
 std::string GridRunner::CellKey(const GridCell& cell) const { return PlanOf(cell).key; }
@@ -583,13 +589,14 @@ absl::StatusOr<std::string> GridRunner::Budget(const GridCell& cell) {
 }
 
 absl::StatusOr<std::string> GridRunner::RunCell(const GridCell& cell, bool wait) {
-  ASSIGN_OR_RETURN(const CellPlan plan, Plan(cell));
+  const CellPlan plan = PlanOf(cell);
   const std::string path = RecordPath(plan.key);
   if (absl::StatusOr<std::string> done = FinishedRecord(path); done.ok()) return done;
   ASSIGN_OR_RETURN(std::unique_ptr<FileLock> held,
                    FileLock::Acquire(options_.store_dir + "/locks/" + plan.key + ".lock",
                                      LockMode::kExclusive, wait));
   if (absl::StatusOr<std::string> done = FinishedRecord(path); done.ok()) return done;
+  RETURN_IF_ERROR(CheckTeacherPrecisions(plan));
 
   const auto start = std::chrono::steady_clock::now();
   const ProfileSettings& s = plan.settings;

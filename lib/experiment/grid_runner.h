@@ -76,6 +76,7 @@ class GridRunner {
                            const std::string& role) const;
   // The plan without its checks: what keys need.
   CellPlan PlanOf(const GridCell& cell) const;
+  absl::Status CheckTeacherPrecisions(const CellPlan& plan) const;
   std::string RecordPath(const std::string& key) const;
   absl::StatusOr<std::string> FinishedRecord(const std::string& path) const;
   TeacherPaths LocateTeachers(const GridCell& cell) const;
