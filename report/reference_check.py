@@ -19,9 +19,9 @@ AGREEMENT_Z = 1.96
 # ...and the run agrees when at least this share of groups does (with 95%
 # bounds, about 5% of groups fall outside by chance).
 AGREEMENT_SHARE = 0.9
-# A configuration of one seed has no seed noise to compare with: it agrees
-# within this many percentage points of test accuracy (the smoke profile's
-# tiny models on other kernels).
+# A configuration the reference has one seed of has no seed noise to compare
+# with: it agrees within this many percentage points of test accuracy (the
+# smoke profile's tiny models on other kernels).
 SINGLE_SEED_TOLERANCE_PP = 5.0
 
 
@@ -100,7 +100,15 @@ def compare(run_records, reference_records):
         })
     identical = sum(p["identical"] for p in pairs)
     same_class = [p for p in pairs if p["same_class"]]
-    groups = _groups(pairs)
+    # The seed noise of each configuration from every seed the reference has
+    # of it, not only the seeds this run matched (two seeds of five can sit
+    # close together by chance).
+    reference_seeds = {}
+    for rec, metrics in reference_records.values():
+        accuracy = _accuracy(metrics)
+        if accuracy is not None:
+            reference_seeds.setdefault(_group_name(rec.get("name", "")), []).append(accuracy)
+    groups = _groups(pairs, reference_seeds)
     agreeing = sum(g["agrees"] for g in groups if g["agrees"] is not None)
     judged = sum(g["agrees"] is not None for g in groups)
     if pairs and identical == len(pairs):
@@ -126,9 +134,10 @@ def _accuracy(metrics):
     return 100 * value if isinstance(value, (int, float)) else None
 
 
-def _groups(pairs):
+def _groups(pairs, reference_seeds):
     """Per configuration: the mean paired difference in test accuracy and
-    whether it lies within the reference's seed noise."""
+    whether it lies within the reference's seed noise (reference_seeds: its
+    test accuracies per configuration, every seed)."""
     by_group = {}
     for p in pairs:
         if p["accuracy"] is not None and p["reference_accuracy"] is not None:
@@ -136,10 +145,10 @@ def _groups(pairs):
     groups = []
     for name, members in sorted(by_group.items()):
         deltas = [p["accuracy"] - p["reference_accuracy"] for p in members]
-        refs = [p["reference_accuracy"] for p in members]
+        refs = reference_seeds.get(name, [p["reference_accuracy"] for p in members])
         n = len(members)
         mean = statistics.fmean(deltas)
-        if n >= 2:
+        if len(refs) >= 2:
             sd = statistics.stdev(refs)
             # Two independent n-seed means: the difference's standard error.
             bound = AGREEMENT_Z * sd * math.sqrt(2 / n)

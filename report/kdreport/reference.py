@@ -30,7 +30,8 @@ def reference_blocks(runs, reference_dir):
                 "bit-identical: test and dev metrics and learning curves. Elsewhere each "
                 "configuration's mean paired difference in test accuracy is compared with "
                 f"{rc.AGREEMENT_Z} standard errors of a difference of two n-seed means, from the "
-                f"reference's seed standard deviation (a configuration of one seed: within "
+                f"reference's seed standard deviation over all its seeds of that configuration "
+                f"(a configuration the reference has one seed of: within "
                 f"{rc.SINGLE_SEED_TOLERANCE_PP:g} points); the run agrees when at least "
                 f"{rc.AGREEMENT_SHARE:.0%} of the configurations do.")]
     rows = [("this run", "; ".join(rc.describe_class(c) for c in result["run_classes"])),

@@ -71,6 +71,18 @@ def main():
     assert rc.compare(records([[0.80]], seeds=1, machine=other), one_ref)["verdict"] == \
         "disagrees beyond seed noise"
 
+    # The noise comes from every seed of the reference, not only the matched
+    # ones: seeds 1-2 of the first configuration sit 2 points apart, all five
+    # have an SD of 1.58 points, so a 2.9-point shift on those two seeds is
+    # within 1.96 * 1.58 * sqrt(2 / 2) = 3.10 points (the two alone would
+    # give 2.77 and call it a disagreement).
+    result = rc.compare(records([[0.829, 0.849]], seeds=2, machine=other), reference)
+    assert abs(result["groups"][0]["bound"] - 3.099) < 0.01, result["groups"]
+    assert result["verdict"] == "agrees within seed noise", result["verdict"]
+    # One matched seed of five: the same noise, not the single-seed tolerance.
+    one = rc.compare(records([[0.83]], seeds=1, machine=other), reference)
+    assert abs(one["groups"][0]["bound"] - 1.96 * 1.5811 * 2 ** 0.5) < 0.01, one["groups"]
+
     # Cells are matched by what they compute: other settings are not matched.
     moved = copy.deepcopy(records([[0.80, 0.82, 0.78, 0.81, 0.79]]))
     for record, _ in moved.values():
