@@ -150,7 +150,8 @@ ABSL_FLAG(int, teacher_max_length, 128,
           "the transfer set; --max_length is the student's (the released code gives its student "
           "40 tokens)");
 ABSL_FLAG(std::string, teacher_precision,
-          kdbench::ProfileSettings().teacher_precision,
+          kdbench::ChoiceName(kdbench::PrecisionSettingNames(),
+                              kdbench::ProfileSettings().teacher_precision),
           "teacher pretrain/finetune/outputs and distill: the teacher's "
           "arithmetic: float32, "
           "bfloat16 (autocast: products in bfloat16, weights and sums in "
@@ -469,10 +470,11 @@ int RunDistill(const std::vector<std::string>&, const c10::Device& device) {
     return 2;
   }
   const ProfileSettings settings = profile->Resolve(dataset, "base");
-  absl::StatusOr<TrainingPrecision> teacher_precision = ResolveTrainingPrecision(
-      Given("teacher_precision") ? absl::GetFlag(FLAGS_teacher_precision)
-                                 : settings.teacher_precision,
-      device);
+  absl::StatusOr<TrainingPrecision> teacher_precision =
+      Given("teacher_precision")
+          ? ResolveTrainingPrecision(absl::GetFlag(FLAGS_teacher_precision), device)
+          : absl::StatusOr<TrainingPrecision>(
+                ResolvePrecisionSetting(settings.teacher_precision, device));
   if (!teacher_precision.ok()) {
     std::fprintf(stderr, "kdbench distill: --teacher_precision: %s\n",
                  std::string(teacher_precision.status().message()).c_str());

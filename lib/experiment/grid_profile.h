@@ -17,6 +17,7 @@
 
 #include "absl/status/statusor.h"
 #include "lib/distill/student_training.h"
+#include "lib/models/mixed_precision.h"
 
 namespace kdbench {
 
@@ -41,9 +42,9 @@ struct ProfileSettings {
   // transfer set (the paper's Table 11 teacher); 0: none.
   int64_t in_domain_epochs = 0;
   // The teacher's arithmetic in MLM pre-training, fine-tuning and outputs:
-  // "float32", "bfloat16" (autocast) or "auto" (bfloat16 where the CPU
-  // multiplies it natively; lib/models/mixed_precision.h).
-  std::string teacher_precision = "float32";
+  // float32, bfloat16 (autocast) or auto (bfloat16 where the CPU multiplies
+  // it natively; lib/models/mixed_precision.h).
+  PrecisionSetting teacher_precision = PrecisionSetting::kFloat32;
   int64_t finetune_max_epochs = 15;
   int64_t finetune_patience = 4;
   double finetune_learning_rate = 3e-4;

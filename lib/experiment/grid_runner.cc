@@ -61,15 +61,15 @@ nlohmann::json TeacherSettingsJson(const ProfileSettings& s) {
   if (!s.pretrain_corpus.empty()) json["pretrain_corpus"] = s.pretrain_corpus;
   if (s.in_domain_epochs > 0) json["in_domain_epochs"] = s.in_domain_epochs;
   if (s.dev_per_class > 0) json["dev_per_class"] = s.dev_per_class;
-  if (s.teacher_precision != "float32")
-    json["teacher_precision"] = s.teacher_precision;
+  if (s.teacher_precision != PrecisionSetting::kFloat32)
+    json["teacher_precision"] = ChoiceName(PrecisionSettingNames(), s.teacher_precision);
   return json;
 }
 
 // The teacher's arithmetic, from settings that Settings() resolved.
 TrainingPrecision TeacherPrecision(const ProfileSettings& s) {
-  return s.teacher_precision == "bfloat16" ? TrainingPrecision::kBFloat16
-                                           : TrainingPrecision::kFloat32;
+  return s.teacher_precision == PrecisionSetting::kBFloat16 ? TrainingPrecision::kBFloat16
+                                                          : TrainingPrecision::kFloat32;
 }
 
 // What general pre-training reads: every dataset shares its checkpoint.
@@ -81,8 +81,8 @@ nlohmann::json GeneralPretrainJson(const ProfileSettings& s) {
                          {"teacher_batch_size", s.teacher_batch_size},
                          {"pretrain_epochs", s.pretrain_epochs},
                          {"pretrain_learning_rate", s.pretrain_learning_rate}};
-  if (s.teacher_precision != "float32")
-    json["teacher_precision"] = s.teacher_precision;
+  if (s.teacher_precision != PrecisionSetting::kFloat32)
+    json["teacher_precision"] = ChoiceName(PrecisionSettingNames(), s.teacher_precision);
   return json;
 }
 
@@ -319,11 +319,12 @@ absl::Status GridRunner::CheckTeacherPrecisions(const CellPlan& plan) const {
   // An ensemble's members, and a chain's teacher whose outputs its assistant
   // learns, are read in one precision: their roles must agree on it.
   for (const std::string& role : plan.teacher.roles) {
-    const std::string precision = Settings(cell.dataset, role).teacher_precision;
+    const PrecisionSetting precision = Settings(cell.dataset, role).teacher_precision;
     if (precision != plan.settings.teacher_precision) {
       return absl::InvalidArgumentError(absl::StrCat(
-          "cell ", cell.Name(), ": teacher role '", role, "' has teacher_precision ", precision,
-          " but '", plan.teacher.settings_role(), "' has ", plan.settings.teacher_precision,
+          "cell ", cell.Name(), ": teacher role '", role, "' has teacher_precision ",
+          ChoiceName(PrecisionSettingNames(), precision), " but '", plan.teacher.settings_role(),
+          "' has ", ChoiceName(PrecisionSettingNames(), plan.settings.teacher_precision),
           "; the teachers of one cell must share it (profile setting teacher_precision)"));
     }
   }
@@ -335,10 +336,12 @@ std::string GridRunner::CellKey(const GridCell& cell) const { return PlanOf(cell
 ProfileSettings GridRunner::Settings(const std::string& dataset,
                                      const std::string& role) const {
   ProfileSettings settings = profile_->Resolve(dataset, role);
-  // The setting's choices were checked when the profile was read.
-  settings.teacher_precision = TrainingPrecisionName(
-      ResolveTrainingPrecision(settings.teacher_precision, device_)
-          .value_or(TrainingPrecision::kFloat32));
+  // "auto" is decided for this machine and device: keys and records hold
+  // what was computed.
+  settings.teacher_precision =
+      ResolvePrecisionSetting(settings.teacher_precision, device_) == TrainingPrecision::kBFloat16
+          ? PrecisionSetting::kBFloat16
+          : PrecisionSetting::kFloat32;
   return settings;
 }
 
@@ -424,8 +427,8 @@ GridRunner::TeacherPaths GridRunner::LocateTeachers(const GridCell& cell) const 
       .Add("learning_rate", s.finetune_learning_rate);
   // Only a precision other than float32 joins the key: float32 keys stay
   // as they were before precisions existed.
-  if (s.teacher_precision != "float32")
-    finetune_key.Add("precision", s.teacher_precision);
+  if (s.teacher_precision != PrecisionSetting::kFloat32)
+    finetune_key.Add("precision", ChoiceName(PrecisionSettingNames(), s.teacher_precision));
   paths.finetune_key = finetune_key.HexDigest();
   paths.finetune_dir =
       absl::StrCat(teachers, "/finetune-", cell.dataset, "-", cell.teacher, "-l",

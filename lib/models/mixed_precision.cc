@@ -60,23 +60,35 @@ std::string TrainingPrecisionName(TrainingPrecision precision) {
   return "float32";
 }
 
-const std::vector<std::string>& TrainingPrecisionSettings() {
-  static const auto* settings = new std::vector<std::string>{"float32", "bfloat16", "auto"};
-  return *settings;
+const NamedChoices<PrecisionSetting>& PrecisionSettingNames() {
+  static const auto* names = new NamedChoices<PrecisionSetting>{
+      {PrecisionSetting::kFloat32, "float32"},
+      {PrecisionSetting::kBFloat16, "bfloat16"},
+      {PrecisionSetting::kAuto, "auto"}};
+  return *names;
+}
+
+TrainingPrecision ResolvePrecisionSetting(PrecisionSetting setting, const c10::Device& device) {
+  switch (setting) {
+    case PrecisionSetting::kFloat32:
+      return TrainingPrecision::kFloat32;
+    case PrecisionSetting::kBFloat16:
+      return TrainingPrecision::kBFloat16;
+    case PrecisionSetting::kAuto:
+      break;
+  }
+  static const bool native = CpuFlagsHaveBFloat16Products(CpuFlags());  // read once
+  return !device.is_cuda() && native ? TrainingPrecision::kBFloat16 : TrainingPrecision::kFloat32;
 }
 
 absl::StatusOr<TrainingPrecision> ResolveTrainingPrecision(absl::string_view setting,
                                                            const c10::Device& device) {
-  if (setting == "float32") return TrainingPrecision::kFloat32;
-  if (setting == "bfloat16") return TrainingPrecision::kBFloat16;
-  if (setting == "auto") {
-    static const bool native = CpuFlagsHaveBFloat16Products(CpuFlags());  // read once
-    return !device.is_cuda() && native
-               ? TrainingPrecision::kBFloat16
-               : TrainingPrecision::kFloat32;
+  for (const auto& [choice, name] : PrecisionSettingNames()) {
+    if (name == setting) return ResolvePrecisionSetting(choice, device);
   }
-  return absl::InvalidArgumentError(absl::StrCat("unknown precision '", setting, "'; known: ",
-                                                 absl::StrJoin(TrainingPrecisionSettings(), ", ")));
+  return absl::InvalidArgumentError(
+      absl::StrCat("unknown precision '", setting, "'; known: ",
+                   absl::StrJoin(ChoiceNames(PrecisionSettingNames()), ", ")));
 }
 
 AutocastScope::AutocastScope(c10::DeviceType device_type, TrainingPrecision precision)

@@ -16,6 +16,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "lib/util/named_choices.h"
 
 namespace kdbench {
 
@@ -25,12 +26,16 @@ enum class TrainingPrecision { kFloat32, kBFloat16, kFloat16 };
 std::string TrainingPrecisionName(TrainingPrecision precision);
 
 // What a setting may say: "float32", "bfloat16" and "auto".
-const std::vector<std::string>& TrainingPrecisionSettings();
+enum class PrecisionSetting { kFloat32, kBFloat16, kAuto };
+const NamedChoices<PrecisionSetting>& PrecisionSettingNames();
 
-// "float32" / "bfloat16" as named; "auto": bfloat16 on a CPU with native
-// bfloat16 products (CpuFlagsHaveBFloat16Products), float32 on other CPUs
-// and on CUDA (whose support this build cannot ask). Unknown names are an
-// error listing the known ones.
+// float32 / bfloat16 as named; auto: bfloat16 on a CPU with native bfloat16
+// products (CpuFlagsHaveBFloat16Products), float32 on other CPUs and on
+// CUDA (whose support this build cannot ask).
+TrainingPrecision ResolvePrecisionSetting(PrecisionSetting setting, const c10::Device& device);
+
+// The same from a setting's text; unknown names are an error listing the
+// known ones.
 absl::StatusOr<TrainingPrecision> ResolveTrainingPrecision(absl::string_view setting,
                                                            const c10::Device& device);
 
