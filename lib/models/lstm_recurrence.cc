@@ -243,6 +243,11 @@ at::Tensor LstmThroughTime(const at::Tensor& input, const at::Tensor& weight_ih,
                                 /*has_biases=*/true, /*num_layers=*/1, /*dropout=*/0, train,
                                 /*bidirectional=*/false, /*batch_first=*/true));
   }
+  // The hand-written recurrence is float32 throughout: under autocast its
+  // products would come back in bfloat16 and its kernels refuse them. A
+  // student under autocast runs its recurrence in float32 and the rest in
+  // the lower precision. (Backward passes run outside autocast.)
+  c10::impl::ExcludeDispatchKeyGuard no_autocast(c10::autocast_dispatch_keyset);
   const at::Tensor time_major = input.transpose(0, 1).contiguous();
   at::Tensor outputs =
       LstmRecurrence::apply(time_major, weight_ih.contiguous(), weight_hh.contiguous(),

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "lib/models/mixed_precision.h"
 
 namespace kdbench {
 namespace {
@@ -145,6 +146,28 @@ TEST(LstmRecurrenceTest, FrozenInputStillTrainsTheWeights) {
     EXPECT_TRUE(torch::allclose(ours[i].grad(), reference->all_weights()[i].grad(), 1e-4, 1e-5))
         << i;
   }
+}
+
+// A student trained under bfloat16 autocast: the recurrence runs in float32
+// and gives exactly what it gives outside autocast, gradients included.
+TEST(LstmRecurrenceTest, UnderAutocastTheRecurrenceStaysInFloat32) {
+  torch::manual_seed(5);
+  torch::nn::LSTM reference(torch::nn::LSTMOptions(8, 6).batch_first(true));
+  const torch::Tensor input = torch::randn({3, 7, 8});
+  std::vector<torch::Tensor> plain = TrainableCopies(reference);
+  std::vector<torch::Tensor> mixed = TrainableCopies(reference);
+  const torch::Tensor expected = LstmThroughTime(input, plain[0], plain[1], plain[2], plain[3]);
+  expected.sum().backward();
+  torch::Tensor outputs;
+  {
+    AutocastScope autocast(c10::DeviceType::CPU, TrainingPrecision::kBFloat16);
+    ASSERT_TRUE(autocast.active());
+    outputs = LstmThroughTime(input, mixed[0], mixed[1], mixed[2], mixed[3]);
+  }
+  outputs.sum().backward();
+  EXPECT_EQ(outputs.scalar_type(), torch::kFloat);
+  EXPECT_TRUE(torch::equal(outputs, expected));
+  for (size_t i = 0; i < plain.size(); ++i) EXPECT_TRUE(torch::equal(mixed[i].grad(), plain[i].grad())) << i;
 }
 
 TEST(LstmRecurrenceTest, WithoutGradientsAndInInferenceMode) {
