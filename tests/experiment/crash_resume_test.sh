@@ -103,7 +103,9 @@ read -r cell teacher_dir cache_dir < <(python3 -c '
 import glob, json, sys
 for path in sorted(sys.argv[2:]):
     r = json.load(open(path))["record"]
-    if r.get("status") == "ok" and "cache" in r["result"].get("teacher", {}):
+    # One teacher: an ensemble has no single fine-tuned directory to damage.
+    if (r.get("status") == "ok" and "cache" in r["result"].get("teacher", {})
+            and "+" not in r["cell"]["teacher"]):
         # A chain "large>base" names its assistant "...-large-to-base-...".
         key, role = r["teacher"]["finetune_key"][:16], r["cell"]["teacher"].replace(">", "-to-")
         dirs = [d for d in glob.glob(f"{sys.argv[1]}/*-{key}") if f"-{role}-" in d]
