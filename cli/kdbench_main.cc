@@ -25,7 +25,6 @@
 #include "lib/experiment/grid_profile.h"
 #include "lib/experiment/student_cell.h"
 #include "lib/experiment/student_cell_record.h"
-#include "lib/util/content_hash.h"
 #include "lib/models/inference_precision.h"
 #include "lib/models/mixed_precision.h"
 #include "lib/util/build_revision.h"
@@ -356,13 +355,6 @@ int RunData(const std::vector<std::string>& args, const c10::Device&) {
   return 0;
 }
 
-// A stage's result as printed: its record's JSON.
-template <typename Result, typename ToJson>
-absl::StatusOr<nlohmann::json> AsJson(absl::StatusOr<Result> result, ToJson to_json) {
-  if (!result.ok()) return result.status();
-  return to_json(*result);
-}
-
 int RunTeacher(const std::vector<std::string>& args, const c10::Device& device) {
   auto fail = [](const absl::Status& status) {
     std::fprintf(stderr, "kdbench teacher: %s\n", std::string(status.message()).c_str());
@@ -394,7 +386,7 @@ int RunTeacher(const std::vector<std::string>& args, const c10::Device& device) 
   }
   if (data.dataset.empty()) return fail(absl::InvalidArgumentError("--dataset=NAME is required"));
   if (args[0] == "outputs") {
-    summary = AsJson(RunTeacherOutputsStage({.data = data,
+    summary = StageRecordJson(RunTeacherOutputsStage({.data = data,
                                              .checkpoint = absl::GetFlag(FLAGS_checkpoint),
                                              .cache_dir = absl::GetFlag(FLAGS_cache_dir),
                                              .batch_size =
@@ -413,7 +405,7 @@ int RunTeacher(const std::vector<std::string>& args, const c10::Device& device) 
         .precision = *precision,
         .out = absl::GetFlag(FLAGS_out)};
     if (learning_rate > 0) options.learning_rate = learning_rate;
-    summary = AsJson(RunPretrainStage(options, device), PretrainResultJson);
+    summary = StageRecordJson(RunPretrainStage(options, device), PretrainResultJson);
   } else {
     FinetuneStageOptions options{
         .data = data,
@@ -426,7 +418,7 @@ int RunTeacher(const std::vector<std::string>& args, const c10::Device& device) 
     if (absl::GetFlag(FLAGS_patience) > 0)
       options.patience = absl::GetFlag(FLAGS_patience);
     if (learning_rate > 0) options.learning_rate = learning_rate;
-    summary = AsJson(RunFinetuneStage(options, device), FinetuneResultJson);
+    summary = StageRecordJson(RunFinetuneStage(options, device), FinetuneResultJson);
   }
   if (!summary.ok()) return fail(summary.status());
   std::printf("%s\n", summary->dump().c_str());
@@ -560,7 +552,7 @@ int RunDistill(const std::vector<std::string>&, const c10::Device& device) {
     }
     const nlohmann::json summary = {
         {"exported", options.export_dir},
-        {"config_hash", Sha256Hex(StudentCellConfigJson(options).dump())}};
+        {"config_hash", StudentCellConfigHash(options)}};
     std::printf("%s\n", summary.dump().c_str());
     return 0;
   }

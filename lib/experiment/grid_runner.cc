@@ -66,12 +66,6 @@ nlohmann::json TeacherSettingsJson(const ProfileSettings& s) {
   return json;
 }
 
-// The teacher's arithmetic, from settings that Settings() resolved.
-TrainingPrecision TeacherPrecision(const ProfileSettings& s) {
-  return s.teacher_precision == PrecisionSetting::kBFloat16 ? TrainingPrecision::kBFloat16
-                                                          : TrainingPrecision::kFloat32;
-}
-
 // What general pre-training reads: every dataset shares its checkpoint.
 nlohmann::json GeneralPretrainJson(const ProfileSettings& s) {
   nlohmann::json json = {{"pretrain_corpus", s.pretrain_corpus},
@@ -288,7 +282,7 @@ CellPlan GridRunner::PlanOf(const GridCell& cell) const {
   // keys do not change with it.
   if (cell.transfer != kProfileTransfer) plan.settings.transfer_limit = cell.transfer;
   plan.settings.recurrent_dropout = RecurrentDropoutFor(plan.settings, cell.student);
-  plan.teacher_precision = TeacherPrecision(plan.settings);
+  plan.teacher_precision = ResolvePrecisionSetting(plan.settings.teacher_precision, device_);
   const uint64_t teacher_seed = profile_->teacher_per_seed() ? cell.seed : 1;
   ContentHasher hasher(kCellDomain);
   hasher.Add("cell", CellJson(cell).dump())
@@ -478,15 +472,14 @@ absl::StatusOr<GridRunner::TeacherPaths> GridRunner::Teachers(const GridCell& ce
                   .epochs = s.pretrain_epochs,
                   .batch_size = s.teacher_batch_size,
                   .learning_rate = s.pretrain_learning_rate,
-                  .precision = TeacherPrecision(s),
+                  .precision = ResolvePrecisionSetting(s.teacher_precision, device_),
                   .out = out};
               std::fprintf(
                   stderr,
                   "kdbench: general pre-training of the %s teacher on %s\n",
                   s.teacher_size.c_str(),
                   absl::StrJoin(s.pretrain_corpus, "+").c_str());
-              ASSIGN_OR_RETURN(const PretrainResult result, RunPretrainStage(pretrain, device_));
-              return PretrainResultJson(result);
+              return StageRecordJson(RunPretrainStage(pretrain, device_), PretrainResultJson);
             }));
   }
   if (paths.pretrain_dir == paths.general_dir) {
@@ -511,14 +504,13 @@ absl::StatusOr<GridRunner::TeacherPaths> GridRunner::Teachers(const GridCell& ce
                                                       : s.in_domain_epochs,
                   .batch_size = s.teacher_batch_size,
                   .learning_rate = s.pretrain_learning_rate,
-                  .precision = TeacherPrecision(s),
+                  .precision = ResolvePrecisionSetting(s.teacher_precision, device_),
                   .out = out};
               std::fprintf(stderr,
                            "kdbench: %s pre-training of the %s teacher on %s\n",
                            paths.general_dir.empty() ? "MLM" : "in-domain MLM",
                            role.c_str(), cell.dataset.c_str());
-              ASSIGN_OR_RETURN(const PretrainResult result, RunPretrainStage(pretrain, device_));
-              return PretrainResultJson(result);
+              return StageRecordJson(RunPretrainStage(pretrain, device_), PretrainResultJson);
             }));
   }
   if (paths.finetune_dir.empty()) return paths;
@@ -539,7 +531,7 @@ absl::StatusOr<GridRunner::TeacherPaths> GridRunner::Teachers(const GridCell& ce
                 .patience = s.finetune_patience,
                 .batch_size = s.teacher_batch_size,
                 .learning_rate = s.finetune_learning_rate,
-                .precision = TeacherPrecision(s),
+                .precision = ResolvePrecisionSetting(s.teacher_precision, device_),
                 .out = out};
             if (!paths.distill_from.empty()) {
               finetune.distill_from = paths.distill_from;
@@ -558,8 +550,7 @@ absl::StatusOr<GridRunner::TeacherPaths> GridRunner::Teachers(const GridCell& ce
                     : (" (assistant of " + cell.teacher + ")").c_str(),
                 cell.dataset.c_str(), LabelsName(cell.labels_per_class).c_str(),
                 static_cast<unsigned long long>(paths.finetune_seed));
-            ASSIGN_OR_RETURN(const FinetuneResult result, RunFinetuneStage(finetune, device_));
-            return FinetuneResultJson(result);
+            return StageRecordJson(RunFinetuneStage(finetune, device_), FinetuneResultJson);
           }));
   return paths;
 }

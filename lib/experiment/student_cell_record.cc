@@ -102,6 +102,10 @@ nlohmann::json StudentCellConfigJson(const StudentCellOptions& o) {
   return json;
 }
 
+std::string StudentCellConfigHash(const StudentCellOptions& options) {
+  return Sha256Hex(StudentCellConfigJson(options).dump());
+}
+
 nlohmann::json StudentCellResultJson(const StudentCellResult& r) {
   const StudentCellOptions& o = r.options;
   nlohmann::json phases = nlohmann::json::array();

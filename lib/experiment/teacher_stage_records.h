@@ -4,6 +4,7 @@
 #ifndef KDBENCH_LIB_EXPERIMENT_TEACHER_STAGE_RECORDS_H_
 #define KDBENCH_LIB_EXPERIMENT_TEACHER_STAGE_RECORDS_H_
 
+#include "absl/status/statusor.h"
 #include "lib/experiment/teacher_stage_results.h"
 #include "nlohmann/json.hpp"
 
@@ -12,6 +13,14 @@ namespace kdbench {
 nlohmann::json PretrainResultJson(const PretrainResult& result);
 nlohmann::json FinetuneResultJson(const FinetuneResult& result);
 nlohmann::json TeacherOutputsResultJson(const TeacherOutputsResult& result);
+
+// A stage's result as its record's JSON, or the stage's error.
+template <typename Result>
+absl::StatusOr<nlohmann::json> StageRecordJson(absl::StatusOr<Result> result,
+                                               nlohmann::json (*to_json)(const Result&)) {
+  if (!result.ok()) return result.status();
+  return to_json(*result);
+}
 
 }  // namespace kdbench
 
