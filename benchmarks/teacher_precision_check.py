@@ -1,8 +1,11 @@
 #!/usr/bin/python3
-"""Teachers in bfloat16 against float32 (issue "Speed where it matters",
-item 1): two finished grid runs of the same cells, one with
-teacher_precision = "bfloat16" (benchmarks/configs/bf16_teachers.toml), the
-other in float32, paired by seed. Writes results/teacher-precision/NAME.json.
+"""Teachers, or students, in bfloat16 against float32 (issue "Speed where it
+matters", item 1): two finished grid runs of the same cells, one with
+teacher_precision = "bfloat16" (benchmarks/configs/bf16_teachers.toml) or,
+with --side=student, student_precision = "bfloat16"
+(benchmarks/configs/bf16_students.toml), the other in float32, paired by
+seed. Writes results/teacher-precision/NAME.json or
+results/student-precision/NAME.json.
 
 Per stage, the time each run's records give (general MLM pre-training, each
 seed's fine-tuning, each student cell) and float32 / bfloat16 as a geometric
@@ -14,18 +17,21 @@ Per configuration (the teacher itself, each student distilled from it), the
 test accuracy bfloat16 − float32 in points, paired by seed, with its 95% t
 interval. "Within seed noise" when that interval lies inside ± the float32
 cells' seed standard deviation (the spread one reseeding gives); "not within"
-when it lies outside; otherwise inconclusive. Cells whose student never reads
-the teacher's outputs (method none) must be bit-identical: the precision
-changes only the teacher's arithmetic.
+when it lies outside; otherwise inconclusive. Teachers' side: cells whose
+student never reads the teacher's outputs (method none) must be
+bit-identical, as the precision changes only the teacher's arithmetic.
+Students' side: the teacher cells must be bit-identical, and every student
+cell is a pair.
 
-  /usr/bin/python3 benchmarks/teacher_precision_check.py [--name=spamassassin-base] \\
-      [--run=runs/mini-BF16 --reference=runs/mini-F32] [--out=results/teacher-precision]
+  /usr/bin/python3 benchmarks/teacher_precision_check.py [--side=teacher|student] \\
+      [--name=spamassassin-base] [--run=runs/mini-BF16 --reference=runs/mini-F32] \\
+      [--out=results/teacher-precision]
 
 Without --run and --reference it makes both, one after the other, cold:
-./kdbench reproduce --tables=5 with benchmarks/configs/bf16_teachers.toml, then
-with f32_teachers.toml (about 30 min on the project's 2-core machine). Both
-runs should run on one machine with nothing else running: their stage times
-are compared directly.
+./kdbench reproduce --tables=5 with benchmarks/configs/bf16_teachers.toml (or
+bf16_students.toml), then with f32_teachers.toml, all float32 (about 30 min
+on the project's 2-core machine). Both runs should run on one machine with
+nothing else running: their stage times are compared directly.
 """
 import argparse
 import datetime
@@ -60,12 +66,38 @@ def records(run_dir):
     return out
 
 
-def identity(record):
-    """What a cell computes, the teacher's precision left out."""
+SIDES = {
+    "teacher": {"what": "teachers in bfloat16 (autocast) against float32, paired by seed",
+                "out": "teacher-precision", "config": "benchmarks/configs/bf16_teachers.toml"},
+    "student": {"what": "students in bfloat16 (autocast, the LSTM's products included) "
+                        "against float32, paired by seed",
+                "out": "student-precision", "config": "benchmarks/configs/bf16_students.toml"},
+}
+
+
+def setting(side):
+    return f"{side}_precision"
+
+
+def precision_of(record, side):
+    return (record.get("settings") or {}).get(setting(side), "float32")
+
+
+def identity(record, side="teacher"):
+    """What a cell computes, the compared precision left out."""
     stripped = dict(record)
     stripped["settings"] = {k: v for k, v in (record.get("settings") or {}).items()
-                            if k != "teacher_precision"}
+                            if k != setting(side)}
     return reference_check.identity(stripped)
+
+
+def varies(record, side):
+    """Whether the compared precision can change the cell's numbers: the
+    teacher's reaches the teacher and the students that read its outputs;
+    the student's reaches the students only."""
+    if side == "student":
+        return record["kind"] != "teacher"
+    return record["kind"] == "teacher" or record["cell"]["method"] != "none"
 
 
 def configuration(record):
@@ -144,31 +176,36 @@ def make_run(config):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--run", help="the run with bfloat16 teachers (default: make it)")
-    parser.add_argument("--reference", help="the run with float32 teachers (default: make it)")
+    parser.add_argument("--side", choices=sorted(SIDES), default="teacher",
+                        help="whose arithmetic the runs differ in")
+    parser.add_argument("--run", help="the run in bfloat16 (default: make it)")
+    parser.add_argument("--reference", help="the run in float32 (default: make it)")
     parser.add_argument("--name", default="spamassassin-base")
-    parser.add_argument("--out", default=os.path.join(ROOT, "results", "teacher-precision"))
+    parser.add_argument("--out", help="default: results/teacher-precision or "
+                                      "results/student-precision")
     args = parser.parse_args()
+    side = args.side
+    args.out = args.out or os.path.join(ROOT, "results", SIDES[side]["out"])
     if (args.run is None) != (args.reference is None):
         fail("give both --run and --reference, or neither (then both are made)")
     if args.run is None:
-        args.run = make_run("benchmarks/configs/bf16_teachers.toml")
+        args.run = make_run(SIDES[side]["config"])
         args.reference = make_run("benchmarks/configs/f32_teachers.toml")
 
     mixed = records(args.run)
     exact = {}
     for r in records(args.reference):
-        if identity(r) in exact:
+        if identity(r, side) in exact:
             fail(f"{args.reference}: two records compute the same cell ({r.get('name')})")
-        exact[identity(r)] = r
+        exact[identity(r, side)] = r
     unpaired = []
     pairs = {}
     for r in mixed:
-        precision = (r.get("settings") or {}).get("teacher_precision", "float32")
+        precision = precision_of(r, side)
         if precision != "bfloat16":
-            fail(f"{args.run}: cell {r.get('name')} has teacher_precision {precision}, "
+            fail(f"{args.run}: cell {r.get('name')} has {setting(side)} {precision}, "
                  "not bfloat16")
-        other = exact.get(identity(r))
+        other = exact.get(identity(r, side))
         if other is None:
             unpaired.append(r.get("name"))
             continue
@@ -179,7 +216,7 @@ def main():
                  f"({reference_check.describe_class(reference_check.kernel_class(r))} against "
                  f"{reference_check.describe_class(reference_check.kernel_class(other))}): "
                  "their times and numbers do not compare")
-        if (other.get("settings") or {}).get("teacher_precision", "float32") != "float32":
+        if precision_of(other, side) != "float32":
             fail(f"{args.reference}: cell {other.get('name')} is not float32")
         pairs.setdefault(configuration(r), {})[int(r["cell"]["seed"])] = (r, other)
     if not pairs:
@@ -193,27 +230,29 @@ def main():
         delta = ps.paired(bf16, f32)
         noise = statistics.stdev(f32.values()) if len(f32) > 1 else None
         kind = next(iter(seeds.values()))[0]["kind"]
-        reads_teacher = kind == "teacher" or next(iter(seeds.values()))[0]["cell"]["method"] != "none"
-        if not reads_teacher:
+        varies_with_precision = varies(next(iter(seeds.values()))[0], side)
+        if not varies_with_precision:
             identical = all(reference_check.deterministic_metrics(m) ==
                             reference_check.deterministic_metrics(e) for m, e in seeds.values())
-            verdict = "bit-identical" if identical else "differs (a defect: the teacher is not read)"
+            verdict = ("bit-identical" if identical else
+                       f"differs (a defect: the {side}'s precision cannot reach it)")
         elif (not delta.has_interval or noise is None or delta.n < ps.MIN_PAIRS
-              or not all(m.get("teacher_per_seed") for m, _ in seeds.values())):
+              or (side == "teacher"
+                  and not all(m.get("teacher_per_seed") for m, _ in seeds.values()))):
             # One teacher fine-tune shared by every seed: the pairs are not
             # independent draws of the teacher.
             verdict = ps.INCONCLUSIVE
         else:
             verdict = noise_verdict(delta, noise)
         configurations.append({
-            "configuration": name, "kind": kind, "reads_teacher": reads_teacher,
+            "configuration": name, "kind": kind, "varies": varies_with_precision,
             "bfloat16_accuracy": {str(s): v for s, v in sorted(bf16.items())},
             "float32_accuracy": {str(s): v for s, v in sorted(f32.items())},
             "difference_pts": interval(delta), "float32_seed_sd_pts": noise,
             "verdict": verdict})
         # Stage times: a teacher cell's record carries its teacher's stages.
         for s, (m, e) in seeds.items():
-            if kind == "teacher":
+            if kind == "teacher" and side == "teacher":
                 for stage, field in (("general pre-training", "general_pretrain"),
                                      ("fine-tuning", "finetune")):
                     mt, et = (m["teacher"].get(field) or {}), (e["teacher"].get(field) or {})
@@ -223,7 +262,7 @@ def main():
                                                 t.get("dev_accuracy_per_epoch") or []))
                         stages.setdefault(stage, {})[key] = (et["seconds"], mt["seconds"],
                                                              epochs(et), epochs(mt))
-            elif reads_teacher:
+            elif varies_with_precision:
                 stages.setdefault(f"student cell {name}", {})[s] = (
                     e["result"]["seconds"], m["result"]["seconds"], e["result"]["epochs"],
                     m["result"]["epochs"])
@@ -242,9 +281,10 @@ def main():
                            "speedup": ps.ratio(f32, bf16),
                            "speedup_per_epoch": ps.ratio(*per_epoch), "n": len(values)})
 
-    overall = overall_verdict(c["verdict"] for c in configurations if c["reads_teacher"])
+    overall = overall_verdict(c["verdict"] for c in configurations if c["varies"])
     result = {
-        "what": "teachers in bfloat16 (autocast) against float32, paired by seed",
+        "what": SIDES[side]["what"],
+        "side": side,
         "run": os.path.relpath(os.path.abspath(args.run), ROOT),
         "reference": os.path.relpath(os.path.abspath(args.reference), ROOT),
         "git_revision": git_revision(),

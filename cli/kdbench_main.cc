@@ -7,6 +7,7 @@
 #include <set>
 #include <iostream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/flags/flag.h"
@@ -157,6 +158,12 @@ ABSL_FLAG(std::string, teacher_precision,
           "float32) or auto "
           "(bfloat16 where the CPU multiplies it natively, else float32); checkpoints do not "
           "store it: for outputs, predict and distill give the one the teacher was trained in");
+ABSL_FLAG(std::string, student_precision,
+          kdbench::ChoiceName(kdbench::PrecisionSettingNames(),
+                              kdbench::ProfileSettings().student_precision),
+          "distill: the student's arithmetic in training and evaluation: float32, bfloat16 "
+          "(autocast; the LSTM's products too) or auto (bfloat16 where the CPU multiplies it "
+          "natively, else float32)");
 ABSL_FLAG(bool, shared_head, false,
           "distill: the released code's student head, Dense(teacher width, gelu) after pooling, "
           "shared by the classifier and L_RL (bilstm only)");
@@ -462,18 +469,20 @@ int RunDistill(const std::vector<std::string>&, const c10::Device& device) {
     return 2;
   }
   const ProfileSettings settings = profile->Resolve(dataset, "base");
-  absl::StatusOr<TrainingPrecision> teacher_precision =
-      Given("teacher_precision")
-          ? ResolveTrainingPrecision(absl::GetFlag(FLAGS_teacher_precision), device)
-          : absl::StatusOr<TrainingPrecision>(
-                ResolvePrecisionSetting(settings.teacher_precision, device));
-  if (!teacher_precision.ok()) {
-    std::fprintf(stderr, "kdbench distill: --teacher_precision: %s\n",
-                 std::string(teacher_precision.status().message()).c_str());
-    return 2;
-  }
   StudentCellOptions options =
-      StudentCellOptionsFromProfile(settings, absl::GetFlag(FLAGS_student), *teacher_precision);
+      StudentCellOptionsFromProfile(settings, absl::GetFlag(FLAGS_student), device);
+  for (auto [flag, field] : {std::pair{"teacher_precision", &options.teacher_precision},
+                             std::pair{"student_precision", &options.student_precision}}) {
+    if (!Given(flag)) continue;
+    absl::StatusOr<TrainingPrecision> precision =
+        ResolveTrainingPrecision(absl::FindCommandLineFlag(flag)->CurrentValue(), device);
+    if (!precision.ok()) {
+      std::fprintf(stderr, "kdbench distill: --%s: %s\n", flag,
+                   std::string(precision.status().message()).c_str());
+      return 2;
+    }
+    *field = *precision;
+  }
   if (Given("path")) options.path = absl::GetFlag(FLAGS_path);
   if (Given("student_size")) options.student_size = absl::GetFlag(FLAGS_student_size);
   if (Given("recurrent_dropout")) options.recurrent_dropout = absl::GetFlag(FLAGS_recurrent_dropout);

@@ -67,7 +67,8 @@ torch::Tensor TransferLoss(Trainee& trainee, const TrainingPhase& phase, const T
                            const StudentTrainingOptions& options, const c10::Device& device,
                            std::map<std::string, torch::Tensor>* term_sums = nullptr) {
   StepInputs inputs = ToDevice(set.examples.Pad(batch, pad_id), device);
-  StudentOutputs outputs = trainee.student->forward(inputs.ids, inputs.lengths);
+  StudentOutputs outputs =
+      StudentForward(*trainee.student, inputs.ids, inputs.lengths, options.precision);
   torch::Tensor total = torch::zeros({}, outputs.logits.options());
   TeacherTargets teacher;  // the batch's rows of what the losses read
   for (const WeightedLoss& loss : phase.losses) {
@@ -158,14 +159,27 @@ std::unique_ptr<torch::optim::Optimizer> MakeOptimizer(const std::vector<torch::
 
 }  // namespace
 
+StudentOutputs StudentForward(StudentImpl& student, const torch::Tensor& input_ids,
+                              const torch::Tensor& lengths, TrainingPrecision precision) {
+  AutocastScope autocast(input_ids.device().type(), precision);
+  StudentOutputs outputs = student.forward(input_ids, lengths);
+  if (autocast.active()) {
+    // The losses read float32, as the teacher's outputs are.
+    outputs.features = outputs.features.to(torch::kFloat32);
+    outputs.logits = outputs.logits.to(torch::kFloat32);
+  }
+  return outputs;
+}
+
 ClassifierEvaluation EvaluateStudent(StudentImpl& student, const EncodedExamples& examples,
                                      int32_t pad_id, int64_t batch_size,
-                                     const c10::Device& device) {
+                                     const c10::Device& device, TrainingPrecision precision) {
   const bool was_training = student.is_training();
   student.eval();
   ClassifierEvaluation evaluation =
       EvaluateClassifier(examples, pad_id, batch_size, [&](const PaddedBatch& batch) {
-        return student.forward(batch.ids.to(device), batch.lengths.to(device)).logits;
+        return StudentForward(student, batch.ids.to(device), batch.lengths.to(device), precision)
+            .logits;
       });
   student.train(was_training);
   return evaluation;
@@ -341,7 +355,8 @@ absl::StatusOr<StudentTrainingReport> TrainStudent(const StudentPtr& student,
         torch::Tensor loss = torch::zeros({}, torch::TensorOptions().device(device));
         if (!step.labeled.empty()) {
           StepInputs inputs = ToDevice(data.labeled->Pad(step.labeled, pad_id), device);
-          torch::Tensor logits = student->forward(inputs.ids, inputs.lengths).logits;
+          torch::Tensor logits =
+              StudentForward(*student, inputs.ids, inputs.lengths, options.precision).logits;
           torch::Tensor weighted_ce =
               cross_entropy_weight *
               CrossEntropyLoss(logits, data.labeled->LabelTensor(step.labeled).to(device));
@@ -370,7 +385,8 @@ absl::StatusOr<StudentTrainingReport> TrainStudent(const StudentPtr& student,
       double accuracy = 0, selection_loss = 0;
       if (uses_labels) {
         ClassifierEvaluation evaluation =
-            EvaluateStudent(*student, *data.dev, pad_id, options.batch_size, device);
+            EvaluateStudent(*student, *data.dev, pad_id, options.batch_size, device,
+                            options.precision);
         accuracy = evaluation.accuracy;
         selection_loss = evaluation.mean_loss;
         phase_report.selection_value.push_back(accuracy);
@@ -405,7 +421,8 @@ absl::StatusOr<StudentTrainingReport> TrainStudent(const StudentPtr& student,
     for (const auto& parameter : group.parameters) parameter.set_requires_grad(true);
   }
   report.dev_accuracy =
-      EvaluateStudent(*student, *data.dev, pad_id, options.batch_size, device).accuracy;
+      EvaluateStudent(*student, *data.dev, pad_id, options.batch_size, device, options.precision)
+          .accuracy;
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   report.examples_per_second =
       training_seconds > 0 ? static_cast<double>(report.trained_examples) / training_seconds : 0;

@@ -33,6 +33,7 @@
 #include "lib/distill/distillation_losses.h"
 #include "lib/distill/training_schedule.h"
 #include "lib/distill/transfer_loss.h"
+#include "lib/models/mixed_precision.h"
 #include "lib/models/student.h"
 #include "lib/util/named_choices.h"
 
@@ -78,6 +79,10 @@ struct StudentTrainingOptions {
   bool representation_without_projection = false;
   // The teacher's transformer shape, for feature losses (all 0: none).
   TransformerShape teacher_transformer;
+  // The student's forward passes, in training and evaluation: float32, or
+  // under autocast (bfloat16 products; the losses, gradients, parameters
+  // and optimiser state stay float32).
+  TrainingPrecision precision = TrainingPrecision::kFloat32;
   uint64_t seed = 1;
   bool progress = true;
   // Called after each epoch's training steps, before evaluation (tests use
@@ -109,10 +114,15 @@ struct StudentTrainingReport {
   int64_t trained_examples = 0;
 };
 
+// The student's forward pass in `precision`; its outputs in float32.
+StudentOutputs StudentForward(StudentImpl& student, const torch::Tensor& input_ids,
+                              const torch::Tensor& lengths, TrainingPrecision precision);
+
 // The student on labeled examples (eval mode set and restored).
 ClassifierEvaluation EvaluateStudent(StudentImpl& student, const EncodedExamples& examples,
                                      int32_t pad_id, int64_t batch_size,
-                                     const c10::Device& device);
+                                     const c10::Device& device,
+                                     TrainingPrecision precision = TrainingPrecision::kFloat32);
 
 // Trains `student` through `phases`. `teacher_width` sizes L_RL's projection
 // (0 when no phase uses it). Checks labels against the student's classes

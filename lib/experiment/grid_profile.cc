@@ -119,6 +119,8 @@ const std::map<std::string, Setter>& Setters() {
        NamedChoiceSetter(&ProfileSettings::representation_reduction, FeatureReductionNames())},
       {"teacher_precision",
        NamedChoiceSetter(&ProfileSettings::teacher_precision, PrecisionSettingNames())},
+      {"student_precision",
+       NamedChoiceSetter(&ProfileSettings::student_precision, PrecisionSettingNames())},
       {"finetune_max_epochs",
        IntegerSetter(&ProfileSettings::finetune_max_epochs, 1)},
       {"finetune_patience",

@@ -54,6 +54,9 @@ struct ProfileSettings {
   // Student.
   std::string student_size = "mini";
   double recurrent_dropout = 0;  // bilstm and rnn students (the paper: 0.2)
+  // The student's forward passes in training and evaluation: float32,
+  // bfloat16 (autocast; the LSTM's products too, lstm_recurrence.h) or auto.
+  PrecisionSetting student_precision = PrecisionSetting::kFloat32;
   int64_t max_length = 128;
   int64_t max_epochs = 30;
   int64_t patience = 5;

@@ -98,6 +98,8 @@ nlohmann::json SettingsJson(const ProfileSettings& s) {
                {"transfer_limit", s.transfer_limit},
                {"word_vectors", s.word_vectors}});
   if (s.step_budget > 0) json["step_budget"] = s.step_budget;
+  if (s.student_precision != PrecisionSetting::kFloat32)
+    json["student_precision"] = ChoiceName(PrecisionSettingNames(), s.student_precision);
   if (s.representation_reduction != FeatureReduction::kHalfSum) {
     json["representation_reduction"] =
         ChoiceName(FeatureReductionNames(), s.representation_reduction);
@@ -332,10 +334,11 @@ ProfileSettings GridRunner::Settings(const std::string& dataset,
   ProfileSettings settings = profile_->Resolve(dataset, role);
   // "auto" is decided for this machine and device: keys and records hold
   // what was computed.
-  settings.teacher_precision =
-      ResolvePrecisionSetting(settings.teacher_precision, device_) == TrainingPrecision::kBFloat16
-          ? PrecisionSetting::kBFloat16
-          : PrecisionSetting::kFloat32;
+  for (PrecisionSetting* setting : {&settings.teacher_precision, &settings.student_precision}) {
+    *setting = ResolvePrecisionSetting(*setting, device_) == TrainingPrecision::kBFloat16
+                   ? PrecisionSetting::kBFloat16
+                   : PrecisionSetting::kFloat32;
+  }
   return settings;
 }
 
@@ -635,7 +638,8 @@ absl::StatusOr<std::string> GridRunner::RunCell(const GridCell& cell, bool wait)
       result = TeacherOutputsResultJson(outputs);
     } else {
       StudentCellOptions student =
-          StudentCellOptionsFromProfile(s, cell.student, plan.teacher_precision);
+          StudentCellOptionsFromProfile(s, cell.student, device_);
+      student.teacher_precision = plan.teacher_precision;
       student.dataset = cell.dataset;
       student.teacher = cell.method == "none" ? teacher.pretrain_dir : teacher.finetune_dir;
       student.method = cell.method;

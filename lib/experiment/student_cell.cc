@@ -476,6 +476,7 @@ absl::StatusOr<StudentCellResult> RunStudentCell(const StudentCellOptions& optio
                                    .representation_reduction = options.representation_reduction,
                                    .representation_without_projection = options.shared_head,
                                    .teacher_transformer = cell->teacher_transformer,
+                                   .precision = options.student_precision,
                                    .seed = options.seed,
                                    .progress = options.progress},
                                   device));
@@ -483,7 +484,8 @@ absl::StatusOr<StudentCellResult> RunStudentCell(const StudentCellOptions& optio
   // The test split is read once, after model selection.
   const EncodedExamples test = cell->Encode(cell->split.test, options.max_length);
   ClassifierEvaluation evaluation =
-      EvaluateStudent(*cell->student, test, cell->pad, options.batch_size, device);
+      EvaluateStudent(*cell->student, test, cell->pad, options.batch_size, device,
+                      options.student_precision);
   StudentCellResult result{
       .options = options,
       .student = cell->student->architecture(),

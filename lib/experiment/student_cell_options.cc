@@ -22,7 +22,7 @@ double RecurrentDropoutFor(const ProfileSettings& settings, const std::string& s
 
 StudentCellOptions StudentCellOptionsFromProfile(const ProfileSettings& settings,
                                                  const std::string& student,
-                                                 TrainingPrecision teacher_precision) {
+                                                 const c10::Device& device) {
   return {.path = settings.path,
           .student = student,
           .student_size = settings.student_size,
@@ -30,7 +30,8 @@ StudentCellOptions StudentCellOptionsFromProfile(const ProfileSettings& settings
           .dev_per_class = settings.dev_per_class,
           .max_length = settings.max_length,
           .teacher_max_length = settings.teacher_max_length,
-          .teacher_precision = teacher_precision,
+          .teacher_precision = ResolvePrecisionSetting(settings.teacher_precision, device),
+          .student_precision = ResolvePrecisionSetting(settings.student_precision, device),
           .max_epochs = settings.max_epochs,
           .patience = settings.patience,
           .labels_only_max_epochs = settings.labels_only_max_epochs,

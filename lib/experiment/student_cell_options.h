@@ -51,6 +51,8 @@ struct StudentCellOptions {
   int64_t teacher_max_length = 128;  // the teacher's, [CLS] and [SEP] included
   // The arithmetic of the teacher's outputs and layers (as it was trained).
   TrainingPrecision teacher_precision = TrainingPrecision::kFloat32;
+  // The student's, in training and evaluation (StudentTrainingOptions).
+  TrainingPrecision student_precision = TrainingPrecision::kFloat32;
   int64_t max_epochs = 30;               // per phase
   int64_t patience = 5;                  // per phase
   int64_t labels_only_max_epochs = 100;  // phases on labeled data alone
@@ -94,11 +96,12 @@ double RecurrentDropoutFor(const ProfileSettings& settings, const std::string& s
 
 // A cell's options as a profile's settings give them (profiles.toml: one
 // source of defaults for the grids and `kdbench distill`), for `student`,
-// with the teacher's arithmetic resolved for the device. The cell's own fields (dataset, teacher, method, schedule, budget, seed) are
-// left for the caller.
+// with the teacher's and the student's arithmetic resolved for `device`.
+// The cell's own fields (dataset, teacher, method, schedule, budget, seed)
+// are left for the caller.
 StudentCellOptions StudentCellOptionsFromProfile(const ProfileSettings& settings,
                                                  const std::string& student,
-                                                 TrainingPrecision teacher_precision);
+                                                 const c10::Device& device);
 
 }  // namespace kdbench
 

@@ -99,6 +99,9 @@ nlohmann::json StudentCellConfigJson(const StudentCellOptions& o) {
   // Settings added later appear only when set: older records keep their keys.
   if (o.dev_per_class > 0) json["dev_per_class"] = o.dev_per_class;
   if (o.step_budget > 0) json["step_budget"] = o.step_budget;
+  if (o.student_precision != TrainingPrecision::kFloat32) {
+    json["student_precision"] = TrainingPrecisionName(o.student_precision);
+  }
   return json;
 }
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "lib/models/dropout.h"
+#include "lib/models/mixed_precision.h"
 
 namespace kdbench {
 namespace {
@@ -78,35 +79,53 @@ void GateGradients(const float* gates, const float* tanh_cell, const float* prev
   });
 }
 
+// a · b in float32, or with bfloat16 operands (oneDNN accumulates in
+// float32; the product is rounded to bfloat16 once) returned as float32.
+at::Tensor Product(const at::Tensor& a, const at::Tensor& b, bool bfloat16) {
+  if (!bfloat16) return at::mm(a, b);
+  return at::mm(a.to(at::kBFloat16), b.to(at::kBFloat16)).to(at::kFloat);
+}
+
 class LstmRecurrence : public torch::autograd::Function<LstmRecurrence> {
  public:
   // input [time, batch, in] contiguous; bias = bias_ih + bias_hh; mask
   // [batch, h] or none (see LstmThroughTime). The mask is not a Tensor
   // argument: autograd records every Tensor argument as an input, and an
-  // undefined one cannot be.
+  // undefined one cannot be. bfloat16_products: every matrix product, here
+  // and going back, multiplies bfloat16 operands; gates, cell states,
+  // outputs and gradients stay float32.
   static at::Tensor forward(AutogradContext* context, const at::Tensor& input,
                             const at::Tensor& weight_ih, const at::Tensor& weight_hh,
-                            const at::Tensor& bias, const c10::optional<at::Tensor>& mask_in) {
+                            const at::Tensor& bias, const c10::optional<at::Tensor>& mask_in,
+                            bool bfloat16_products) {
     const at::Tensor mask = mask_in.has_value() ? *mask_in : at::Tensor();
     const int64_t time = input.size(0), batch = input.size(1), hidden = weight_hh.size(1);
     // Pre-activations from the input for every step at once; each step then
     // adds its recurrent product and activates in place.
-    at::Tensor gates = at::addmm(bias, input.view({time * batch, input.size(2)}), weight_ih.t())
-                           .view({time, batch, 4 * hidden});
+    const at::Tensor flat_input = input.view({time * batch, input.size(2)});
+    at::Tensor gates = bfloat16_products
+                           ? Product(flat_input, weight_ih.t(), true).add_(bias)
+                           : at::addmm(bias, flat_input, weight_ih.t());
+    gates = gates.view({time, batch, 4 * hidden});
     at::Tensor cells = at::empty({time, batch, hidden}, input.options());
     at::Tensor tanh_cells = at::empty_like(cells);
     at::Tensor outputs = at::empty_like(cells);
-    const at::Tensor weight_hh_t = weight_hh.t();
+    // Converted once for all steps.
+    const at::Tensor weight_hh_t =
+        bfloat16_products ? weight_hh.t().to(at::kBFloat16) : weight_hh.t();
     const at::Tensor initial_cell = at::zeros({batch, hidden}, input.options());
     const bool masked = mask.defined();
     at::Tensor masked_previous = masked ? at::empty({batch, hidden}, input.options()) : mask;
     for (int64_t t = 0; t < time; ++t) {
       at::Tensor step_gates = gates[t];
-      if (t > 0 && masked) {
-        at::mul_out(masked_previous, outputs[t - 1], mask);
-        step_gates.addmm_(masked_previous, weight_hh_t);
-      } else if (t > 0) {
-        step_gates.addmm_(outputs[t - 1], weight_hh_t);
+      if (t > 0) {
+        const at::Tensor previous =
+            masked ? at::mul_out(masked_previous, outputs[t - 1], mask) : outputs[t - 1];
+        if (bfloat16_products) {
+          step_gates.add_(Product(previous, weight_hh_t, true));
+        } else {
+          step_gates.addmm_(previous, weight_hh_t);
+        }
       }
       step_gates.narrow(1, 0, 2 * hidden).sigmoid_();
       step_gates.narrow(1, 2 * hidden, hidden).tanh_();
@@ -122,6 +141,7 @@ class LstmRecurrence : public torch::autograd::Function<LstmRecurrence> {
     }
     context->save_for_backward({input, weight_ih, weight_hh, gates, cells, tanh_cells, outputs});
     if (masked) context->saved_data["mask"] = mask;
+    context->saved_data["bfloat16_products"] = bfloat16_products;
     return outputs;
   }
 
@@ -136,7 +156,10 @@ class LstmRecurrence : public torch::autograd::Function<LstmRecurrence> {
     const at::Tensor& outputs = saved[6];
     const at::Tensor mask =
         context->saved_data.count("mask") ? context->saved_data["mask"].toTensor() : at::Tensor();
+    const bool bfloat16_products = context->saved_data["bfloat16_products"].toBool();
     const int64_t time = input.size(0), batch = input.size(1), hidden = weight_hh.size(1);
+    const at::Tensor recurrent_weight =
+        bfloat16_products ? weight_hh.to(at::kBFloat16) : weight_hh;
     at::Tensor output_gradient = output_gradients[0].defined()
                                      ? output_gradients[0].contiguous()
                                      : at::zeros_like(outputs);
@@ -147,6 +170,10 @@ class LstmRecurrence : public torch::autograd::Function<LstmRecurrence> {
     for (int64_t t = time - 1; t >= 0; --t) {
       if (t == time - 1) {
         hidden_gradient.copy_(output_gradient[t]);
+      } else if (bfloat16_products) {
+        hidden_gradient.copy_(Product(gate_gradients[t + 1], recurrent_weight, true));
+        if (mask.defined()) hidden_gradient.mul_(mask);
+        hidden_gradient.add_(output_gradient[t]);
       } else if (mask.defined()) {
         // h_t reached step t + 1 through the mask.
         at::mm_out(hidden_gradient, gate_gradients[t + 1], weight_hh);
@@ -164,11 +191,12 @@ class LstmRecurrence : public torch::autograd::Function<LstmRecurrence> {
     const at::Tensor flat_gate_gradients = gate_gradients.view({time * batch, 4 * hidden});
     at::Tensor input_gradient, weight_ih_gradient, weight_hh_gradient, bias_gradient;
     if (context->needs_input_grad(0)) {
-      input_gradient = at::mm(flat_gate_gradients, weight_ih).view({time, batch, input.size(2)});
+      input_gradient = Product(flat_gate_gradients, weight_ih, bfloat16_products)
+                           .view({time, batch, input.size(2)});
     }
     if (context->needs_input_grad(1)) {
-      weight_ih_gradient =
-          at::mm(flat_gate_gradients.t(), input.view({time * batch, input.size(2)}));
+      weight_ih_gradient = Product(flat_gate_gradients.t(),
+                                   input.view({time * batch, input.size(2)}), bfloat16_products);
     }
     if (context->needs_input_grad(2)) {
       // h_{-1} = 0: step 0 adds nothing to the recurrent weights' gradient.
@@ -176,12 +204,13 @@ class LstmRecurrence : public torch::autograd::Function<LstmRecurrence> {
       if (mask.defined()) previous = previous * mask;
       weight_hh_gradient =
           time > 1
-              ? at::mm(gate_gradients.slice(0, 1).reshape({(time - 1) * batch, 4 * hidden}).t(),
-                       previous.reshape({(time - 1) * batch, hidden}))
+              ? Product(gate_gradients.slice(0, 1).reshape({(time - 1) * batch, 4 * hidden}).t(),
+                        previous.reshape({(time - 1) * batch, hidden}), bfloat16_products)
               : at::zeros_like(weight_hh);
     }
     if (context->needs_input_grad(3)) bias_gradient = flat_gate_gradients.sum(0);
-    return {input_gradient, weight_ih_gradient, weight_hh_gradient, bias_gradient, at::Tensor()};
+    return {input_gradient, weight_ih_gradient, weight_hh_gradient, bias_gradient, at::Tensor(),
+            at::Tensor()};
   }
 };
 
@@ -243,10 +272,10 @@ at::Tensor LstmThroughTime(const at::Tensor& input, const at::Tensor& weight_ih,
                                 /*has_biases=*/true, /*num_layers=*/1, /*dropout=*/0, train,
                                 /*bidirectional=*/false, /*batch_first=*/true));
   }
-  // The hand-written recurrence is float32 throughout: under autocast its
-  // products would come back in bfloat16 and its kernels refuse them. A
-  // student under autocast runs its recurrence in float32 and the rest in
-  // the lower precision. (Backward passes run outside autocast.)
+  // Under bfloat16 autocast the recurrence multiplies in bfloat16 as autocast
+  // would, but keeps its gates, states and gradients in float32: its own
+  // kernels read float32, and autocast itself must not reach them.
+  const bool bfloat16_products = CpuAutocastType() == at::kBFloat16;
   c10::impl::ExcludeDispatchKeyGuard no_autocast(c10::autocast_dispatch_keyset);
   const at::Tensor time_major = input.transpose(0, 1).contiguous();
   at::Tensor outputs =
@@ -254,7 +283,8 @@ at::Tensor LstmThroughTime(const at::Tensor& input, const at::Tensor& weight_ih,
                             bias_ih + bias_hh,
                             recurrent_mask.defined()
                                 ? c10::optional<at::Tensor>(recurrent_mask.contiguous())
-                                : c10::nullopt);
+                                : c10::nullopt,
+                            bfloat16_products);
   return outputs.transpose(0, 1);
 }
 

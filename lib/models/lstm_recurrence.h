@@ -8,8 +8,11 @@
 // Same parameters, gate order (i, f, g, o) and zero initial state as
 // torch::nn::LSTM with one layer; outputs agree with it to float rounding
 // (tests/models/lstm_recurrence_test.cc). Other devices and dtypes go to
-// LibTorch's LSTM (cuDNN on CUDA). Under CPU autocast the recurrence stays
-// in float32 (its input must be float32, as an embedding's output is).
+// LibTorch's LSTM (cuDNN on CUDA). Under CPU bfloat16 autocast every matrix
+// product (input projection, recurrent step, and their gradients) multiplies
+// bfloat16 operands, as autocast's linear layers do; gates, cell states,
+// outputs and gradients stay float32 (the input must be float32, as an
+// embedding's output is).
 #ifndef KDBENCH_LIB_MODELS_LSTM_RECURRENCE_H_
 #define KDBENCH_LIB_MODELS_LSTM_RECURRENCE_H_
 

@@ -91,6 +91,10 @@ absl::StatusOr<TrainingPrecision> ResolveTrainingPrecision(absl::string_view set
                    absl::StrJoin(ChoiceNames(PrecisionSettingNames()), ", ")));
 }
 
+c10::ScalarType CpuAutocastType() {
+  return AutocastEnabled(/*cuda=*/false) ? AutocastType(/*cuda=*/false) : c10::kFloat;
+}
+
 AutocastScope::AutocastScope(c10::DeviceType device_type, TrainingPrecision precision)
     : active_(precision != TrainingPrecision::kFloat32),
       cuda_(device_type == c10::DeviceType::CUDA),

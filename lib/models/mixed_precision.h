@@ -39,6 +39,10 @@ TrainingPrecision ResolvePrecisionSetting(PrecisionSetting setting, const c10::D
 absl::StatusOr<TrainingPrecision> ResolveTrainingPrecision(absl::string_view setting,
                                                            const c10::Device& device);
 
+// The type CPU autocast lowers products to on this thread (bfloat16), or
+// float32 when it is off.
+c10::ScalarType CpuAutocastType();
+
 // Autocast on `device_type` to `precision` for the scope; nothing for
 // float32. The previous autocast state is restored on exit, so
 // scopes nest. Autocast is per thread: the scope covers work the calling

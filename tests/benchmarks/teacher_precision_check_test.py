@@ -31,16 +31,16 @@ def teacher_record(seed, accuracy, precision, finetune_seconds=40.0, epochs=10):
             "result": {}}
 
 
-def student_record(seed, accuracy, precision, method="soft+repr"):
+def student_record(seed, accuracy, precision, method="soft+repr", side="teacher", seconds=100.0):
     settings = {"teacher_size": "base", "max_length": 64}
     if precision != "float32":
-        settings["teacher_precision"] = precision
+        settings[f"{side}_precision"] = precision
     return {"profile": "mini", "kind": "student", "status": "ok", "name": f"s{seed}{method}",
             "git_revision": "abc", "teacher_per_seed": True, "settings": settings,
             "cell": {"dataset": "spamassassin", "teacher": "base", "labels": "all",
                      "student": "bilstm", "method": method, "schedule": "joint", "seed": seed},
             "teacher": {},
-            "result": {"test_accuracy": accuracy, "seconds": 100.0, "epochs": 10,
+            "result": {"test_accuracy": accuracy, "seconds": seconds, "epochs": 10,
                        "dev_accuracy": 0.9, "test_macro_f1": 0.9, "phases": []}}
 
 
@@ -53,13 +53,14 @@ def write_run(root, records):
 
 
 class TeacherPrecisionCheckTest(unittest.TestCase):
-    def check(self, mixed, exact):
+    def check(self, mixed, exact, side="teacher"):
         with tempfile.TemporaryDirectory() as tmp:
             write_run(os.path.join(tmp, "bf16"), mixed)
             write_run(os.path.join(tmp, "f32"), exact)
             done = subprocess.run(
                 [sys.executable, SCRIPT, f"--run={tmp}/bf16", f"--reference={tmp}/f32",
-                 f"--out={tmp}/out", "--name=t"], capture_output=True, text=True)
+                 f"--out={tmp}/out", "--name=t", f"--side={side}"], capture_output=True,
+                text=True)
             if done.returncode != 0:
                 return done, None
             with open(os.path.join(tmp, "out", "t.json")) as f:
@@ -108,6 +109,37 @@ class TeacherPrecisionCheckTest(unittest.TestCase):
         changed = [student_record(s, 0.94, "bfloat16", method="none") for s in range(1, 6)]
         done, result = self.check(changed, exact)
         self.assertIn("differs", result["configurations"][0]["verdict"])
+
+    def test_students_side_pairs_every_student_and_holds_the_teacher_fixed(self):
+        f32 = [0.95, 0.96, 0.97, 0.94, 0.98]
+        shift = [0.001, -0.001, 0.002, 0.0, -0.002]
+        mixed = [student_record(s + 1, a + d, "bfloat16", method=m, side="student", seconds=50.0)
+                 for m in ("none", "soft+repr") for s, (a, d) in enumerate(zip(f32, shift))]
+        exact = [student_record(s + 1, a, "float32", method=m, side="student")
+                 for m in ("none", "soft+repr") for s, a in enumerate(f32)]
+        teacher = [teacher_record(s + 1, a, "float32") for s, a in enumerate(f32)]
+        # The students' precision is in the teacher cells' settings too; it
+        # must not change them.
+        for record in teacher:
+            record["settings"] = dict(record["settings"], student_precision="bfloat16")
+        mixed += teacher
+        exact += [teacher_record(s + 1, a, "float32") for s, a in enumerate(f32)]
+        done, result = self.check(mixed, exact, side="student")
+        self.assertEqual(done.returncode, 0, done.stderr)
+        verdicts = {c["configuration"]: c["verdict"] for c in result["configurations"]}
+        self.assertEqual(verdicts["spamassassin/base/all/bilstm/none/joint"], "within seed noise")
+        self.assertEqual(verdicts["spamassassin/base/all/teacher/"], "bit-identical")
+        self.assertEqual(result["verdict"], "within seed noise")
+        stages = {s["stage"]: s for s in result["stages"]}
+        self.assertAlmostEqual(
+            stages["student cell spamassassin/base/all/bilstm/none/joint"]["speedup"]
+            ["geometric_mean"], 2.0)
+        self.assertNotIn("fine-tuning", stages)
+        # Under the teachers' side the same runs are refused: their teachers
+        # are float32.
+        done, _ = self.check(mixed, exact)
+        self.assertEqual(done.returncode, 2)
+        self.assertIn("teacher_precision float32, not bfloat16", done.stderr)
 
     def test_refusals_name_the_problem(self):
         exact = [student_record(s, 0.95, "float32") for s in range(1, 6)]

@@ -4,6 +4,7 @@
 #include <torch/torch.h>
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "gtest/gtest.h"
@@ -148,26 +149,85 @@ TEST(LstmRecurrenceTest, FrozenInputStillTrainsTheWeights) {
   }
 }
 
-// A student trained under bfloat16 autocast: the recurrence runs in float32
-// and gives exactly what it gives outside autocast, gradients included.
-TEST(LstmRecurrenceTest, UnderAutocastTheRecurrenceStaysInFloat32) {
-  torch::manual_seed(5);
-  torch::nn::LSTM reference(torch::nn::LSTMOptions(8, 6).batch_first(true));
-  const torch::Tensor input = torch::randn({3, 7, 8});
-  std::vector<torch::Tensor> plain = TrainableCopies(reference);
-  std::vector<torch::Tensor> mixed = TrainableCopies(reference);
-  const torch::Tensor expected = LstmThroughTime(input, plain[0], plain[1], plain[2], plain[3]);
-  expected.sum().backward();
-  torch::Tensor outputs;
-  {
-    AutocastScope autocast(c10::DeviceType::CPU, TrainingPrecision::kBFloat16);
-    ASSERT_TRUE(autocast.active());
-    outputs = LstmThroughTime(input, mixed[0], mixed[1], mixed[2], mixed[3]);
+// The LSTM under bfloat16 autocast, by definition: every product multiplies
+// bfloat16 operands and comes back as float32, in the same shapes (time
+// major) as LstmThroughTime's; everything else in float32 under autograd.
+torch::Tensor BFloat16ProductReference(const torch::Tensor& input,
+                                       const std::vector<torch::Tensor>& w,
+                                       const torch::Tensor& mask) {
+  const auto product = [](const torch::Tensor& a, const torch::Tensor& b) {
+    return torch::mm(a.to(torch::kBFloat16), b.to(torch::kBFloat16)).to(torch::kFloat);
+  };
+  const int64_t batch = input.size(0), time = input.size(1), hidden = w[1].size(1);
+  const torch::Tensor time_major = input.transpose(0, 1).contiguous();
+  const torch::Tensor projected =
+      (product(time_major.view({time * batch, input.size(2)}), w[0].t()) + (w[2] + w[3]))
+          .view({time, batch, 4 * hidden});
+  torch::Tensor h = torch::zeros({batch, hidden});
+  torch::Tensor c = torch::zeros({batch, hidden});
+  std::vector<torch::Tensor> steps;
+  for (int64_t t = 0; t < time; ++t) {
+    torch::Tensor gates = projected[t];
+    if (t > 0) gates = gates + product(mask.defined() ? h * mask : h, w[1].t());
+    std::vector<torch::Tensor> g = gates.chunk(4, 1);
+    c = torch::sigmoid(g[1]) * c + torch::sigmoid(g[0]) * torch::tanh(g[2]);
+    h = torch::sigmoid(g[3]) * torch::tanh(c);
+    steps.push_back(h);
   }
-  outputs.sum().backward();
-  EXPECT_EQ(outputs.scalar_type(), torch::kFloat);
-  EXPECT_TRUE(torch::equal(outputs, expected));
-  for (size_t i = 0; i < plain.size(); ++i) EXPECT_TRUE(torch::equal(mixed[i].grad(), plain[i].grad())) << i;
+  return torch::stack(steps, 1);
+}
+
+float MaxDifference(const torch::Tensor& a, const torch::Tensor& b) {
+  return (a - b).abs().max().item<float>();
+}
+
+// A student trained under bfloat16 autocast: the recurrence's products are
+// bfloat16 (so it differs from float32) and the rest float32 (so it matches
+// the definition above), with or without a recurrent mask.
+TEST(LstmRecurrenceTest, UnderAutocastTheProductsAreBFloat16) {
+  for (const bool with_mask : {false, true}) {
+    SCOPED_TRACE(with_mask ? "masked" : "unmasked");
+    torch::manual_seed(5);
+    torch::nn::LSTM lstm(torch::nn::LSTMOptions(8, 6).batch_first(true));
+    const torch::Tensor input = torch::randn({3, 7, 8});
+    const torch::Tensor weights = torch::randn({3, 7, 6});
+    const torch::Tensor mask = with_mask ? RecurrentDropoutMask(3, 6, 0.3, {}) : torch::Tensor();
+    std::vector<torch::Tensor> plain = TrainableCopies(lstm);
+    std::vector<torch::Tensor> mixed = TrainableCopies(lstm);
+    std::vector<torch::Tensor> reference = TrainableCopies(lstm);
+    torch::Tensor plain_input = input.clone().requires_grad_(true);
+    torch::Tensor mixed_input = input.clone().requires_grad_(true);
+    torch::Tensor reference_input = input.clone().requires_grad_(true);
+    const torch::Tensor float32 =
+        LstmThroughTime(plain_input, plain[0], plain[1], plain[2], plain[3], mask);
+    (float32 * weights).sum().backward();
+    torch::Tensor outputs;
+    {
+      AutocastScope autocast(c10::DeviceType::CPU, TrainingPrecision::kBFloat16);
+      ASSERT_TRUE(autocast.active());
+      outputs = LstmThroughTime(mixed_input, mixed[0], mixed[1], mixed[2], mixed[3], mask);
+    }
+    (outputs * weights).sum().backward();
+    const torch::Tensor expected = BFloat16ProductReference(reference_input, reference, mask);
+    (expected * weights).sum().backward();
+
+    EXPECT_EQ(outputs.scalar_type(), torch::kFloat);
+    EXPECT_GT(MaxDifference(outputs, float32), 1e-4) << "the products were not bfloat16";
+    EXPECT_LT(MaxDifference(outputs, expected), 1e-5);
+    // Gradients: the reference rounds each step's weight gradient to
+    // bfloat16, the recurrence rounds their sum once; both stay within
+    // bfloat16's relative precision of the float32 gradients.
+    std::vector<std::pair<torch::Tensor, torch::Tensor>> gradients = {
+        {mixed_input.grad(), reference_input.grad()}};
+    for (size_t i = 0; i < mixed.size(); ++i) gradients.push_back({mixed[i].grad(), reference[i].grad()});
+    for (size_t i = 0; i < gradients.size(); ++i) {
+      const float scale = gradients[i].second.abs().max().item<float>();
+      EXPECT_LT(MaxDifference(gradients[i].first, gradients[i].second), 2e-2 * scale) << i;
+    }
+    const float input_scale = plain_input.grad().abs().max().item<float>();
+    EXPECT_LT(MaxDifference(mixed_input.grad(), plain_input.grad()), 2e-2 * input_scale);
+    EXPECT_GT(MaxDifference(mixed[1].grad(), plain[1].grad()), 0.0f);
+  }
 }
 
 TEST(LstmRecurrenceTest, WithoutGradientsAndInInferenceMode) {
