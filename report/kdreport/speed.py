@@ -347,14 +347,26 @@ def peer_cell_blocks(archive):
     return blocks
 
 
-def teacher_precision_blocks(archive):
-    """Teachers in bfloat16 against float32, paired by seed
-    (results/teacher-precision/, from benchmarks/teacher_precision_check.py)."""
-    paths = sorted(glob.glob(os.path.join(archive, "teacher-precision", "*.json")))
-    blocks = [H(3, "Teachers in bfloat16", "teacher-precision")]
+PRECISION_SIDES = {
+    "teacher": ("Teachers in bfloat16", "teacher-precision", "",
+                "The profiles keep float32 by default: the reference run is float32, and a "
+                "change of precision changes every teacher key."),
+    "student": ("Students in bfloat16", "student-precision", " --side=student",
+                "The profiles keep float32 students by default (`student_precision`): the "
+                "reference run is float32, and bfloat16 is kept only where it holds accuracy."),
+}
+
+
+def precision_blocks(archive, side):
+    """Teachers' or students' arithmetic in bfloat16 against float32, paired
+    by seed (results/teacher-precision/ or results/student-precision/, from
+    benchmarks/teacher_precision_check.py [--side=student])."""
+    title, folder, flag, default = PRECISION_SIDES[side]
+    paths = sorted(glob.glob(os.path.join(archive, folder, "*.json")))
+    blocks = [H(3, title, folder)]
     if not paths:
-        return blocks + [P("Not available: no `results/teacher-precision/` comparison "
-                           "(`benchmarks/teacher_precision_check.py`).")]
+        return blocks + [P(f"Not available: no `results/{folder}/` comparison "
+                           f"(`benchmarks/teacher_precision_check.py{flag}`).")]
     for path in paths:
         doc = load_json(path, "teacher precision check")
         blocks.append(P(
@@ -364,8 +376,7 @@ def teacher_precision_blocks(archive):
             f"git {', '.join('`' + r[:12] + '`' for r in doc.get('run_git_revisions', []))} "
             f"and {', '.join('`' + r[:12] + '`' for r in doc.get('reference_git_revisions', []))}, "
             f"compared at `{doc['git_revision'][:12]}`. Rule: {doc['rule']}. "
-            f"Overall: **{doc['verdict']}**. The profiles keep float32 by default: the "
-            "reference run is float32, and a change of precision changes every teacher key."))
+            f"Overall: **{doc['verdict']}**. {default}"))
         rows = []
         for c in doc["configurations"]:
             d = c["difference_pts"]
@@ -502,7 +513,7 @@ def speed_blocks(bench_dir, optimizations_dir, gpu_dir, paper, runs, archive):
     if bench_dir is None:
         return (blocks + [P("Not available: no `./kdbench bench` run in `results/history/` yet.")]
                 + deployment_blocks({}, archive) + peer_cell_blocks(archive)
-                + teacher_precision_blocks(archive)
+                + precision_blocks(archive, "teacher") + precision_blocks(archive, "student")
                 + optimization_blocks(optimizations_dir) + grid_timing_blocks(archive)
                 + gpu_speed_blocks(gpu_dir))
     speed = bench_medians(os.path.join(bench_dir, "speed.json"))
@@ -545,7 +556,7 @@ def speed_blocks(bench_dir, optimizations_dir, gpu_dir, paper, runs, archive):
                     "WordPiece vocabulary at paper size; the paper's ratio counts its own "
                     "student's vocabulary, which the text does not give."))
     blocks += (deployment_blocks(speed, archive) + peer_cell_blocks(archive)
-               + teacher_precision_blocks(archive))
+               + precision_blocks(archive, "teacher") + precision_blocks(archive, "student"))
     eff = []
     for name, row in sorted(speed.items()):
         if name.startswith("peak/"):

@@ -32,6 +32,11 @@ seeds = 1
 [q.teacher.large]
 teacher_size = "large"
 teacher_precision = "bfloat16"
+
+[r]
+datasets = ["spamassassin"]
+seeds = 1
+student_precision = "bfloat16"
 )";
 
 GridProfile Profile(const std::string& name) {
@@ -107,6 +112,22 @@ TEST(CellPlanTest, TeachersOfOneCellMustShareTheirPrecision) {
   EXPECT_THAT(mixed.status().message(),
               HasSubstr("teacher role 'large' has teacher_precision bfloat16 but 'base' has "
                         "float32"));
+}
+
+// The student's precision is the cell's own: it changes the cell's key and
+// settings, and not its teacher's arithmetic.
+TEST(CellPlanTest, TheStudentsPrecisionChangesTheKeyAndNotTheTeacher) {
+  const GridProfile plain = Profile("q");  // r without student_precision
+  const GridProfile mixed = Profile("r");
+  GridRunner plain_runner(&plain, Directories(), torch::kCPU);
+  GridRunner mixed_runner(&mixed, Directories(), torch::kCPU);
+  absl::StatusOr<CellPlan> f32 = plain_runner.Plan(Cell("base", "cnn"));
+  absl::StatusOr<CellPlan> bf16 = mixed_runner.Plan(Cell("base", "cnn"));
+  ASSERT_TRUE(f32.ok() && bf16.ok());
+  EXPECT_EQ(f32->settings.student_precision, PrecisionSetting::kFloat32);
+  EXPECT_EQ(bf16->settings.student_precision, PrecisionSetting::kBFloat16);
+  EXPECT_EQ(bf16->teacher_precision, TrainingPrecision::kFloat32);
+  EXPECT_NE(f32->key, bf16->key);
 }
 
 }  // namespace

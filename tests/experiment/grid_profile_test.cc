@@ -131,6 +131,8 @@ TEST(GridProfileTest, ErrorsNameTheFileLineAndAllowedValues) {
       {"teacher_precision = \"float16\"",
        "p9.toml:3: 'teacher_precision' must be one of: float32, bfloat16, "
        "auto"},
+      {"student_precision = \"int8\"",
+       "p9.toml:3: 'student_precision' must be one of: float32, bfloat16, auto"},
       {"word_vectors = \"/no/such/vectors.bin\"",
        "p9.toml:3: 'word_vectors' = \"/no/such/vectors.bin\": no such file"}};
   for (const auto& [line, message] : choices) {

@@ -11,6 +11,8 @@ usage: speed_test.py PATH/TO/report/make_report.py
   same threads with the compression ratio, and the accuracy files (not the
   latency files) of results/deployment/.
 - peer_cell_blocks: the whole-cell peer, per cell and per epoch.
+- precision_blocks: the teachers' and the students' bfloat16 comparisons,
+  each from its own folder.
 """
 import json
 import os
@@ -154,6 +156,36 @@ def test_peer_cell_blocks():
         text = document.render_md(speed.peer_cell_blocks(archive))
         # Per epoch the peer is 2x in every seed (twice the time, where it ran twice the epochs).
         assert "| d/bilstm/soft | 5 | 10.0 | 40.0 | 3.00x [2.00, 4.00] | 2.00x [2.00, 2.00] (whole processes) | ≥ 1.3x: holds | +0.20 [-0.50, +0.90] | within ±1.0: holds | 0123456789ab |" in text, text
+
+
+def test_precision_blocks():
+    with tempfile.TemporaryDirectory() as archive:
+        for side, folder in (("teacher", "teacher-precision"), ("student", "student-precision")):
+            assert f"no `results/{folder}/` comparison" in document.render_md(
+                speed.precision_blocks(archive, side))
+        os.makedirs(os.path.join(archive, "student-precision"))
+        with open(os.path.join(archive, "student-precision", "x.json"), "w") as f:
+            json.dump({"what": "students in bfloat16", "run": "runs/b", "reference": "runs/f",
+                       "git_revision": "0123456789abcdef", "run_git_revisions": ["0123456789ab"],
+                       "reference_git_revisions": ["0123456789ab"], "rule": "r",
+                       "verdict": "within seed noise",
+                       "configurations": [{
+                           "configuration": "d/base/all/bilstm/none/joint",
+                           "float32_accuracy": {"1": 90.0, "2": 92.0},
+                           "bfloat16_accuracy": {"1": 90.5, "2": 91.5},
+                           "difference_pts": {"mean": 0.0, "lo": -0.4, "hi": 0.4, "n": 2},
+                           "float32_seed_sd_pts": 1.41, "verdict": "within seed noise"}],
+                       "stages": [{"stage": "student cell d", "n": 2, "float32_seconds": 200.0,
+                                   "bfloat16_seconds": 100.0, "float32_epochs": 10,
+                                   "bfloat16_epochs": 10,
+                                   "speedup": {"geometric_mean": 2.0, "lo": 1.5, "hi": 2.5},
+                                   "speedup_per_epoch": {"geometric_mean": 2.0, "lo": 1.5,
+                                                         "hi": 2.5}}]}, f)
+        text = document.render_md(speed.precision_blocks(archive, "student"))
+        assert "Students in bfloat16" in text and "**within seed noise**" in text, text
+        assert "| d/base/all/bilstm/none/joint | 2 | 91.00 | 91.00 | +0.00 [-0.40, +0.40] | 1.41 | within seed noise |" in text, text
+        # The teachers' block reads only its own folder.
+        assert "Not available" in document.render_md(speed.precision_blocks(archive, "teacher"))
 
 
 if __name__ == "__main__":
