@@ -157,10 +157,11 @@ def git_revision():
         return "unknown"
 
 
-def make_run(config):
-    """A cold `./kdbench reproduce --tables=5 --config=CONFIG`; its run directory."""
+def make_run(config, seeds=None):
+    """A cold `./kdbench reproduce --tables=5 --config=CONFIG [--seeds=N]`; its
+    run directory."""
     command = [os.path.join(ROOT, "kdbench"), "reproduce", "--tables=5", "--jobs=2",
-               f"--config={config}"]
+               f"--config={config}"] + ([f"--seeds={seeds}"] if seeds else [])
     print("teacher_precision_check: " + " ".join(command), file=sys.stderr, flush=True)
     done = subprocess.run(command, cwd=ROOT, stdout=subprocess.PIPE, text=True)
     sys.stderr.write(done.stdout[-2000:])
@@ -181,6 +182,8 @@ def main():
     parser.add_argument("--run", help="the run in bfloat16 (default: make it)")
     parser.add_argument("--reference", help="the run in float32 (default: make it)")
     parser.add_argument("--name", default="spamassassin-base")
+    parser.add_argument("--seeds", type=int,
+                        help="for the runs it makes: seeds per cell (default: the profile's)")
     parser.add_argument("--out", help="default: results/teacher-precision or "
                                       "results/student-precision")
     args = parser.parse_args()
@@ -189,8 +192,8 @@ def main():
     if (args.run is None) != (args.reference is None):
         fail("give both --run and --reference, or neither (then both are made)")
     if args.run is None:
-        args.run = make_run(SIDES[side]["config"])
-        args.reference = make_run("benchmarks/configs/f32_teachers.toml")
+        args.run = make_run(SIDES[side]["config"], args.seeds)
+        args.reference = make_run("benchmarks/configs/f32_teachers.toml", args.seeds)
 
     mixed = records(args.run)
     exact = {}
