@@ -21,7 +21,7 @@ when it lies outside; otherwise inconclusive. Teachers' side: cells whose
 student never reads the teacher's outputs (method none) must be
 bit-identical, as the precision changes only the teacher's arithmetic.
 Students' side: the teacher cells must be bit-identical, and every student
-cell is a pair.
+cell is compared with its float32 pair (cells without one are listed).
 
   /usr/bin/python3 benchmarks/teacher_precision_check.py [--side=teacher|student] \\
       [--name=spamassassin-base] [--run=runs/mini-BF16 --reference=runs/mini-F32] \\

@@ -164,9 +164,18 @@ StudentOutputs StudentForward(StudentImpl& student, const torch::Tensor& input_i
   AutocastScope autocast(input_ids.device().type(), precision);
   StudentOutputs outputs = student.forward(input_ids, lengths);
   if (autocast.active()) {
-    // The losses read float32, as the teacher's outputs are.
-    outputs.features = outputs.features.to(torch::kFloat32);
-    outputs.logits = outputs.logits.to(torch::kFloat32);
+    // The losses read float32, as the teacher's outputs are; a transformer
+    // student's internals too (feature losses match them outside autocast).
+    auto to_float = [](torch::Tensor& tensor) {
+      if (tensor.defined()) tensor = tensor.to(torch::kFloat32);
+    };
+    to_float(outputs.features);
+    to_float(outputs.logits);
+    TransformerInternals& layers = outputs.layers;
+    for (auto* list : {&layers.hidden_states, &layers.attention_scores, &layers.attentions,
+                       &layers.values}) {
+      for (torch::Tensor& tensor : *list) to_float(tensor);
+    }
   }
   return outputs;
 }

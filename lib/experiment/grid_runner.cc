@@ -284,6 +284,11 @@ CellPlan GridRunner::PlanOf(const GridCell& cell) const {
   // keys do not change with it.
   if (cell.transfer != kProfileTransfer) plan.settings.transfer_limit = cell.transfer;
   plan.settings.recurrent_dropout = RecurrentDropoutFor(plan.settings, cell.student);
+  // The student's precision only where a student trains by gradient: a
+  // teacher cell or a closed-form fit computes the same in either.
+  plan.settings.student_precision = cell.is_teacher()
+                                        ? PrecisionSetting::kFloat32
+                                        : StudentPrecisionFor(plan.settings, cell.student);
   plan.teacher_precision = ResolvePrecisionSetting(plan.settings.teacher_precision, device_);
   const uint64_t teacher_seed = profile_->teacher_per_seed() ? cell.seed : 1;
   ContentHasher hasher(kCellDomain);

@@ -1,5 +1,6 @@
 #include "lib/experiment/student_cell_options.h"
 
+#include "lib/distill/closed_form_fit.h"
 #include "lib/models/student_registry.h"
 
 namespace kdbench {
@@ -20,6 +21,11 @@ double RecurrentDropoutFor(const ProfileSettings& settings, const std::string& s
   return StudentHasRecurrence(student) ? settings.recurrent_dropout : 0;
 }
 
+PrecisionSetting StudentPrecisionFor(const ProfileSettings& settings, const std::string& student) {
+  return FindClosedFormFit(student) == nullptr ? settings.student_precision
+                                               : PrecisionSetting::kFloat32;
+}
+
 StudentCellOptions StudentCellOptionsFromProfile(const ProfileSettings& settings,
                                                  const std::string& student,
                                                  const c10::Device& device) {
@@ -31,7 +37,8 @@ StudentCellOptions StudentCellOptionsFromProfile(const ProfileSettings& settings
           .max_length = settings.max_length,
           .teacher_max_length = settings.teacher_max_length,
           .teacher_precision = ResolvePrecisionSetting(settings.teacher_precision, device),
-          .student_precision = ResolvePrecisionSetting(settings.student_precision, device),
+          .student_precision =
+              ResolvePrecisionSetting(StudentPrecisionFor(settings, student), device),
           .max_epochs = settings.max_epochs,
           .patience = settings.patience,
           .labels_only_max_epochs = settings.labels_only_max_epochs,

@@ -94,6 +94,11 @@ struct StudentCellOptions {
 // recurrence, and their results and keys do not change with it.
 double RecurrentDropoutFor(const ProfileSettings& settings, const std::string& student);
 
+// A profile's student precision is for students trained by gradient: a
+// closed-form fit (naive Bayes) computes the same in either, and its key
+// does not change with it.
+PrecisionSetting StudentPrecisionFor(const ProfileSettings& settings, const std::string& student);
+
 // A cell's options as a profile's settings give them (profiles.toml: one
 // source of defaults for the grids and `kdbench distill`), for `student`,
 // with the teacher's and the student's arithmetic resolved for `device`.

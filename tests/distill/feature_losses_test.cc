@@ -8,6 +8,7 @@
 #include "lib/distill/training_schedule.h"
 #include "lib/distill/transfer_loss.h"
 #include "lib/models/bert.h"
+#include "lib/models/mixed_precision.h"
 #include "lib/models/teacher_outputs.h"
 #include "lib/models/transformer_student.h"
 #include "tests/distill/hand_feature_math.h"
@@ -184,6 +185,37 @@ TEST(FeatureDistillationTest, TinyBertStudentLearnsTheTask) {
   EXPECT_GE(report->dev_accuracy, 0.9);
   const std::vector<double>& features = report->phases[0].selection_value;
   EXPECT_LT(features.back(), 0.7 * features.front()) << features.front() << " -> " << features.back();
+}
+
+// Under bfloat16 autocast a transformer student's internals come out of its
+// layers partly in bfloat16; StudentForward hands the feature losses (which
+// run outside autocast, with float32 projections) float32.
+TEST(FeatureDistillationTest, UnderBFloat16TheStudentsInternalsReachTheLossesInFloat32) {
+  FeatureFixture fixture;
+  StudentPtr student = fixture.Student();
+  const torch::Tensor ids = torch::tensor({{1, 5, 6, 7, 2}, {1, 8, 2, 0, 0}}, torch::kLong);
+  const torch::Tensor lengths = torch::tensor({5, 3}, torch::kLong);
+  const auto lists = [](const TransformerInternals& layers) {
+    return std::vector<const std::vector<torch::Tensor>*>{
+        &layers.hidden_states, &layers.attention_scores, &layers.attentions, &layers.values};
+  };
+  bool some_bfloat16 = false;
+  {
+    AutocastScope autocast(c10::DeviceType::CPU, TrainingPrecision::kBFloat16);
+    const StudentOutputs raw = student->forward(ids, lengths);
+    for (const auto* list : lists(raw.layers)) {
+      for (const torch::Tensor& tensor : *list) some_bfloat16 |= tensor.scalar_type() == torch::kBFloat16;
+    }
+  }
+  ASSERT_TRUE(some_bfloat16) << "autocast left every internal in float32: nothing to check";
+  const StudentOutputs outputs =
+      StudentForward(*student, ids, lengths, TrainingPrecision::kBFloat16);
+  EXPECT_EQ(outputs.logits.scalar_type(), torch::kFloat);
+  EXPECT_EQ(outputs.features.scalar_type(), torch::kFloat);
+  for (const auto* list : lists(outputs.layers)) {
+    ASSERT_FALSE(list->empty());
+    for (const torch::Tensor& tensor : *list) EXPECT_EQ(tensor.scalar_type(), torch::kFloat);
+  }
 }
 
 // The CUDA path (GPU machines; skipped where there is none): the student,

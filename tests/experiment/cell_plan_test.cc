@@ -128,6 +128,17 @@ TEST(CellPlanTest, TheStudentsPrecisionChangesTheKeyAndNotTheTeacher) {
   EXPECT_EQ(bf16->settings.student_precision, PrecisionSetting::kBFloat16);
   EXPECT_EQ(bf16->teacher_precision, TrainingPrecision::kFloat32);
   EXPECT_NE(f32->key, bf16->key);
+  // A closed-form fit and a teacher cell compute the same in either: their
+  // settings and keys do not change.
+  GridCell teacher = Cell("base", "");
+  teacher.method = "teacher";
+  for (const GridCell& cell : {Cell("base", "naive-bayes"), teacher}) {
+    absl::StatusOr<CellPlan> same_f32 = plain_runner.Plan(cell);
+    absl::StatusOr<CellPlan> same_bf16 = mixed_runner.Plan(cell);
+    ASSERT_TRUE(same_f32.ok() && same_bf16.ok()) << cell.Name();
+    EXPECT_EQ(same_bf16->settings.student_precision, PrecisionSetting::kFloat32) << cell.Name();
+    EXPECT_EQ(same_f32->key, same_bf16->key) << cell.Name();
+  }
 }
 
 }  // namespace
