@@ -353,7 +353,8 @@ PRECISION_SIDES = {
                 "change of precision changes every teacher key."),
     "student": ("Students in bfloat16", "student-precision", " --side=student",
                 "The profiles keep float32 students by default (`student_precision`): the "
-                "reference run is float32, and bfloat16 is kept only where it holds accuracy."),
+                "reference run is float32, and a change of precision changes every student "
+                "key."),
 }
 
 
